@@ -1,0 +1,66 @@
+"""Todo Assistant: a multi-user todo app whose main interface is an AI assistant."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+import click
+from flask import Flask
+
+from app.config import Config, ConfigError
+
+
+def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
+    """The app factory: configuration, extensions, blueprints and the CLI group; nothing else.
+
+    `config` may be a ready `Config`, or a dict of overrides applied on top of the
+    environment's (tests use that); by default everything comes from the environment.
+    """
+    app = Flask(__name__, instance_path=os.environ.get("TODO_INSTANCE_PATH") or None,
+                instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if isinstance(config, Config):
+        cfg = config
+    else:
+        cfg = Config.from_env(app.instance_path)
+        for key, value in (config or {}).items():
+            if hasattr(cfg, key) and key != "extra":
+                setattr(cfg, key, value)
+            else:
+                cfg.extra[key] = value
+    try:
+        cfg.validate()
+    except ConfigError:
+        if click.get_current_context(silent=True) is None:
+            raise
+        # Admin commands (e.g. `flask todo config set-mode developer`) must still run.
+        logging.getLogger(__name__).warning("configuration not fit to serve; admin commands only")
+    app.config.from_mapping(cfg.flask_settings(app.instance_path))
+    app.extensions["todo_config"] = cfg
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from app.auth.tokens import init_jwt
+    from app.errors import register_error_handlers
+    from app.extensions import api, db
+    from app.validation import init_validation
+
+    db.init_app(app)
+    init_jwt(app)
+    init_validation(app)
+    register_error_handlers(app)
+
+    from app.auth.routes import bp as auth_bp
+    from app.ops.routes import bp as ops_bp
+    from app.tasks.routes import bp as tasks_bp
+
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(tasks_bp)
+    api.register(app)
+
+    from cli import todo
+
+    app.cli.add_command(todo)
+    return app

@@ -1,0 +1,1 @@
+"""Accounts and tokens: sign-up, sign-in, refresh, sign-out, session, and the one owner check."""

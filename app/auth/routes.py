@@ -1,0 +1,117 @@
+"""Sign-up, sign-in, refresh (rotating), sign-out (revoking) and the current session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
+from flask_jwt_extended import (
+    current_user,
+    get_jwt,
+    jwt_required,
+    set_access_cookies,
+    set_refresh_cookies,
+    unset_jwt_cookies,
+)
+from spectree import Response as Doc
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.auth.passwords import hash_password, verify_password
+from app.auth.schemas import AuthOut, RefreshOut, SessionOut, SigninBody, SignupBody
+from app.auth.tokens import current_session_id, issue_tokens, revoke_session
+from app.errors import Conflict, Unauthorized
+from app.extensions import api, db
+from app.models import AuthSession, User
+from app.validation import spectree_before
+
+bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+
+def user_to_dict(user: User) -> dict[str, Any]:
+    """The public part of a user."""
+    return {"id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone}
+
+
+def _with_cookies(body: dict[str, Any], status: int) -> Response:
+    """JSON answer; in production mode the tokens also go out as HttpOnly cookies (CSRF-protected)."""
+    resp = jsonify(body)
+    resp.status_code = status
+    if current_app.config["SET_AUTH_COOKIES"]:
+        set_access_cookies(resp, body["access_token"])
+        if "refresh_token" in body:
+            set_refresh_cookies(resp, body["refresh_token"])
+    return resp
+
+
+def create_user(email: str, password: str, name: str = "", timezone: str = "UTC") -> User:
+    """Register a user in the current session (shared by the API and `flask todo users create`)."""
+    if db.session.scalar(select(User.id).where(User.email == email.lower())) is not None:
+        raise Conflict("An account with this email already exists.", code="email_taken")
+    user = User(email=email.lower(), password_hash=hash_password(password), name=name, timezone=timezone)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@bp.post("/signup")
+@api.validate(json=SignupBody, resp=Doc("HTTP_409", "HTTP_422", HTTP_201=AuthOut), tags=["auth"],
+              before=spectree_before, security={})
+def signup(json: SignupBody) -> Response:
+    """Create an account and sign in."""
+    try:
+        user = create_user(json.email, json.password, json.name, json.timezone)
+        tokens = issue_tokens(user)
+        db.session.commit()
+    except IntegrityError as err:
+        db.session.rollback()
+        raise Conflict("An account with this email already exists.", code="email_taken") from err
+    return _with_cookies({"user": user_to_dict(user), **tokens}, 201)
+
+
+@bp.post("/signin")
+@api.validate(json=SigninBody, resp=Doc("HTTP_401", "HTTP_422", HTTP_200=AuthOut), tags=["auth"],
+              before=spectree_before, security={})
+def signin(json: SigninBody) -> Response:
+    """Exchange credentials for tokens."""
+    user = db.session.scalar(select(User).where(User.email == json.email))
+    if not verify_password(user.password_hash if user else None, json.password) or user is None:
+        raise Unauthorized("Wrong email or password.", code="invalid_credentials")
+    if user.disabled:
+        raise Unauthorized("This account is disabled.", code="account_disabled")
+    tokens = issue_tokens(user)
+    db.session.commit()
+    return _with_cookies({"user": user_to_dict(user), **tokens}, 200)
+
+
+@bp.post("/refresh")
+@jwt_required(refresh=True)
+@api.validate(resp=Doc("HTTP_401", HTTP_200=RefreshOut), tags=["auth"], before=spectree_before)
+def refresh() -> Response:
+    """A new access token; the refresh token rotates (the old one stops working)."""
+    session = db.session.get(AuthSession, current_session_id(get_jwt()))
+    tokens = issue_tokens(current_user, session)
+    db.session.commit()
+    return _with_cookies(tokens, 200)
+
+
+@bp.post("/signout")
+@jwt_required()
+@api.validate(resp=Doc("HTTP_204", "HTTP_401"), tags=["auth"], before=spectree_before)
+def signout() -> Response:
+    """End this session: its access and refresh tokens stop working."""
+    revoke_session(current_session_id(get_jwt()))
+    db.session.commit()
+    resp = Response(status=204)
+    unset_jwt_cookies(resp)
+    return resp
+
+
+@bp.get("/session")
+@jwt_required()
+@api.validate(resp=Doc("HTTP_401", HTTP_200=SessionOut), tags=["auth"], before=spectree_before)
+def session() -> Any:
+    """Who is signed in and until when."""
+    expires = datetime.fromtimestamp(get_jwt()["exp"], UTC).isoformat().replace("+00:00", "Z")
+    return {"user": user_to_dict(current_user), "expires_at": expires}

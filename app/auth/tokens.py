@@ -1,0 +1,91 @@
+"""Issuing and checking tokens: every token belongs to an AuthSession and carries the user's token version."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, Response
+from flask_jwt_extended import create_access_token, create_refresh_token
+from sqlalchemy import select
+
+from app.errors import error_response
+from app.extensions import db, jwt
+from app.models import AuthSession, User, utcnow
+
+REQUIRED_CLAIMS = ("sub", "exp", "iat", "sid")
+
+
+def issue_tokens(user: User, session: AuthSession | None = None) -> dict[str, str]:
+    """A fresh access and refresh token pair for a new (or rotated) session."""
+    if session is None:
+        session = AuthSession(id=secrets.token_urlsafe(16), user_id=user.id, refresh_jti="")
+        db.session.add(session)
+    session.refresh_jti = secrets.token_urlsafe(16)
+    claims = {"sid": session.id, "ver": user.token_version}
+    access = create_access_token(identity=user.id, additional_claims=claims)
+    refresh = create_refresh_token(
+        identity=user.id, additional_claims={**claims, "rjti": session.refresh_jti}
+    )
+    return {"access_token": access, "refresh_token": refresh}
+
+
+def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """A token stops working when its session is signed out, the user disabled or their tokens revoked.
+
+    Tokens must also carry `sub`, `exp` and `iat`; one without them is treated as revoked.
+    """
+    if not all(payload.get(claim) for claim in REQUIRED_CLAIMS):
+        return True
+    user = db.session.get(User, payload.get("sub"))
+    if user is None or user.disabled or payload.get("ver") != user.token_version:
+        return True
+    session = db.session.get(AuthSession, payload.get("sid"))
+    if session is None or session.user_id != user.id or session.revoked_at is not None:
+        return True
+    if payload.get("type") == "refresh" and payload.get("rjti") != session.refresh_jti:
+        # An old refresh token came back: someone replayed it. Revoke the whole session.
+        session.revoked_at = utcnow()
+        db.session.commit()
+        return True
+    return False
+
+
+def _load_user(_header: dict[str, Any], payload: dict[str, Any]) -> User | None:
+    return db.session.get(User, payload.get("sub"))
+
+
+def current_session_id(payload: dict[str, Any]) -> str:
+    """The AuthSession id of a verified token."""
+    return str(payload.get("sid", ""))
+
+
+def revoke_session(session_id: str) -> None:
+    """Sign a session out: its access and refresh tokens stop working."""
+    session = db.session.scalar(select(AuthSession).where(AuthSession.id == session_id))
+    if session is not None and session.revoked_at is None:
+        session.revoked_at = utcnow()
+
+
+def _json_error(status: int, code: str) -> Any:
+    def handler(*args: Any) -> tuple[Response, int]:
+        message = next((a for a in args if isinstance(a, str)), None) or code.replace("_", " ")
+        return error_response(status, code, message)
+
+    return handler
+
+
+def init_jwt(app: Flask) -> None:
+    """Hook flask-jwt-extended's callbacks into the app: revocation, user loading, JSON errors."""
+    jwt.init_app(app)
+    jwt.token_in_blocklist_loader(_is_revoked)
+    jwt.user_lookup_loader(_load_user)
+    jwt.unauthorized_loader(_json_error(401, "unauthorized"))
+    jwt.invalid_token_loader(_json_error(401, "invalid_token"))
+    jwt.expired_token_loader(lambda _h, _p: error_response(401, "token_expired", "The token has expired."))
+    jwt.revoked_token_loader(lambda _h, _p: error_response(401, "token_revoked", "The token was revoked."))
+    jwt.needs_fresh_token_loader(lambda _h, _p: error_response(401, "fresh_token_required", "Sign in again."))
+    jwt.user_lookup_error_loader(lambda _h, _p: error_response(401, "unauthorized", "Unknown user."))
+    jwt.token_verification_failed_loader(
+        lambda _h, _p: error_response(401, "invalid_token", "The token failed verification.")
+    )

@@ -1,0 +1,179 @@
+"""One `Config`, read from the environment; every security setting is derived from `TODO_MODE`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+MODES = ("developer", "production")
+MODE_FILE = "mode"
+"""Name of the file in the instance folder that `flask todo config set-mode` writes."""
+
+DEV_SECRET = "dev-secret-key-change-me-0123456789abcdef"
+"""The well-known secret developer mode falls back to; production refuses it."""
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without a real secret)."""
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as err:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from err
+
+
+def read_mode(instance_path: str | Path) -> str:
+    """The mode: `TODO_MODE` if set, else the one persisted by `config set-mode`, else production."""
+    mode = os.environ.get("TODO_MODE", "").strip().lower()
+    if not mode:
+        path = Path(instance_path) / MODE_FILE
+        mode = path.read_text().strip().lower() if path.exists() else "production"
+    if mode not in MODES:
+        raise ConfigError(f"TODO_MODE must be one of {', '.join(MODES)}, got {mode!r}")
+    return mode
+
+
+def normalize_database_url(url: str) -> str:
+    """Pin PostgreSQL URLs to psycopg2 (gevent-cooperative through psycogreen).
+
+    SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; postgres:// is Heroku's and Neon's spelling.
+    """
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+@dataclass
+class Config:
+    """Settings of one app instance. `from_env` is the only place the environment is read."""
+
+    mode: str = "production"
+    """developer or production; the security settings below follow from it."""
+    secret_key: str = DEV_SECRET
+    """Key signing JWTs and Flask sessions."""
+    database_url: str = ""
+    """SQLAlchemy URL; empty means SQLite in the instance folder."""
+    db_pool_size: int = 10
+    """Connections kept per worker (PostgreSQL)."""
+    db_max_overflow: int = 20
+    """Extra connections a worker may open under load (PostgreSQL)."""
+    access_token_minutes: int = 15
+    """Lifetime of access tokens."""
+    refresh_token_days: int = 30
+    """Lifetime of refresh tokens."""
+    max_content_length: int = 64 * 1024
+    """Largest request body accepted; more gets 413."""
+    ratelimit_default: str = "600 per minute"
+    """Default per-client request budget (flask-limiter syntax)."""
+    ratelimit_auth: str = "20 per minute"
+    """Budget for sign-in and sign-up attempts per client."""
+    ratelimit_storage_uri: str = "memory://"
+    """Where rate-limit counters live; redis:// to share them between workers and machines."""
+    model: str = "local"
+    """`local` for the embedded model, else an OpenAI model name."""
+    openai_api_key: str = ""
+    """Key for OpenAI (or an OpenAI-compatible server)."""
+    openai_base_url: str = ""
+    """Base URL of an OpenAI-compatible server (Ollama, vLLM); empty means OpenAI."""
+    chat_history_window: int = 40
+    """Messages of recent history that each turn rebuilds as the agent's context."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Flask settings passed through unchanged (tests use it)."""
+
+    @classmethod
+    def from_env(cls, instance_path: str | Path) -> Config:
+        """Read every setting from the environment (and the persisted mode)."""
+        mode = read_mode(instance_path)
+        api_key = os.environ.get("OPENAI_API_KEY", "")
+        default_model = "gpt-4o" if api_key else "local"
+        return cls(
+            mode=mode,
+            secret_key=os.environ.get("JWT_SECRET_KEY") or os.environ.get("SECRET_KEY") or DEV_SECRET,
+            database_url=os.environ.get("DATABASE_URL", ""),
+            db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            db_max_overflow=_env_int("DB_MAX_OVERFLOW", 20),
+            access_token_minutes=_env_int("ACCESS_TOKEN_MINUTES", 15),
+            refresh_token_days=_env_int("REFRESH_TOKEN_DAYS", 30),
+            max_content_length=_env_int("MAX_CONTENT_LENGTH", 64 * 1024),
+            ratelimit_default=os.environ.get("RATELIMIT_DEFAULT", "600 per minute"),
+            ratelimit_auth=os.environ.get("RATELIMIT_AUTH", "20 per minute"),
+            ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            model=os.environ.get("TODO_MODEL", default_model),
+            openai_api_key=api_key,
+            openai_base_url=os.environ.get("OPENAI_BASE_URL", ""),
+            chat_history_window=_env_int("CHAT_HISTORY_WINDOW", 40),
+        )
+
+    @property
+    def production(self) -> bool:
+        """True in production mode."""
+        return self.mode == "production"
+
+    def validate(self) -> None:
+        """Refuse settings that would be unsafe in production."""
+        if self.production and (self.secret_key == DEV_SECRET or len(self.secret_key) < 32):
+            raise ConfigError(
+                "Production mode needs a real JWT_SECRET_KEY (32+ random characters), e.g. "
+                '`export JWT_SECRET_KEY="$(python -c "import secrets; print(secrets.token_urlsafe(48))")"`, '
+                "or run in developer mode with TODO_MODE=developer."
+            )
+
+    def flask_settings(self, instance_path: str | Path) -> dict[str, Any]:
+        """The Flask and extension settings, derived from this config and its mode."""
+        url = normalize_database_url(self.database_url or f"sqlite:///{Path(instance_path) / 'todo.db'}")
+        settings: dict[str, Any] = {
+            "SECRET_KEY": self.secret_key,
+            "TODO_MODE": self.mode,
+            "DATABASE_URL": url,
+            "DB_POOL_SIZE": self.db_pool_size,
+            "DB_MAX_OVERFLOW": self.db_max_overflow,
+            "MAX_CONTENT_LENGTH": self.max_content_length,
+            "JWT_SECRET_KEY": self.secret_key,
+            "JWT_ALGORITHM": "HS256",
+            "JWT_DECODE_ALGORITHMS": ["HS256"],
+            "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=self.access_token_minutes),
+            "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=self.refresh_token_days),
+            "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+            "JWT_COOKIE_SECURE": self.production,
+            "JWT_COOKIE_SAMESITE": "Strict" if self.production else "Lax",
+            "JWT_COOKIE_CSRF_PROTECT": True,
+            "JWT_SESSION_COOKIE": False,
+            "JWT_ERROR_MESSAGE_KEY": "message",
+            "SET_AUTH_COOKIES": self.production,
+            "SESSION_COOKIE_SECURE": self.production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "RATELIMIT_DEFAULT": self.ratelimit_default,
+            "RATELIMIT_AUTH": self.ratelimit_auth,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "TODO_MODEL": self.model,
+            "OPENAI_API_KEY": self.openai_api_key,
+            "OPENAI_BASE_URL": self.openai_base_url,
+            "CHAT_HISTORY_WINDOW": self.chat_history_window,
+            "JSON_SORT_KEYS": False,
+        }
+        settings.update(self.extra)
+        return settings
+
+    def masked(self) -> dict[str, Any]:
+        """Effective settings with secrets masked, for `flask todo config show`."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            if f.name in ("secret_key", "openai_api_key") and value:
+                value = value[:3] + "…" + f" ({len(value)} chars)"
+            if f.name == "database_url" and "@" in value:
+                scheme, _, rest = value.partition("://")
+                value = f"{scheme}://***@{rest.split('@', 1)[1]}"
+            out[f.name] = value
+        return out

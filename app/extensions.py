@@ -1,0 +1,80 @@
+"""Extension objects, created once here and initialised in `create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from flask_jwt_extended import JWTManager
+from spectree import SecurityScheme, SecuritySchemeData, SpecTree
+from spectree.models import SecureType
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+class Database:
+    """A SQLAlchemy engine and session factory bound to the app's `DATABASE_URL`.
+
+    Request code uses `db.session` (one per request greenlet, removed at teardown); code that
+    runs elsewhere (MCP tools on the asyncio thread, CLI) opens its own with `db.begin()`.
+    """
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.factory = sessionmaker(expire_on_commit=False)
+        self.session = scoped_session(self.factory)
+
+    def init_app(self, app: Flask) -> None:
+        url: str = app.config["DATABASE_URL"]
+        options: dict[str, Any] = {"pool_pre_ping": True, "future": True}
+        if url.startswith("sqlite"):
+            options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        else:
+            options["pool_size"] = app.config["DB_POOL_SIZE"]
+            options["max_overflow"] = app.config["DB_MAX_OVERFLOW"]
+            options["pool_recycle"] = 1800
+        if self.engine is not None:
+            self.engine.dispose()
+        self.engine = create_engine(url, **options)
+        if url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.factory.configure(bind=self.engine)
+        app.extensions["db"] = self
+        app.teardown_appcontext(self._remove)
+
+    def _remove(self, _exc: BaseException | None = None) -> None:
+        self.session.remove()
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        """A fresh session in a transaction: committed on success, rolled back on error."""
+        with self.factory() as session, session.begin():
+            yield session
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+db = Database()
+jwt = JWTManager()
+api = SpecTree(
+    "flask",
+    title="Todo Assistant API",
+    version="1.0.0",
+    path="api/docs",
+    validation_error_status=422,
+    mode="strict",
+    security_schemes=[
+        SecurityScheme(
+            name="bearer", data=SecuritySchemeData(type=SecureType.HTTP, scheme="bearer", bearer_format="JWT")
+        )
+    ],
+    security={"bearer": []},
+)

@@ -1,0 +1,1 @@
+"""Operational routes: liveness, readiness and the OpenAPI document."""

@@ -1,0 +1,35 @@
+"""`/healthz` (the process is up) and `/readyz` (the database answers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from sqlalchemy import text
+
+from app.extensions import api, db
+
+bp = Blueprint("ops", __name__)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz() -> Any:
+    """The database answers; 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "down"}, 503
+    return {"status": "ok", "database": "up"}
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3 document of every JSON route, generated from the pydantic models."""
+    return api.spec

@@ -1,0 +1,1 @@
+"""Tasks: the service every caller uses, its schemas, recurrence rules and the REST routes."""

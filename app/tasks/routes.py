@@ -1,0 +1,93 @@
+"""REST routes of the tasks API; all the rules are in tasks.service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+from spectree import Response as Doc
+
+from app.auth.ownership import owner_required
+from app.errors import Invalid
+from app.extensions import api, db
+from app.models import User
+from app.tasks import service
+from app.tasks.schemas import CompleteBody, TaskCreate, TaskOut, TaskPage, TaskPatch, TaskQuery
+from app.validation import spectree_before
+
+bp = Blueprint("tasks", __name__, url_prefix="/api/<user_id>/tasks")
+ERRORS = ("HTTP_401", "HTTP_403", "HTTP_404", "HTTP_422")
+
+
+def _task(task: Any) -> dict[str, Any]:
+    return service.task_to_dict(task)
+
+
+@bp.get("")
+@owner_required
+@api.validate(query=TaskQuery, resp=Doc(*ERRORS, HTTP_200=TaskPage), tags=["tasks"], before=spectree_before)
+def list_tasks(user: User, query: TaskQuery) -> Any:
+    """List the user's tasks, filtered, sorted and paged."""
+    page = service.list_tasks(db.session, user, query)
+    return {"tasks": [_task(t) for t in page.tasks], "next_cursor": page.next_cursor}
+
+
+@bp.post("")
+@owner_required
+@api.validate(json=TaskCreate, resp=Doc(*ERRORS, HTTP_201=TaskOut), tags=["tasks"], before=spectree_before)
+def create_task(user: User, json: TaskCreate) -> Any:
+    """Create a task."""
+    task = service.create_task(db.session, user, json)
+    db.session.commit()
+    return _task(task), 201
+
+
+@bp.get("/<int:task_id>")
+@owner_required
+@api.validate(resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+def get_task(user: User, task_id: int) -> Any:
+    """One task."""
+    return _task(service.get_task(db.session, user, task_id))
+
+
+@bp.put("/<int:task_id>")
+@owner_required
+@api.validate(json=TaskCreate, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+def replace_task(user: User, task_id: int, json: TaskCreate) -> Any:
+    """Replace every field of a task."""
+    task = service.replace_task(db.session, user, task_id, json)
+    db.session.commit()
+    return _task(task)
+
+
+@bp.patch("/<int:task_id>")
+@owner_required
+@api.validate(json=TaskPatch, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+def update_task(user: User, task_id: int, json: TaskPatch) -> Any:
+    """Change only the fields given."""
+    if not json.model_fields_set:
+        raise Invalid("Give at least one field to change.", code="empty_update")
+    task = service.update_task(db.session, user, task_id, json)
+    db.session.commit()
+    return _task(task)
+
+
+@bp.delete("/<int:task_id>")
+@owner_required
+@api.validate(resp=Doc("HTTP_204", *ERRORS), tags=["tasks"], before=spectree_before)
+def delete_task(user: User, task_id: int) -> Any:
+    """Delete a task."""
+    service.delete_task(db.session, user, task_id)
+    db.session.commit()
+    return Response(status=204)
+
+
+@bp.patch("/<int:task_id>/complete")
+@owner_required
+@api.validate(json=CompleteBody, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+def complete_task(user: User, task_id: int, json: CompleteBody) -> Any:
+    """Complete (true), reopen (false) or, with no body, toggle a task."""
+    completed = json.completed if request.get_data() else None
+    task = service.set_completed(db.session, user, task_id, completed)
+    db.session.commit()
+    return _task(task)

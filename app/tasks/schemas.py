@@ -1,0 +1,208 @@
+"""Request and response models of the tasks API; the MCP tools validate through the same models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from app.tasks.recurrence import normalize_rrule
+
+Priority = Literal["none", "low", "medium", "high"]
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+MAX_TAGS = 20
+
+
+def _parse_date(value: Any) -> Any:
+    if value is None or isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+def _parse_time(value: Any) -> Any:
+    if value is None or isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _TIME_RE.match(value):
+        raise ValueError("must be a time as HH:MM")
+    return time.fromisoformat(value).replace(second=0)
+
+
+def _parse_tags(value: Any) -> Any:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise ValueError("must be a list of strings")
+    tags: list[str] = []
+    for raw in value:
+        tag = raw.strip().lstrip("#").strip().lower()
+        if not tag:
+            continue
+        if len(tag) > 50 or not re.fullmatch(r"[\w\-./:+]+", tag):
+            raise ValueError(f"tag {raw[:60]!r} must be one word of at most 50 letters, digits or -_./:+")
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags")
+    return tags
+
+
+def _parse_rrule(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > 500:
+        raise ValueError("must be an RRULE string of at most 500 characters")
+    return normalize_rrule(value)
+
+
+def _clean_title(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+DueDate = Annotated[date | None, BeforeValidator(_parse_date)]
+DueTime = Annotated[time | None, BeforeValidator(_parse_time)]
+Tags = Annotated[list[str], BeforeValidator(_parse_tags)]
+Recurrence = Annotated[str | None, BeforeValidator(_parse_rrule)]
+Title = Annotated[str, BeforeValidator(_clean_title), Field(min_length=1, max_length=200)]
+Description = Annotated[str, Field(max_length=2000)]
+
+
+class StrictModel(BaseModel):
+    """Unknown fields are an error, and values are not coerced from other JSON types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TaskCreate(StrictModel):
+    """A new task (also the body of a full update, PUT)."""
+
+    title: Title
+    """What to do, 1-200 characters after trimming."""
+    description: Description = ""
+    """Free text, at most 2000 characters."""
+    priority: Priority = "none"
+    """none, low, medium or high."""
+    due_date: DueDate = None
+    """YYYY-MM-DD in the user's timezone."""
+    due_time: DueTime = None
+    """HH:MM in the user's timezone."""
+    tags: Tags = Field(default_factory=list)
+    """Labels, stored lower-case without '#'."""
+    recurrence: Recurrence = None
+    """An RRULE such as FREQ=WEEKLY;BYDAY=MO; completing the task moves it to the next occurrence."""
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class TaskPatch(StrictModel):
+    """A partial update: only the fields given change."""
+
+    title: Title | None = None
+    """New title."""
+    description: Description | None = None
+    """New description; null clears it."""
+    priority: Priority | None = None
+    """New priority."""
+    due_date: DueDate = None
+    """New due date; null clears it."""
+    due_time: DueTime = None
+    """New due time; null clears it."""
+    tags: Tags | None = None
+    """New tags (replacing the old ones)."""
+    recurrence: Recurrence = None
+    """New RRULE; null stops the repetition."""
+
+    @field_validator("title", "priority", mode="after")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, with their validated values."""
+        out = {name: getattr(self, name) for name in self.model_fields_set}
+        if "description" in out and out["description"] is None:
+            out["description"] = ""
+        if "tags" in out and out["tags"] is None:
+            out["tags"] = []
+        return out
+
+
+class CompleteBody(StrictModel):
+    """Body of PATCH .../complete; without it the task toggles."""
+
+    completed: bool | None = None
+    """True to complete, false to reopen, absent to toggle."""
+
+
+class TaskQuery(BaseModel):
+    """Query string of the task list."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["all", "pending", "completed"] = "all"
+    """Which tasks by completion."""
+    q: str | None = Field(default=None, max_length=200)
+    """Words searched in title and description."""
+    tag: str | None = Field(default=None, max_length=50)
+    """Only tasks with this tag."""
+    priority: Priority | None = None
+    """Only tasks of this priority."""
+    due_before: DueDate = None
+    """Only tasks due on or before this date."""
+    due_after: DueDate = None
+    """Only tasks due on or after this date."""
+    sort: Literal["created", "due", "priority", "title"] = "created"
+    """Sort key."""
+    order: Literal["asc", "desc"] = "asc"
+    """Sort direction."""
+    limit: int = Field(default=50, ge=1, le=100)
+    """Page size."""
+    cursor: str | None = Field(default=None, max_length=500)
+    """The previous page's next_cursor."""
+
+
+class TaskOut(BaseModel):
+    """A task as the API returns it."""
+
+    id: int
+    """Numeric id, unique across users."""
+    title: str
+    """What to do."""
+    description: str
+    """Free text."""
+    completed: bool
+    """Done or not."""
+    completed_at: str | None
+    """When it was completed (ISO 8601, UTC)."""
+    priority: Priority
+    """none, low, medium or high."""
+    due_date: str | None
+    """YYYY-MM-DD."""
+    due_time: str | None
+    """HH:MM."""
+    tags: list[str]
+    """Labels."""
+    recurrence: str | None
+    """RRULE."""
+    created_at: str
+    """ISO 8601, UTC."""
+    updated_at: str
+    """ISO 8601, UTC."""
+
+
+class TaskPage(BaseModel):
+    """One page of the task list."""
+
+    tasks: list[TaskOut]
+    """The tasks of this page."""
+    next_cursor: str | None
+    """Pass as `cursor` for the next page; null on the last."""

@@ -1,0 +1,272 @@
+"""Every task rule lives here: the REST API, the MCP tools, the CLI and the tests all call it.
+
+Every function takes the owner explicitly and filters by it, so another user's task is
+indistinguishable from a missing one (NotFound).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, and_, cast, delete, func, or_, select
+from sqlalchemy.orm import Session, scoped_session
+
+from app.errors import APIError, NotFound
+from app.models import PRIORITY_RANK, Task, User, utcnow
+from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
+from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
+
+DbSession = Session | scoped_session[Session]
+"""A session, or the request-scoped proxy of one."""
+
+
+@dataclass
+class TaskPageResult:
+    """One page of tasks and the cursor of the next."""
+
+    tasks: list[Task]
+    """Tasks of this page, in the requested order."""
+    next_cursor: str | None
+    """Opaque cursor for the following page, None on the last."""
+
+
+def user_today(user: User) -> date:
+    """Today's date in the user's timezone."""
+    try:
+        zone = ZoneInfo(user.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC; SQLite hands back naive datetimes that are UTC already."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def task_to_dict(task: Task) -> dict[str, Any]:
+    """The contract's Task object."""
+    return {
+        "id": task.id,
+        "title": task.title,
+        "description": task.description or "",
+        "completed": task.completed,
+        "completed_at": iso(task.completed_at),
+        "priority": task.priority,
+        "due_date": task.due_date.isoformat() if task.due_date else None,
+        "due_time": task.due_time.strftime("%H:%M") if task.due_time else None,
+        "tags": list(task.tags or []),
+        "recurrence": task.recurrence,
+        "created_at": iso(task.created_at),
+        "updated_at": iso(task.updated_at),
+    }
+
+
+def _apply(task: Task, values: dict[str, Any]) -> None:
+    if values.get("recurrence"):
+        start = values.get("due_date", task.due_date) or date.today()
+        values = {**values, "recurrence": pin_count(values["recurrence"], start)}
+    for name, value in values.items():
+        setattr(task, name, value)
+    if "priority" in values:
+        task.priority_rank = PRIORITY_RANK[task.priority]
+
+
+def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
+    """Add a task. A recurring task without a due date gets its first occurrence as due date."""
+    values = data.model_dump()
+    if values["recurrence"] and values["due_date"] is None:
+        values["due_date"] = first_occurrence(values["recurrence"], user_today(user))
+    task = Task(user_id=user.id)
+    _apply(task, values)
+    now = utcnow()
+    task.created_at = now
+    task.updated_at = now
+    session.add(task)
+    session.flush()
+    return task
+
+
+def get_task(session: DbSession, user: User, task_id: int) -> Task:
+    """The user's task, or NotFound (also for another user's task)."""
+    task = session.scalar(select(Task).where(Task.id == task_id, Task.user_id == user.id))
+    if task is None:
+        raise NotFound(f"No task {task_id}.", code="task_not_found")
+    return task
+
+
+def replace_task(session: DbSession, user: User, task_id: int, data: TaskCreate) -> Task:
+    """Full update: every field takes the given value or its default."""
+    task = get_task(session, user, task_id)
+    _apply(task, data.model_dump())
+    session.flush()
+    return task
+
+
+def update_task(session: DbSession, user: User, task_id: int, patch: TaskPatch) -> Task:
+    """Partial update: only the fields the caller set change."""
+    task = get_task(session, user, task_id)
+    _apply(task, patch.changes())
+    session.flush()
+    return task
+
+
+def delete_task(session: DbSession, user: User, task_id: int) -> dict[str, Any]:
+    """Delete a task; returns what it was."""
+    task = get_task(session, user, task_id)
+    gone = task_to_dict(task)
+    session.delete(task)
+    session.flush()
+    return gone
+
+
+def set_completed(session: DbSession, user: User, task_id: int, completed: bool | None = None) -> Task:
+    """Complete, reopen or (completed=None) toggle a task.
+
+    Completing a recurring task moves its due date to the next occurrence and keeps it
+    open; when the rule has no occurrence left the task is completed for good.
+    """
+    task = get_task(session, user, task_id)
+    target = (not task.completed) if completed is None else completed
+    if target and task.recurrence and not task.completed:
+        upcoming = next_occurrence(task.recurrence, task.due_date, user_today(user))
+        if upcoming is not None:
+            task.due_date = upcoming
+            task.updated_at = utcnow()
+            session.flush()
+            return task
+    task.completed = target
+    task.completed_at = utcnow() if target else None
+    task.updated_at = utcnow()
+    session.flush()
+    return task
+
+
+def clear_completed(session: DbSession, user: User) -> int:
+    """Delete every completed task of the user; returns how many."""
+    result = session.execute(delete(Task).where(Task.user_id == user.id, Task.completed.is_(True)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def count_tasks(session: DbSession, user: User, *, completed: bool | None = None) -> int:
+    """How many tasks the user has (optionally only completed or only pending ones)."""
+    stmt = select(func.count()).select_from(Task).where(Task.user_id == user.id)
+    if completed is not None:
+        stmt = stmt.where(Task.completed.is_(completed))
+    return int(session.scalar(stmt) or 0)
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with the wildcards in it escaped."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+_FAR_FUTURE = date(9999, 12, 31)
+_FAR_PAST = date(1, 1, 1)
+
+
+def _sort_key(query: TaskQuery) -> Any:
+    """The column the list is ordered by before the id tie-break (None: id alone)."""
+    if query.sort == "due":
+        # Tasks without a due date come last in both directions.
+        return func.coalesce(Task.due_date, _FAR_FUTURE if query.order == "asc" else _FAR_PAST)
+    if query.sort == "priority":
+        return Task.priority_rank
+    if query.sort == "title":
+        return func.lower(Task.title)
+    return None
+
+
+def _cursor_value(task: Task, query: TaskQuery) -> Any:
+    if query.sort == "due":
+        due = task.due_date or (_FAR_FUTURE if query.order == "asc" else _FAR_PAST)
+        return due.isoformat()
+    if query.sort == "priority":
+        return task.priority_rank
+    if query.sort == "title":
+        return task.title.lower()
+    return None
+
+
+def _encode_cursor(task: Task, query: TaskQuery) -> str:
+    doc = {"s": query.sort, "o": query.order, "v": _cursor_value(task, query), "id": task.id}
+    return base64.urlsafe_b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, query: TaskQuery) -> tuple[Any, int]:
+    bad = APIError("The cursor is invalid for this query.", code="invalid_cursor", status=400)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        doc = json.loads(raw)
+    except (binascii.Error, ValueError) as err:
+        raise bad from err
+    if not isinstance(doc, dict) or doc.get("s") != query.sort or doc.get("o") != query.order:
+        raise bad
+    last_id, value = doc.get("id"), doc.get("v")
+    if not isinstance(last_id, int) or isinstance(last_id, bool):
+        raise bad
+    try:
+        if query.sort == "due":
+            value = date.fromisoformat(str(value))
+        elif query.sort in ("priority", "title") and not isinstance(value, int if query.sort == "priority" else str):
+            raise bad
+    except (TypeError, ValueError) as err:
+        raise bad from err
+    return value, last_id
+
+
+def list_tasks(session: DbSession, user: User, query: TaskQuery) -> TaskPageResult:
+    """The user's tasks, filtered, sorted and paged with a keyset cursor."""
+    stmt = select(Task).where(Task.user_id == user.id)
+    if query.status == "pending":
+        stmt = stmt.where(Task.completed.is_(False))
+    elif query.status == "completed":
+        stmt = stmt.where(Task.completed.is_(True))
+    if query.priority:
+        stmt = stmt.where(Task.priority == query.priority)
+    if query.due_before:
+        stmt = stmt.where(Task.due_date.is_not(None), Task.due_date <= query.due_before)
+    if query.due_after:
+        stmt = stmt.where(Task.due_date.is_not(None), Task.due_date >= query.due_after)
+    if query.tag:
+        # Tags are a JSON list of words without quotes, stored as json.dumps writes it, so the
+        # quoted tag is an exact match on both SQLite and PostgreSQL.
+        tag = json.dumps(query.tag.strip().lstrip("#").lower())
+        stmt = stmt.where(cast(Task.tags, String).like(_like_pattern(tag), escape="\\"))
+    if query.q:
+        for word in query.q.lower().split()[:10]:
+            pattern = _like_pattern(word)
+            stmt = stmt.where(
+                or_(
+                    func.lower(Task.title).like(pattern, escape="\\"),
+                    func.lower(Task.description).like(pattern, escape="\\"),
+                )
+            )
+    key = _sort_key(query)
+    descending = query.order == "desc"
+    if query.cursor:
+        value, last_id = _decode_cursor(query.cursor, query)
+        id_after = Task.id < last_id if descending else Task.id > last_id
+        if key is None:
+            stmt = stmt.where(id_after)
+        else:
+            beyond = key < value if descending else key > value
+            stmt = stmt.where(or_(beyond, and_(key == value, id_after)))
+    order_cols: list[Any] = [] if key is None else [key.desc() if descending else key.asc()]
+    order_cols.append(Task.id.desc() if descending else Task.id.asc())
+    stmt = stmt.order_by(*order_cols)
+    rows = list(session.scalars(stmt.limit(query.limit + 1)))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return TaskPageResult(rows, _encode_cursor(rows[-1], query) if more and rows else None)

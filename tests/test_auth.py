@@ -1,0 +1,137 @@
+"""Sign-up, sign-in, refresh rotation, sign-out and the session, as a client sees them."""
+
+from __future__ import annotations
+
+import time
+
+import jwt as pyjwt
+
+from tests.conftest import TEST_SECRET, AuthActions
+
+
+def test_signup_returns_user_and_tokens(client, auth: AuthActions) -> None:
+    resp = client.post("/api/auth/signup", json={"email": "Ada@Example.com", "password": "pw-123456",
+                                                 "name": "Ada", "timezone": "Europe/Paris"})
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert body["user"]["email"] == "ada@example.com"
+    assert body["user"]["timezone"] == "Europe/Paris"
+    assert body["user"]["name"] == "Ada"
+    assert body["access_token"] and body["refresh_token"]
+    claims = pyjwt.decode(body["access_token"], TEST_SECRET, algorithms=["HS256"])
+    assert claims["sub"] == body["user"]["id"]
+    assert {"exp", "iat"} <= set(claims)
+
+
+def test_signup_email_is_case_insensitive_unique(client, auth: AuthActions) -> None:
+    auth.signup("bob@example.com")
+    resp = client.post("/api/auth/signup", json={"email": "BOB@example.com", "password": "another-pw"})
+    assert resp.status_code == 409
+    assert resp.get_json()["error"]["code"] == "email_taken"
+
+
+def test_signup_rejects_bad_input(client) -> None:
+    cases = [
+        {"email": "not-an-email", "password": "long-enough"},
+        {"email": "a@example.com", "password": "short"},
+        {"email": "a@example.com", "password": "long-enough", "timezone": "Mars/Olympus"},
+        {"email": "a@example.com", "password": "long-enough", "admin": True},
+        {"email": 12, "password": "long-enough"},
+        {"password": "long-enough"},
+    ]
+    for body in cases:
+        resp = client.post("/api/auth/signup", json=body)
+        assert resp.status_code == 422, body
+        assert resp.get_json()["error"]["code"] == "validation_error"
+        assert resp.get_json()["error"]["fields"]
+
+
+def test_signin_right_and_wrong_password(client, auth: AuthActions) -> None:
+    acct = auth.signup("carol@example.com", "right-password")
+    ok = auth.signin("CAROL@example.com", "right-password")
+    assert ok.status_code == 200
+    assert ok.get_json()["user"]["id"] == acct.id
+    bad = auth.signin("carol@example.com", "wrong-password")
+    assert bad.status_code == 401
+    assert bad.get_json()["error"]["code"] == "invalid_credentials"
+    nobody = auth.signin("nobody@example.com", "whatever-pw")
+    assert nobody.status_code == 401
+    assert nobody.get_json()["error"]["message"] == bad.get_json()["error"]["message"]
+
+
+def test_session_reports_user_and_expiry(client, auth: AuthActions) -> None:
+    acct = auth.signup()
+    resp = client.get("/api/auth/session", headers=acct.headers)
+    assert resp.status_code == 200
+    assert resp.get_json()["user"]["id"] == acct.id
+    assert resp.get_json()["expires_at"].endswith("Z")
+
+
+def test_refresh_rotates_and_detects_reuse(client, auth: AuthActions) -> None:
+    acct = auth.signup()
+    first = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {acct.refresh_token}"})
+    assert first.status_code == 200
+    new = first.get_json()
+    assert new["access_token"] and new["refresh_token"] != acct.refresh_token
+    session = client.get("/api/auth/session", headers={"Authorization": f"Bearer {new['access_token']}"})
+    assert session.status_code == 200
+    # The old refresh token was rotated out: using it again is a replay, which ends the session.
+    replay = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {acct.refresh_token}"})
+    assert replay.status_code == 401
+    after = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {new['refresh_token']}"})
+    assert after.status_code == 401
+
+
+def test_refresh_token_is_not_an_access_token(client, auth: AuthActions) -> None:
+    acct = auth.signup()
+    resp = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {acct.refresh_token}"})
+    assert resp.status_code == 401
+    resp = client.post("/api/auth/refresh", headers=acct.headers)
+    assert resp.status_code == 401
+
+
+def test_signout_revokes_the_session_only(client, auth: AuthActions) -> None:
+    acct = auth.signup(password="pw-signout-1")
+    other = auth.signin(acct.email, "pw-signout-1").get_json()
+    assert client.post("/api/auth/signout", headers=acct.headers).status_code == 204
+    assert client.get(acct.url("/tasks"), headers=acct.headers).status_code == 401
+    gone = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {acct.refresh_token}"})
+    assert gone.status_code == 401
+    still = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {other['access_token']}"})
+    assert still.status_code == 200
+
+
+def test_forged_and_malformed_tokens_are_refused(client, auth: AuthActions) -> None:
+    acct = auth.signup()
+    claims = pyjwt.decode(acct.access_token, TEST_SECRET, algorithms=["HS256"])
+    wrong_key = pyjwt.encode(claims, "another-key-0123456789abcdef0123456789", algorithm="HS256")
+    unsigned = pyjwt.encode(claims, None, algorithm="none")
+    expired = pyjwt.encode({**claims, "exp": int(time.time()) - 10}, TEST_SECRET, algorithm="HS256")
+    no_exp = pyjwt.encode({k: v for k, v in claims.items() if k != "exp"}, TEST_SECRET, algorithm="HS256")
+    tampered = acct.access_token[:-3] + ("AAA" if not acct.access_token.endswith("AAA") else "BBB")
+    for token in (wrong_key, unsigned, expired, no_exp, tampered, "garbage", ""):
+        resp = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 401, token
+        assert "error" in resp.get_json()
+
+
+def test_disabled_user_tokens_stop_working(app, client, runner, auth: AuthActions) -> None:
+    acct = auth.signup()
+    result = runner.invoke(args=["todo", "users", "disable", acct.email])
+    assert result.exit_code == 0, result.output
+    assert client.get(acct.url("/tasks"), headers=acct.headers).status_code == 401
+    assert auth.signin(acct.email, acct.password).status_code == 401
+
+
+def test_production_mode_sets_secure_httponly_cookies(app, migrated, tmp_path, monkeypatch) -> None:
+    from app import create_app
+
+    monkeypatch.setenv("TODO_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"mode": "production", "database_url": migrated, "secret_key": TEST_SECRET})
+    client = app.test_client()
+    resp = client.post("/api/auth/signup", json={"email": "prod@example.com", "password": "prod-password"})
+    assert resp.status_code == 201
+    cookies = resp.headers.getlist("Set-Cookie")
+    access = next(c for c in cookies if c.startswith("access_token_cookie="))
+    assert "Secure" in access and "HttpOnly" in access
+    assert any(c.startswith("csrf_access_token=") for c in cookies)
