@@ -41,23 +41,27 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.extensions["todo_config"] = cfg
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from app.agent.bridge import capture_main_hub
     from app.auth.tokens import init_jwt
     from app.errors import register_error_handlers
     from app.extensions import api, db
     from app.validation import init_validation
 
     db.init_app(app)
+    capture_main_hub()
     init_jwt(app)
     init_validation(app)
     register_error_handlers(app)
 
     from app.auth.routes import bp as auth_bp
+    from app.chat.routes import bp as chat_bp
     from app.ops.routes import bp as ops_bp
     from app.tasks.routes import bp as tasks_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(tasks_bp)
+    app.register_blueprint(chat_bp)
     api.register(app)
 
     from cli import todo

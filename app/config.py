@@ -84,8 +84,18 @@ class Config:
     """Key for OpenAI (or an OpenAI-compatible server)."""
     openai_base_url: str = ""
     """Base URL of an OpenAI-compatible server (Ollama, vLLM); empty means OpenAI."""
+    openai_api: str = ""
+    """responses or chat_completions; empty picks chat_completions when openai_base_url is set."""
+    model_timeout_seconds: int = 60
+    """Timeout of one model request before it is retried."""
+    slow_model_first_token_ms: int = 0
+    """Slow-model mode of the embedded model (load tests): delay before the first event."""
+    slow_model_token_ms: int = 0
+    """Slow-model mode: delay between words."""
     chat_history_window: int = 40
     """Messages of recent history that each turn rebuilds as the agent's context."""
+    sse_ping_seconds: float = 10.0
+    """Seconds of silence after which a stream sends a `: ping` comment."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Flask settings passed through unchanged (tests use it)."""
 
@@ -110,7 +120,12 @@ class Config:
             model=os.environ.get("TODO_MODEL", default_model),
             openai_api_key=api_key,
             openai_base_url=os.environ.get("OPENAI_BASE_URL", ""),
+            openai_api=os.environ.get("OPENAI_API", ""),
+            model_timeout_seconds=_env_int("MODEL_TIMEOUT_SECONDS", 60),
+            slow_model_first_token_ms=_env_int("SLOW_MODEL_FIRST_TOKEN_MS", 0),
+            slow_model_token_ms=_env_int("SLOW_MODEL_TOKEN_MS", 0),
             chat_history_window=_env_int("CHAT_HISTORY_WINDOW", 40),
+            sse_ping_seconds=float(os.environ.get("SSE_PING_SECONDS", "10")),
         )
 
     @property
@@ -157,7 +172,12 @@ class Config:
             "TODO_MODEL": self.model,
             "OPENAI_API_KEY": self.openai_api_key,
             "OPENAI_BASE_URL": self.openai_base_url,
+            "OPENAI_API": self.openai_api,
+            "MODEL_TIMEOUT_SECONDS": self.model_timeout_seconds,
+            "SLOW_MODEL_FIRST_TOKEN_MS": self.slow_model_first_token_ms,
+            "SLOW_MODEL_TOKEN_MS": self.slow_model_token_ms,
             "CHAT_HISTORY_WINDOW": self.chat_history_window,
+            "SSE_PING_SECONDS": self.sse_ping_seconds,
             "JSON_SORT_KEYS": False,
         }
         settings.update(self.extra)

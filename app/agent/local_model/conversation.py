@@ -1,0 +1,167 @@
+"""Read the Responses input items into turns of user text, tool exchanges and replies."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Task = dict[str, Any]
+
+
+@dataclass
+class Exchange:
+    """One tool call made by the model and, once the Runner ran it, its output."""
+
+    #: The call id tying the call to its output.
+    call_id: str
+    #: Tool name.
+    name: str
+    #: Parsed JSON arguments.
+    arguments: dict[str, Any]
+    #: The output text, None while the tool has not answered.
+    output: str | None = None
+    #: The output parsed as a JSON object, None when it is not one (a tool error).
+    data: dict[str, Any] | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Whether the tool answered with an error text instead of JSON."""
+        return self.output is not None and self.data is None
+
+    def tasks(self) -> list[Task]:
+        """The tasks the output carries ("tasks" list or single "task")."""
+        if not self.data:
+            return []
+        if isinstance(self.data.get("tasks"), list):
+            return [t for t in self.data["tasks"] if isinstance(t, dict)]
+        task = self.data.get("task")
+        return [task] if isinstance(task, dict) else []
+
+
+@dataclass
+class Turn:
+    """A user message and what happened after it."""
+
+    #: The user's message text.
+    user: str
+    #: Tool calls of this turn, in order.
+    exchanges: list[Exchange] = field(default_factory=list)
+    #: The assistant's reply text ("" while the turn is running).
+    assistant: str = ""
+
+    def last(self, *names: str) -> Exchange | None:
+        """The latest exchange with one of these tool names that has an output."""
+        for exchange in reversed(self.exchanges):
+            if exchange.name in names and exchange.output is not None:
+                return exchange
+        return None
+
+
+@dataclass
+class Conversation:
+    """All turns; the last one is the turn being answered."""
+
+    #: Turns, oldest first; never empty.
+    turns: list[Turn]
+
+    @property
+    def current(self) -> Turn:
+        """The turn being answered."""
+        return self.turns[-1]
+
+    @property
+    def previous(self) -> Turn | None:
+        """The turn before the current one."""
+        return self.turns[-2] if len(self.turns) > 1 else None
+
+    def exchanges_newest_first(self) -> Iterable[Exchange]:
+        """Every exchange of the conversation, newest first."""
+        for turn in reversed(self.turns):
+            yield from reversed(turn.exchanges)
+
+
+def _as_dict(item: Any) -> Mapping[str, Any]:
+    if isinstance(item, Mapping):
+        return item
+    dump = getattr(item, "model_dump", None)
+    if callable(dump):
+        result = dump(exclude_unset=True)
+        if isinstance(result, Mapping):
+            return result
+    return {}
+
+
+def content_text(content: Any) -> str:
+    """Plain text of a message content or tool output (str, part, list of parts)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Mapping) or hasattr(content, "model_dump"):
+        part = _as_dict(content)
+        text = part.get("text", part.get("refusal", ""))
+        return text if isinstance(text, str) else ""
+    if isinstance(content, Iterable):
+        return "".join(content_text(part) for part in content)
+    return str(content)
+
+
+def _parse_output(text: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("type") == "text" and isinstance(data.get("text"), str):
+        return _parse_output(data["text"])
+    if isinstance(data, list) and len(data) == 1:
+        return _parse_output(content_text(data))
+    return data if isinstance(data, dict) else None
+
+
+def _arguments(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    try:
+        data = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_conversation(items: str | list[Any]) -> Conversation:
+    """Group input items into turns (a user message starts one)."""
+    if isinstance(items, str):
+        return Conversation(turns=[Turn(user=items)])
+    turns: list[Turn] = []
+    by_call: dict[str, Exchange] = {}
+    for raw in items:
+        item = _as_dict(raw)
+        kind = item.get("type")
+        role = item.get("role")
+        if kind == "function_call":
+            if not turns:
+                turns.append(Turn(user=""))
+            exchange = Exchange(
+                call_id=str(item.get("call_id", "")),
+                name=str(item.get("name", "")),
+                arguments=_arguments(item.get("arguments")),
+            )
+            turns[-1].exchanges.append(exchange)
+            by_call[exchange.call_id] = exchange
+        elif kind == "function_call_output":
+            found = by_call.get(str(item.get("call_id", "")))
+            if found is not None:
+                found.output = content_text(item.get("output"))
+                found.data = _parse_output(found.output)
+        elif role == "user":
+            turns.append(Turn(user=content_text(item.get("content"))))
+        elif role == "assistant":
+            if not turns:
+                turns.append(Turn(user=""))
+            text = content_text(item.get("content"))
+            turns[-1].assistant = (turns[-1].assistant + " " + text).strip()
+    if not turns:
+        turns.append(Turn(user=""))
+    return Conversation(turns=turns)

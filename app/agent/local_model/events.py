@@ -1,0 +1,231 @@
+"""Real OpenAI Responses objects and stream events for one model step."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from typing import cast
+
+from agents.items import TResponseOutputItem, TResponseStreamEvent
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseContentPartAddedEvent,
+    ResponseContentPartDoneEvent,
+    ResponseCreatedEvent,
+    ResponseFunctionCallArgumentsDeltaEvent,
+    ResponseFunctionCallArgumentsDoneEvent,
+    ResponseFunctionToolCall,
+    ResponseInProgressEvent,
+    ResponseOutputItemAddedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseOutputMessage,
+    ResponseOutputText,
+    ResponseTextDeltaEvent,
+    ResponseTextDoneEvent,
+    ResponseUsage,
+)
+from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
+
+from .planner import Step
+
+MODEL_NAME = "local-task-model"
+_PIECE = re.compile(r"\s*\S+\s*")
+
+
+def new_id(prefix: str) -> str:
+    """A fresh item id such as "call_3f2a..."."""
+    return f"{prefix}_{uuid.uuid4().hex}"
+
+
+def words_of(text: str) -> list[str]:
+    """Split text into word pieces that keep their following spaces and newlines."""
+    return _PIECE.findall(text) or [text]
+
+
+def output_items(step: Step) -> list[TResponseOutputItem]:
+    """The output items of a step: function calls, or one assistant message."""
+    if step.calls:
+        return [
+            ResponseFunctionToolCall(
+                type="function_call",
+                id=new_id("fc"),
+                call_id=new_id("call"),
+                name=call.name,
+                arguments=json.dumps(call.arguments),
+                status="completed",
+            )
+            for call in step.calls
+        ]
+    message = ResponseOutputMessage(
+        type="message",
+        id=new_id("msg"),
+        role="assistant",
+        status="completed",
+        content=[ResponseOutputText(type="output_text", text=step.text, annotations=[], logprobs=[])],
+    )
+    return [message]
+
+
+def usage_for(input_tokens: int, output_tokens: int) -> ResponseUsage:
+    """A Responses usage block with rough token counts."""
+    return ResponseUsage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=input_tokens + output_tokens,
+        input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
+        output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
+    )
+
+
+def response_for(output: list[TResponseOutputItem], usage: ResponseUsage, status: str = "completed") -> Response:
+    """A Response object wrapping the output items."""
+    return Response.model_validate(
+        {
+            "id": new_id("resp"),
+            "created_at": 0,
+            "model": MODEL_NAME,
+            "object": "response",
+            "output": [item.model_dump() for item in output],
+            "tool_choice": "auto",
+            "tools": [],
+            "top_p": None,
+            "parallel_tool_calls": True,
+            "status": status,
+            "usage": usage.model_dump() if status == "completed" else None,
+        }
+    )
+
+
+def stream_events(
+    step: Step, output: list[TResponseOutputItem], usage: ResponseUsage
+) -> Iterator[TResponseStreamEvent | None]:
+    """The event sequence of a streamed step, with None marking where a word delay goes."""
+    seq = 0
+
+    def number() -> int:
+        nonlocal seq
+        seq += 1
+        return seq - 1
+
+    yield cast(
+        TResponseStreamEvent,
+        ResponseCreatedEvent(
+            type="response.created", response=response_for([], usage, "in_progress"), sequence_number=number()
+        ),
+    )
+    yield cast(
+        TResponseStreamEvent,
+        ResponseInProgressEvent(
+            type="response.in_progress", response=response_for([], usage, "in_progress"), sequence_number=number()
+        ),
+    )
+    for index, item in enumerate(output):
+        if isinstance(item, ResponseFunctionToolCall):
+            started = item.model_copy(update={"arguments": "", "status": "in_progress"})
+            yield cast(
+                TResponseStreamEvent,
+                ResponseOutputItemAddedEvent(
+                    type="response.output_item.added", item=started, output_index=index, sequence_number=number()
+                ),
+            )
+            yield cast(
+                TResponseStreamEvent,
+                ResponseFunctionCallArgumentsDeltaEvent(
+                    type="response.function_call_arguments.delta",
+                    item_id=item.id or item.call_id,
+                    output_index=index,
+                    delta=item.arguments,
+                    sequence_number=number(),
+                ),
+            )
+            yield cast(
+                TResponseStreamEvent,
+                ResponseFunctionCallArgumentsDoneEvent.model_validate(
+                    {
+                        "type": "response.function_call_arguments.done",
+                        "item_id": item.id or item.call_id,
+                        "output_index": index,
+                        "arguments": item.arguments,
+                        "name": item.name,
+                        "sequence_number": number(),
+                    }
+                ),
+            )
+        elif isinstance(item, ResponseOutputMessage):
+            text = step.text
+            started_message = item.model_copy(update={"content": [], "status": "in_progress"})
+            yield cast(
+                TResponseStreamEvent,
+                ResponseOutputItemAddedEvent(
+                    type="response.output_item.added",
+                    item=started_message,
+                    output_index=index,
+                    sequence_number=number(),
+                ),
+            )
+            empty = ResponseOutputText(type="output_text", text="", annotations=[], logprobs=[])
+            yield cast(
+                TResponseStreamEvent,
+                ResponseContentPartAddedEvent(
+                    type="response.content_part.added",
+                    item_id=item.id,
+                    output_index=index,
+                    content_index=0,
+                    part=empty,
+                    sequence_number=number(),
+                ),
+            )
+            for position, piece in enumerate(words_of(text)):
+                if position:
+                    yield None
+                yield cast(
+                    TResponseStreamEvent,
+                    ResponseTextDeltaEvent(
+                        type="response.output_text.delta",
+                        item_id=item.id,
+                        output_index=index,
+                        content_index=0,
+                        delta=piece,
+                        logprobs=[],
+                        sequence_number=number(),
+                    ),
+                )
+            yield cast(
+                TResponseStreamEvent,
+                ResponseTextDoneEvent(
+                    type="response.output_text.done",
+                    item_id=item.id,
+                    output_index=index,
+                    content_index=0,
+                    text=text,
+                    logprobs=[],
+                    sequence_number=number(),
+                ),
+            )
+            full = ResponseOutputText(type="output_text", text=text, annotations=[], logprobs=[])
+            yield cast(
+                TResponseStreamEvent,
+                ResponseContentPartDoneEvent(
+                    type="response.content_part.done",
+                    item_id=item.id,
+                    output_index=index,
+                    content_index=0,
+                    part=full,
+                    sequence_number=number(),
+                ),
+            )
+        yield cast(
+            TResponseStreamEvent,
+            ResponseOutputItemDoneEvent(
+                type="response.output_item.done", item=item, output_index=index, sequence_number=number()
+            ),
+        )
+    yield cast(
+        TResponseStreamEvent,
+        ResponseCompletedEvent(
+            type="response.completed", response=response_for(output, usage), sequence_number=number()
+        ),
+    )

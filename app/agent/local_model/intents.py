@@ -1,0 +1,387 @@
+"""What a user message asks for: the intent and its parts (title, fields, target, query)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .clock import Now
+from .fields import Fields, extract_fields
+from .listing import ListQuery, parse_list_query
+from .text import normalize, squash
+from .updates import parse_change
+
+_I = re.IGNORECASE
+
+ADD, LIST, COMPLETE, REOPEN, DELETE, UPDATE = "add", "list", "complete", "reopen", "delete", "update"
+CLEAR_COMPLETED, DELETE_ALL, GREET, THANKS, BYE, HELP, UNKNOWN = (
+    "clear_completed", "delete_all", "greet", "thanks", "bye", "help", "unknown",
+)  # fmt: skip
+
+
+@dataclass
+class Intent:
+    """A understood request."""
+
+    #: One of the kind constants above.
+    kind: str
+    #: For add: the task title; for update: a new title, if renamed.
+    title: str = ""
+    #: For add: the new task's fields; for update: the fields to set.
+    fields: Fields = field(default_factory=Fields)
+    #: For complete/reopen/delete/update: how the user named the task.
+    target: str = ""
+    #: For update: fields to clear (set to null).
+    clear: list[str] = field(default_factory=list)
+    #: For update: tags to take off.
+    untag: list[str] = field(default_factory=list)
+    #: For list: the query.
+    query: ListQuery | None = None
+
+
+_FILLER = re.compile(
+    r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh+|er+|please|pls|plz|actually|also|and|then|now|oh|"
+    r"well|alright|all\s+right|great|cool|perfect|thanks|thank\s+you|oops|sorry|wait|hmm+|"
+    r"assistant|one\s+more\s+thing|by\s+the\s+way|btw)\b[,!.:]?\s+)+",
+    _I,
+)
+_POLITE = re.compile(
+    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+|kindly\s+)?|please\s+|kindly\s+|"
+    r"i(?:'d|\s+would)\s+like\s+(?:you\s+)?to\s+|i\s+want\s+you\s+to\s+|i\s+need\s+you\s+to\s+|"
+    r"let's\s+|lets\s+|go\s+ahead\s+and\s+|help\s+me\s+|just\s+|quickly\s+|(?:i\s+)?want\s+to\s+(?=add|delete|remove|mark|complete|see|list|rename|change|update|move)|"
+    r"i\s+(?:want|would\s+like|wanna)\s+to\s+(?=add|delete|remove|mark|complete|see|list|rename|change|update|move))+",
+    _I,
+)
+_TRAIL = re.compile(r"(?:\s*,?\s*\b(?:please|pls|thanks|thank\s+you|thx|for\s+me|ok\??)\b)+[.!?]*\s*$", _I)
+
+_GREET = re.compile(
+    r"^(?:hi|hello|hey|howdy|yo|hiya|heya|greetings|sup|what'?s\s+up|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|assistant|bot|friend|buddy|all|everyone))?[\s!.,]*$",
+    _I,
+)
+_THANKS = re.compile(
+    r"^(?:thanks|thank\s+you|thx|ty|cheers|great|awesome|perfect|cool|nice|ok|okay|got\s+it|sounds\s+good|good\s+job|well\s+done|appreciate\s+it|excellent|wonderful|brilliant|lovely|fantastic|amazing|super|good|fine|alright)(?:\s+(?:a\s+lot|so\s+much|very\s+much|again|man|mate|buddy))?[\s!.,:)]*$",
+    _I,
+)
+_BYE = re.compile(
+    r"^(?:bye|goodbye|good\s+bye|see\s+you|see\s+ya|later|good\s+night|night|cya|that'?s\s+all|that\s+is\s+all|nothing|never\s*mind|nvm)(?:\s+(?:for\s+now|then|later))?[\s!.,]*$",
+    _I,
+)
+_HELP = re.compile(
+    r"^(?:help|\?+|menu|commands|options|what\s+can\s+(?:you|i)\s+(?:do|say|ask)|how\s+(?:does\s+this|do\s+you|do\s+i\s+use\s+(?:this|you)|can\s+you\s+help)(?:\s+work)?|"
+    r"what\s+(?:are|do)\s+you(?:\s+do)?|who\s+are\s+you|what\s+is\s+this|how\s+does\s+(?:it|this)\s+work|what\s+are\s+your\s+(?:features|capabilities|commands)|"
+    r"(?:can\s+you\s+|please\s+)?help\s+me|i\s+need\s+help|show\s+(?:me\s+)?(?:the\s+)?help|how\s+do\s+i\s+\w+(?:\s+\w+)?\s+(?:a\s+)?tasks?)[\s?!.]*$",
+    _I,
+)
+_YES = re.compile(
+    r"^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|i'?m\s+sure|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    _I,
+)
+_NO = re.compile(
+    r"^(?:n|no|nope|nah|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+it|not\s+now|no\s+thanks|keep\s+(?:them|it|everything))\b[\s!.,]*(?:(?:don'?t|keep|thanks|thank\s+you)\b.*)?$",
+    _I,
+)
+
+_CLEAR_COMPLETED = re.compile(
+    r"^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|archive|trash|empty|drop)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked(?:[\s-]+off)?|ticked(?:[\s-]+off)?|old\s+completed)\s*(?:tasks|todos|to-?dos|items|ones|stuff)?$"
+    r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$",
+    _I,
+)
+_DELETE_ALL = re.compile(
+    r"^(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
+    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to-?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to-?do\s+|task\s+)?list)(?:\s+(?:in\s+)?(?:the|my)\s+list)?$"
+    r"|^start\s+(?:over|fresh|from\s+scratch)$",
+    _I,
+)
+_ADD_LEADS = (
+    re.compile(
+        r"^(?:add|create|insert|enter|log|record|jot\s+down|write\s+down|note\s+down|save|include)\b\s*(?:(?:a|an|the|another|one\s+more|new|this|following|quick)\s+)*(?:(?:task|todo|to-?do|item|reminder|entry|note)s?\b)?\s*(?:(?:to|for|called|named|titled|saying|that\s+says|about|of|:)(?:\s+|$)|[:\-]\s*)?",
+        _I,
+    ),
+    re.compile(
+        r"^(?:make|set|set\s+up|create|schedule|put\s+in|give\s+me|start)\s+(?:a|an|one)\s+(?:new\s+)?(?:task|todo|to-?do|reminder|note|entry)s?\b\s*(?:(?:to|for|called|named|titled|saying|about|:)(?:\s+|$)|[:\-]\s*)?",
+        _I,
+    ),
+    re.compile(
+        r"^(?:new|another|one\s+more)\s+(?:task|todo|to-?do|item|reminder|entry)s?\b\s*(?:(?:to|for|called|named|titled|saying|about|:)(?:\s+|$)|[:\-]\s*)?",
+        _I,
+    ),
+    re.compile(r"^(?:task|todo|to-?do|reminder|note(?:\s+to\s+self)?)\s*[:\-]\s*", _I),
+    re.compile(r"^remind\s+me\s+(?:to\s+|that\s+|about\s+|of\s+)?", _I),
+    re.compile(
+        r"^(?:(?:i|we)\s+)?(?:really\s+|also\s+|still\s+)?(?:need\s+to|needs\s+to|have\s+to|has\s+to|got\s+to|gotta|must|should|ought\s+to|(?:will|'ll|shall)\s+(?:need\s+to|have\s+to)|am\s+going\s+to|'m\s+going\s+to|plan\s+to|am\s+supposed\s+to|'m\s+supposed\s+to|'d\s+better|had\s+better|want\s+to|wanna)\s+",
+        _I,
+    ),
+    re.compile(r"^(?:please\s+)?(?:don'?t|do\s+not)\s+(?:let\s+me\s+)?forget\s+(?:to\s+|about\s+|that\s+)?", _I),
+    re.compile(
+        r"^(?:make\s+sure\s+(?:that\s+)?i\s+(?:remember\s+to\s+)?|i\s+(?:must|should|have\s+to|need\s+to)\s+remember\s+to\s+|remember\s+to\s+|note\s+to\s+self\s*:?\s*)",
+        _I,
+    ),
+    re.compile(
+        r"^(?:put|stick|throw|pop)\s+(?=.+\b(?:on|onto|in)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list\b)", _I
+    ),
+)
+_LIST_MENTION = re.compile(
+    r"\s*\b(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+|tasks\s+)?list\b", _I
+)
+_TASK_VERBS = frozenset(
+    [
+        "buy",
+        "call",
+        "email",
+        "e-mail",
+        "text",
+        "phone",
+        "pay",
+        "clean",
+        "wash",
+        "fix",
+        "book",
+        "schedule",
+        "send",
+        "write",
+        "read",
+        "finish",
+        "start",
+        "prepare",
+        "plan",
+        "organize",
+        "organise",
+        "pick",
+        "get",
+        "go",
+        "visit",
+        "meet",
+        "order",
+        "cook",
+        "bake",
+        "water",
+        "feed",
+        "walk",
+        "take",
+        "return",
+        "renew",
+        "cancel",
+        "submit",
+        "review",
+        "check",
+        "update",
+        "file",
+        "sort",
+        "print",
+        "sign",
+        "mail",
+        "post",
+        "ship",
+        "pack",
+        "unpack",
+        "study",
+        "learn",
+        "practice",
+        "practise",
+        "drop",
+        "bring",
+        "fill",
+        "refill",
+        "replace",
+        "repair",
+        "paint",
+        "mow",
+        "vacuum",
+        "tidy",
+        "iron",
+        "fold",
+        "shop",
+        "grab",
+        "collect",
+        "contact",
+        "ask",
+        "tell",
+        "invite",
+        "thank",
+        "reply",
+        "respond",
+        "follow",
+        "register",
+        "apply",
+        "research",
+        "draft",
+        "edit",
+        "finalize",
+        "finalise",
+        "backup",
+        "back",
+        "install",
+        "upgrade",
+        "charge",
+        "exercise",
+        "run",
+        "workout",
+        "stretch",
+        "meditate",
+        "defrost",
+        "empty",
+        "lock",
+        "unlock",
+        "change",
+        "make",
+        "set",
+        "move",
+        "see",
+        "watch",
+        "listen",
+        "attend",
+        "celebrate",
+        "wrap",
+        "donate",
+        "recycle",
+        "sweep",
+        "mop",
+        "dust",
+        "hang",
+        "assemble",
+        "build",
+        "cut",
+        "trim",
+        "rake",
+        "shovel",
+        "confirm",
+        "arrange",
+        "reserve",
+        "hire",
+        "interview",
+        "test",
+        "deploy",
+        "merge",
+        "publish",
+        "upload",
+        "download",
+        "print",
+        "scan",
+        "translate",
+        "record",
+        "measure",
+        "count",
+        "deliver",
+        "prep",
+        "plant",
+        "harvest",
+        "groom",
+        "bathe",
+        "brush",
+        "floss",
+        "schedule",
+    ]
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|what's|whats|what're|which|how\s+many|how\s+much|do\s+i\s+have|have\s+i|did\s+i|are\s+there|is\s+there|any|anything|when|where|list|show|display|view|see|give\s+me|get\s+me|tell\s+me|read|print|pull\s+up|bring\s+up|let\s+me\s+see|find|search|look\s+for|look\s+up|lookup|locate|check\s+my|review\s+my|my\s+(?:tasks|todos|to-?dos|list|agenda)|(?:pending|overdue|completed|open|upcoming|all|today'?s|tomorrow'?s)\s+(?:tasks|todos|items)|(?:tasks|todos|to-?dos|agenda|overdue|pending)\b)",
+    _I,
+)
+
+
+def clean_title(text: str) -> str:
+    """Trim connectors, quotes and punctuation left around a title."""
+    text = squash(text)
+    for _ in range(4):
+        before = text
+        text = re.sub(r"^(?:to|that|about|and|then|also|:|-|,)\s+", "", text, flags=_I)
+        text = re.sub(r"\s+(?:at|on|by|due|for|from|until|till|and|with|please|as|which|that)$", "", text, flags=_I)
+        text = text.strip(" \t,;:-.!?")
+        if len(text) > 1 and text[0] == text[-1] and text[0] in "\"'":
+            text = text[1:-1].strip()
+        if text == before:
+            break
+    return text
+
+
+def _strip_lead(text: str) -> str:
+    for _ in range(3):
+        before = text
+        text = _FILLER.sub("", text)
+        text = _POLITE.sub("", text)
+        if text == before:
+            break
+    return text
+
+
+def _parse_add(text: str, now: Now) -> Intent | None:
+    """A new task: title and fields, when the message reads as one."""
+    quoted = re.search(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)", text)
+    if quoted:
+        outside = text[: quoted.start()] + " " + text[quoted.end() :]
+        found, _rest = extract_fields(outside, now)
+        title = clean_title(quoted.group(1) or quoted.group(2))
+    else:
+        found, rest = extract_fields(text, now)
+        rest = _LIST_MENTION.sub(" ", squash(rest))
+        for lead in _ADD_LEADS:
+            m = lead.match(squash(rest))
+            if m:
+                rest = squash(rest)[m.end() :]
+                break
+        title = clean_title(rest)
+    if not title:
+        return None
+    return Intent(kind=ADD, title=title, fields=found)
+
+
+def _looks_like_add(core: str, now: Now) -> bool:
+    for lead in _ADD_LEADS:
+        if lead.match(core):
+            return True
+    first = core.split()[0].lower() if core.split() else ""
+    if first in _TASK_VERBS:
+        return True
+    found, _rest = extract_fields(core, now, description=False)
+    return bool(found.due_date or found.recurrence or found.priority or found.tags) and "?" not in core
+
+
+def parse_intent(message: str, now: Now) -> Intent:
+    """Understand one user message."""
+    text = normalize(message)
+    core = _TRAIL.sub("", _strip_lead(text)).strip()
+    bare = core.strip(" !.?,")
+    if not bare:
+        return Intent(kind=GREET if _GREET.match(text) else THANKS if _THANKS.match(text) else HELP)
+    for pattern, kind in ((_GREET, GREET), (_THANKS, THANKS), (_BYE, BYE), (_HELP, HELP)):
+        if pattern.match(text) or pattern.match(core):
+            return Intent(kind=kind)
+    if _CLEAR_COMPLETED.match(bare):
+        return Intent(kind=CLEAR_COMPLETED)
+    if _DELETE_ALL.match(bare):
+        return Intent(kind=DELETE_ALL)
+    for lead in _ADD_LEADS[:-1]:
+        m = lead.match(core)
+        if m and not re.match(r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?|description|note|priority)\b", core, _I):
+            added = _parse_add(core, now)
+            if added:
+                return added
+    change = parse_change(bare, now)
+    if change is not None:
+        return Intent(
+            kind=change.kind,
+            target=change.target,
+            fields=change.fields,
+            title=change.title,
+            clear=change.clear,
+            untag=change.untag,
+        )
+    if _QUESTION_START.match(bare) or (
+        core.endswith("?")
+        and re.search(r"\b(?:tasks?|todos?|list|due|pending|overdue|done|completed|plate|agenda)\b", core, _I)
+    ):
+        return Intent(kind=LIST, query=parse_list_query(bare, now))
+    if _looks_like_add(core, now):
+        added = _parse_add(core, now)
+        if added:
+            return added
+    return Intent(kind=UNKNOWN)
+
+
+def is_yes(message: str) -> bool:
+    """Whether the message is a plain yes."""
+    return _YES.match(normalize(message).strip()) is not None
+
+
+def is_no(message: str) -> bool:
+    """Whether the message is a plain no."""
+    return _NO.match(normalize(message).strip()) is not None

@@ -1,0 +1,314 @@
+"""List and search requests: what to ask list_tasks for and which of its tasks to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .clock import Now
+from .conversation import Task
+from .dates import extract_when
+from .fields import extract_priority
+from .text import STOPWORDS, content_stems, stem, words
+
+_I = re.IGNORECASE
+_COMPLETED = re.compile(
+    r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|accomplished|achieved|did\s+i\s+(?:do|finish|complete))\b",
+    _I,
+)
+_NOT_DONE = re.compile(
+    r"\b(?:not\s+(?:yet\s+)?(?:done|completed|finished)|undone|unfinished|incomplete|uncompleted|to\s+do|left|remaining|outstanding|open|pending|still)\b",
+    _I,
+)
+_ALL = re.compile(
+    r"\b(?:all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|to-?dos|items)|everything|including\s+(?:the\s+)?(?:completed|done|finished)|both)\b",
+    _I,
+)
+_SEARCH = re.compile(
+    r"\b(?:about|containing|contains|mentioning|mention|regarding|related\s+to|relating\s+to|concerning|matching|"
+    r"called|named|titled|with\s+the\s+words?|with|that\s+(?:say|says|mention|mentions|contain|contains|have|has)|"
+    r"involving|for|on)\s+(.+?)(?:\s+in\s+(?:the\s+|their\s+|its\s+)?(?:title|name|description)s?)?\s*\??$",
+    _I,
+)
+_LEAD_SEARCH = re.compile(
+    r"^(?:find|search|look\s+for|look\s+up|lookup|locate|search\s+for|any|anything|do\s+i\s+have\s+anything|is\s+there\s+anything|are\s+there\s+any)\s+(?:me\s+)?(?:for\s+)?(?:(?:my|the|all|any)\s+)*(?:tasks?|todos?|items?|things?|anything)?\s*(.*)$",
+    _I,
+)
+_TAGGED = re.compile(
+    r"(?:#([\w-]+))|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)", _I
+)
+_TOPIC = re.compile(r"\b(?:my|the|all|any|show|list)\s+([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff)\b", _I)
+_OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind)\b", _I)
+_NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
+_UPCOMING = re.compile(r"\b(?:upcoming|coming\s+up|soon|next\s+few\s+days|next\s+7\s+days)\b", _I)
+_RANGE = re.compile(r"\b(this|next)\s+(week|month)\b", _I)
+_BEFORE = re.compile(r"\b(?:by|before|until)\b", _I)
+_NOT_TOPIC = frozenset(
+    [
+        "pending",
+        "open",
+        "completed",
+        "finished",
+        "done",
+        "all",
+        "my",
+        "current",
+        "remaining",
+        "outstanding",
+        "overdue",
+        "upcoming",
+        "urgent",
+        "important",
+        "high",
+        "low",
+        "medium",
+        "priority",
+        "new",
+        "old",
+        "recent",
+        "today",
+        "tomorrow",
+        "other",
+        "active",
+        "late",
+        "unfinished",
+        "incomplete",
+        "due",
+        "next",
+        "this",
+        "week",
+    ]
+)
+_FILLER = frozenset(
+    [
+        "show",
+        "list",
+        "display",
+        "view",
+        "see",
+        "give",
+        "get",
+        "tell",
+        "read",
+        "print",
+        "me",
+        "what",
+        "whats",
+        "what's",
+        "which",
+        "how",
+        "many",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "i",
+        "are",
+        "is",
+        "there",
+        "any",
+        "anything",
+        "find",
+        "search",
+        "look",
+        "up",
+        "for",
+        "tasks",
+        "task",
+        "todo",
+        "todos",
+        "items",
+        "item",
+        "things",
+        "stuff",
+        "please",
+        "can",
+        "could",
+        "you",
+        "would",
+        "will",
+        "all",
+        "my",
+        "the",
+        "a",
+        "an",
+        "on",
+        "in",
+        "of",
+        "with",
+        "about",
+        "left",
+        "remaining",
+        "pending",
+        "open",
+        "due",
+        "currently",
+        "current",
+        "now",
+        "still",
+        "got",
+        "need",
+        "should",
+    ]
+)
+
+
+@dataclass
+class ListQuery:
+    """Which tasks the user wants to see."""
+
+    #: "pending", "completed" or "all".
+    status: str = "pending"
+    #: Priority filter or None.
+    priority: str | None = None
+    #: Exact tag filter or None.
+    tag: str | None = None
+    #: A word that may be a tag or a title word ("work tasks"), or None.
+    topic: str | None = None
+    #: Words to search for in titles and descriptions, or None.
+    search: str | None = None
+    #: First due date included, or None.
+    due_from: dt.date | None = None
+    #: Last due date included, or None.
+    due_to: dt.date | None = None
+    #: Only tasks without a due date.
+    no_date: bool = False
+    #: A phrase for the reply ("due today", "tagged work").
+    label: str = ""
+
+    def tool_arguments(self) -> dict[str, Any]:
+        """Arguments for list_tasks (date and word filters are applied locally)."""
+        args: dict[str, Any] = {"status": self.status, "limit": 100}
+        if self.priority:
+            args["priority"] = self.priority
+        if self.tag:
+            args["tag"] = self.tag
+        return args
+
+
+def _search_terms(text: str) -> str | None:
+    terms = [w for w in words(text) if w not in _FILLER]
+    return " ".join(terms) or None
+
+
+def parse_list_query(text: str, now: Now) -> ListQuery:
+    """Read status, priority, tag, dates and search words from a list request."""
+    query = ListQuery()
+    low = text.lower().strip(" ?!.")
+    if _COMPLETED.search(low) and not _NOT_DONE.search(low):
+        query.status = "completed"
+    elif _ALL.search(low):
+        query.status = "all"
+    priority, low = extract_priority(low)
+    if priority and priority != "none":
+        query.priority = priority
+    tagged = _TAGGED.search(low)
+    if tagged:
+        query.tag = (tagged.group(1) or tagged.group(2)).lower()
+        low = low[: tagged.start()] + " " + low[tagged.end() :]
+    if _OVERDUE.search(low):
+        query.due_to = now.today - dt.timedelta(days=1)
+        query.status = "pending"
+        query.label = "overdue"
+    elif _NO_DATE.search(low):
+        query.no_date = True
+        query.label = "without a due date"
+    elif _UPCOMING.search(low):
+        query.due_from, query.due_to = now.today, now.today + dt.timedelta(days=7)
+        query.label = "due in the next 7 days"
+    else:
+        rng = _RANGE.search(low)
+        if rng:
+            _apply_range(query, rng.group(1).lower(), rng.group(2).lower(), now)
+            low = low[: rng.start()] + " " + low[rng.end() :]
+        else:
+            when, rest = extract_when(low, now)
+            if when.date is not None:
+                before = _BEFORE.search(low) is not None
+                query.due_from = None if before else when.date
+                query.due_to = when.date
+                query.label = ("due by " if before else "due ") + _day_label(when.date, now)
+                low = rest
+    lead = _LEAD_SEARCH.match(low)
+    found = _SEARCH.search(low)
+    if found and not re.fullmatch(r"(?:today|tomorrow|me|now|my\s+list|the\s+list|my\s+plate)", found.group(1).strip()):
+        query.search = _search_terms(found.group(1))
+    elif lead and lead.group(1).strip():
+        query.search = _search_terms(lead.group(1))
+    if query.search is None and query.tag is None:
+        topic = _TOPIC.search(low)
+        if topic and topic.group(1).lower() not in _NOT_TOPIC and topic.group(1).lower() not in STOPWORDS:
+            query.topic = topic.group(1).lower()
+    if query.search and query.status == "pending" and not _NOT_DONE.search(text):
+        query.status = "all"
+    return query
+
+
+def _apply_range(query: ListQuery, which: str, unit: str, now: Now) -> None:
+    today = now.today
+    if unit == "week":
+        start = today if which == "this" else today + dt.timedelta(days=7 - today.weekday())
+        end = (
+            today
+            + dt.timedelta(days=6 - today.weekday())
+            + (dt.timedelta(days=7) if which == "next" else dt.timedelta())
+        )
+    else:
+        first = today.replace(day=1)
+        if which == "next":
+            first = (first + dt.timedelta(days=32)).replace(day=1)
+        start = today if which == "this" else first
+        end = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    query.due_from, query.due_to = start, end
+    query.label = f"due {which} {unit}"
+
+
+def _day_label(day: dt.date, now: Now) -> str:
+    if day == now.today:
+        return "today"
+    if day == now.today + dt.timedelta(days=1):
+        return "tomorrow"
+    return f"{day:%a} {day:%b} {day.day}"
+
+
+def _matches_words(task: Task, terms: str) -> bool:
+    haystack = f"{task.get('title') or ''} {task.get('description') or ''} {' '.join(task.get('tags') or [])}"
+    stems = set(content_stems(haystack))
+    wanted = content_stems(terms)
+    low = haystack.lower()
+    return (
+        bool(wanted) and all(w in stems or any(s.startswith(w) for s in stems) for w in wanted)
+    ) or terms.lower() in low
+
+
+def apply_query(query: ListQuery, tasks: list[Task]) -> list[Task]:
+    """The tasks of a list_tasks output that answer the query, in the tool's order."""
+    shown = []
+    for task in tasks:
+        done = bool(task.get("completed"))
+        if (query.status == "pending" and done) or (query.status == "completed" and not done):
+            continue
+        if query.priority and task.get("priority") != query.priority:
+            continue
+        tags = [str(t).lower() for t in task.get("tags") or []]
+        if query.tag and query.tag not in tags:
+            continue
+        due = task.get("due_date")
+        if query.no_date and due:
+            continue
+        if query.due_from or query.due_to:
+            if not due:
+                continue
+            if query.due_from and due < query.due_from.isoformat():
+                continue
+            if query.due_to and due > query.due_to.isoformat():
+                continue
+        if query.search and not _matches_words(task, query.search):
+            continue
+        if query.topic and query.topic not in tags and stem(query.topic) not in content_stems(task.get("title") or ""):
+            continue
+        shown.append(task)
+    return shown

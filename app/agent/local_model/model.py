@@ -1,0 +1,103 @@
+"""LocalModel: an offline Agents SDK model that understands task-management language."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from agents.items import ModelResponse, TResponseInputItem, TResponseOutputItem, TResponseStreamEvent
+from agents.models.interface import Model, ModelTracing
+from agents.usage import Usage
+from openai.types.responses.response_prompt_param import ResponsePromptParam
+
+from .clock import now_from_instructions
+from .conversation import read_conversation
+from .dates import warm_up
+from .events import output_items, stream_events, usage_for
+from .planner import Step, plan_step
+
+if TYPE_CHECKING:
+    from agents.agent_output import AgentOutputSchemaBase
+    from agents.handoffs import Handoff
+    from agents.model_settings import ModelSettings
+    from agents.tool import Tool
+
+
+def _rough_tokens(text: str) -> int:
+    return max(1, len(text) // 4)
+
+
+class LocalModel(Model):
+    """A deterministic, stateless model that plans tool calls and replies like an LLM would.
+
+    first_token_delay and token_delay (seconds) slow streamed answers down the way a remote
+    model is slow, for load tests; 0 means no sleeping at all.
+    """
+
+    def __init__(self, first_token_delay: float = 0.0, token_delay: float = 0.0) -> None:
+        self.first_token_delay = first_token_delay
+        self.token_delay = token_delay
+        warm_up()
+
+    def _step(
+        self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
+    ) -> tuple[Step, list[TResponseOutputItem], Usage]:
+        conversation = read_conversation(input if isinstance(input, str) else list(input))
+        names = {str(getattr(tool, "name", "")) for tool in tools}
+        step = plan_step(conversation, now_from_instructions(system_instructions), names)
+        output = output_items(step)
+        prompt = sum(len(t.user) + len(t.assistant) for t in conversation.turns) + len(system_instructions or "")
+        usage = Usage(
+            requests=1,
+            input_tokens=_rough_tokens("x" * prompt),
+            output_tokens=_rough_tokens(step.text or str([c.arguments for c in step.calls])),
+        )
+        usage.total_tokens = usage.input_tokens + usage.output_tokens
+        return step, output, usage
+
+    async def get_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: ResponsePromptParam | None = None,
+        **kwargs: Any,
+    ) -> ModelResponse:
+        """Plan one step and return it whole."""
+        _step, output, usage = self._step(system_instructions, input, tools)
+        return ModelResponse(output=output, usage=usage, response_id=None)
+
+    async def stream_response(
+        self,
+        system_instructions: str | None,
+        input: str | list[TResponseInputItem],
+        model_settings: ModelSettings,
+        tools: list[Tool],
+        output_schema: AgentOutputSchemaBase | None,
+        handoffs: list[Handoff],
+        tracing: ModelTracing,
+        *,
+        previous_response_id: str | None = None,
+        conversation_id: str | None = None,
+        prompt: ResponsePromptParam | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        """Plan one step and stream it as Responses events, one text delta per word."""
+        step, output, usage = self._step(system_instructions, input, tools)
+        if self.first_token_delay > 0:
+            await asyncio.sleep(self.first_token_delay)
+        response_usage = usage_for(usage.input_tokens, usage.output_tokens)
+        for event in stream_events(step, output, response_usage):
+            if event is None:
+                if self.token_delay > 0:
+                    await asyncio.sleep(self.token_delay)
+                continue
+            yield event

@@ -1,0 +1,344 @@
+"""Decide the model's next step from the conversation: tool calls, or the final reply.
+
+The planner is a pure function of its inputs. It re-reads the user's message on every step
+and looks at the tool exchanges of the current turn to know how far the turn has come, the way
+an LLM re-reads its context; nothing is remembered between calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import replies
+from .clock import Now
+from .conversation import Conversation, Exchange, Task, Turn
+from .intents import (
+    ADD,
+    BYE,
+    CLEAR_COMPLETED,
+    COMPLETE,
+    DELETE,
+    DELETE_ALL,
+    GREET,
+    HELP,
+    LIST,
+    REOPEN,
+    THANKS,
+    UNKNOWN,
+    UPDATE,
+    Intent,
+    is_no,
+    is_yes,
+    parse_intent,
+)  # fmt: skip
+from .listing import apply_query
+from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+
+MAX_EXCHANGES = 8
+ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
+
+
+@dataclass
+class Call:
+    """A tool call to make."""
+
+    #: Tool name.
+    name: str
+    #: JSON-able arguments.
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Step:
+    """What the model answers on one call: tool calls, or else a text reply."""
+
+    #: Tool calls to make (the Runner runs them and calls the model again).
+    calls: list[Call] = field(default_factory=list)
+    #: The reply text when there are no calls.
+    text: str = ""
+
+
+def _reply(text: str) -> Step:
+    return Step(text=text)
+
+
+def _call(name: str, **arguments: Any) -> Step:
+    return Step(calls=[Call(name=name, arguments=arguments)])
+
+
+class Planner:
+    """Plans one model step for one conversation."""
+
+    def __init__(self, conversation: Conversation, now: Now, tools: set[str]) -> None:
+        self.conversation = conversation
+        self.now = now
+        self.tools = tools
+        self.turn: Turn = conversation.current
+
+    def plan(self) -> Step:
+        """The next step of the current turn."""
+        turn = self.turn
+        if len(turn.exchanges) >= MAX_EXCHANGES:
+            last = turn.exchanges[-1]
+            return _reply(replies.tool_error(last.output or "") if last.failed else "Done.")
+        previous = self.conversation.previous
+        if previous is not None:
+            pending = self._pending_confirmation(previous)
+            if pending and is_yes(turn.user):
+                return self._confirmed(pending)
+            if pending and is_no(turn.user):
+                return _reply("Okay, I won't delete anything.")
+        intent = parse_intent(turn.user, self.now)
+        if previous is not None and previous.assistant.startswith(replies.WHICH_ONE):
+            follow = self._follow_up(previous, intent)
+            if follow is not None:
+                return follow
+        return self._dispatch(intent)
+
+    def _dispatch(self, intent: Intent) -> Step:
+        kind = intent.kind
+        if kind == ADD:
+            return self._add(intent)
+        if kind == LIST:
+            return self._list(intent)
+        if kind in ACTION_TOOLS:
+            return self._act(intent, parse_reference(intent.target))
+        if kind == CLEAR_COMPLETED:
+            done = self.turn.last("clear_completed")
+            if done is not None:
+                return self._after_clear(done)
+            return self._tool_or_sorry("clear_completed", {})
+        if kind == DELETE_ALL:
+            listing = self.turn.last("list_tasks")
+            if listing is None:
+                return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
+            return _reply(replies.confirm_delete_all(len(listing.tasks())))
+        return _reply(
+            {GREET: replies.GREETING, THANKS: replies.THANKS, BYE: replies.BYE, HELP: replies.HELP}.get(
+                kind, replies.UNKNOWN
+            )
+        )
+
+    def _tool_or_sorry(self, name: str, arguments: dict[str, Any]) -> Step:
+        if name not in self.tools:
+            return _reply(f"Sorry, I can't do that right now: the {name} tool isn't available.")
+        return _call(name, **arguments)
+
+    def _add(self, intent: Intent) -> Step:
+        done = self.turn.last("add_task")
+        if done is not None:
+            if done.failed:
+                return _reply(replies.tool_error(done.output or ""))
+            tasks = done.tasks()
+            return _reply(replies.added(tasks[0], self.now) if tasks else "Added it.")
+        f = intent.fields
+        args: dict[str, Any] = {"title": intent.title[:200]}
+        if f.description:
+            args["description"] = f.description
+        if f.priority:
+            args["priority"] = f.priority
+        if f.due_date:
+            args["due_date"] = f.due_date.isoformat()
+        if f.due_time:
+            args["due_time"] = f.due_time.strftime("%H:%M")
+        if f.tags:
+            args["tags"] = f.tags
+        if f.recurrence:
+            args["recurrence"] = f.recurrence
+        return self._tool_or_sorry("add_task", args)
+
+    def _list(self, intent: Intent) -> Step:
+        assert intent.query is not None
+        done = self.turn.last("list_tasks")
+        if done is None:
+            return self._tool_or_sorry("list_tasks", intent.query.tool_arguments())
+        if done.failed:
+            return _reply(replies.tool_error(done.output or ""))
+        return _reply(replies.task_list(intent.query, apply_query(intent.query, done.tasks()), self.now))
+
+    def shown_list(self) -> list[Task] | None:
+        """The tasks of the last list shown to the user, in the order shown."""
+        for turn in reversed(self.conversation.turns[:-1]):
+            listing = turn.last("list_tasks")
+            if listing is None:
+                continue
+            intent = parse_intent(turn.user, self.now)
+            if intent.kind == LIST and intent.query is not None:
+                return apply_query(intent.query, listing.tasks())
+        return None
+
+    def _resolve(self, intent: Intent, ref: Reference) -> Task | Step | int:
+        """A task (or an id) the reference points at, or a step to take first."""
+        if ref.task_id is not None:
+            if intent.fields.tags or intent.untag:
+                listing = self.turn.last("list_tasks")
+                if listing is None:
+                    return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
+                for task in listing.tasks():
+                    if task.get("id") == ref.task_id:
+                        return task
+            return ref.task_id
+        if ref.position is not None:
+            shown = self.shown_list()
+            if shown is None and ref.position == -1:
+                latest = recent_task(self.conversation)
+                return latest if latest is not None else _reply("Which task do you mean? Show your tasks first.")
+            picked = pick_position(ref.position, shown or [])
+            if picked is None:
+                return _reply(
+                    'I don\'t see that one in the last list I showed. Say "show my tasks" to see the list again.'
+                )
+            return picked
+        if ref.pronoun:
+            spoken = recent_task(self.conversation)
+            if spoken is None:
+                return _reply("Which task do you mean? You can tell me its title or number.")
+            return spoken
+        listing = self.turn.last("list_tasks")
+        if listing is None:
+            return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
+        if listing.failed:
+            return _reply(replies.tool_error(listing.output or ""))
+        prefer = {COMPLETE: False, REOPEN: True}.get(intent.kind)
+        matches = best_matches(ref.stems, listing.tasks(), prefer_completed=prefer)
+        if not matches:
+            return _reply(replies.not_found(ref.phrase))
+        if len(matches) > 1:
+            return _reply(replies.which_one(matches))
+        return matches[0]
+
+    def _act(self, intent: Intent, ref: Reference, target: Task | None = None) -> Step:
+        tool = ACTION_TOOLS[intent.kind]
+        done = self.turn.last(tool)
+        if done is not None:
+            return _reply(self._describe(intent, done, target))
+        resolved: Task | Step | int = target if target is not None else self._resolve(intent, ref)
+        if isinstance(resolved, Step):
+            return resolved
+        task = resolved if isinstance(resolved, dict) else None
+        task_id = task.get("id") if task is not None else resolved
+        if intent.kind == DELETE:
+            return self._tool_or_sorry(tool, {"task_id": task_id})
+        if intent.kind in (COMPLETE, REOPEN):
+            return self._tool_or_sorry(tool, {"task_id": task_id, "completed": intent.kind == COMPLETE})
+        args = update_arguments(intent, task)
+        if len(args) == 0:
+            return _reply("What would you like to change about it? For example a new title, due date or priority.")
+        return self._tool_or_sorry(tool, {"task_id": task_id, **args})
+
+    def _describe(self, intent: Intent, done: Exchange, target: Task | None) -> str:
+        if done.failed:
+            return replies.tool_error(done.output or "", done.arguments.get("task_id"))
+        tasks = done.tasks()
+        if not tasks:
+            return "Done."
+        task = tasks[0]
+        if intent.kind == COMPLETE:
+            return replies.completed(task, self.now)
+        if intent.kind == REOPEN:
+            return replies.reopened(task)
+        if intent.kind == DELETE:
+            return replies.deleted(task)
+        old = target or self._known_task(done.arguments.get("task_id"))
+        changed = {k for k in done.arguments if k != "task_id"}
+        return replies.updated(task, changed, old.get("title") if old else None, self.now)
+
+    def _known_task(self, task_id: Any) -> Task | None:
+        """The task with that id as last seen before the current change."""
+        for exchange in self.conversation.exchanges_newest_first():
+            if exchange.name == "update_task" and exchange in self.turn.exchanges:
+                continue
+            for task in exchange.tasks():
+                if task.get("id") == task_id:
+                    return task
+        return None
+
+    def _follow_up(self, previous: Turn, intent: Intent) -> Step | None:
+        """Answer to "which one do you mean?": redo the earlier request on the chosen task."""
+        if intent.kind not in (UNKNOWN, ADD):
+            return None
+        earlier = parse_intent(previous.user, self.now)
+        listing = previous.last("list_tasks")
+        if earlier.kind not in ACTION_TOOLS or listing is None:
+            return None
+        first = parse_reference(earlier.target)
+        prefer = {COMPLETE: False, REOPEN: True}.get(earlier.kind)
+        candidates = best_matches(first.stems, listing.tasks(), prefer_completed=prefer)
+        answer = parse_reference(self.turn.user)
+        if answer.position is not None:
+            chosen = pick_position(answer.position, candidates)
+            picked = [chosen] if chosen else []
+        elif answer.task_id is not None:
+            picked = [t for t in listing.tasks() if t.get("id") == answer.task_id]
+        else:
+            picked = best_matches(answer.stems, candidates) or best_matches(answer.stems, listing.tasks())
+        if len(picked) != 1:
+            return None
+        return self._act(earlier, first, picked[0])
+
+    def _pending_confirmation(self, previous: Turn) -> str | None:
+        if replies.CONFIRM_DELETE_ALL in previous.assistant:
+            return DELETE_ALL
+        asked = previous.last("clear_completed")
+        if asked is not None and asked.data and asked.data.get("confirmation_required"):
+            return CLEAR_COMPLETED
+        if replies.CONFIRM_CLEAR in previous.assistant:
+            return CLEAR_COMPLETED
+        return None
+
+    def _confirmed(self, pending: str) -> Step:
+        if pending == CLEAR_COMPLETED:
+            done = self.turn.last("clear_completed")
+            if done is not None:
+                return self._after_clear(done)
+            return self._tool_or_sorry("clear_completed", {"confirm": True})
+        listing = self.turn.last("list_tasks")
+        if listing is None:
+            return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
+        deletes = [e for e in self.turn.exchanges if e.name == "delete_task"]
+        if not deletes:
+            ids = [t.get("id") for t in listing.tasks() if t.get("id") is not None]
+            if not ids:
+                return _reply("You have no tasks, so there is nothing to delete.")
+            if "delete_task" not in self.tools:
+                return _reply("Sorry, I can't delete tasks right now.")
+            return Step(calls=[Call(name="delete_task", arguments={"task_id": i}) for i in ids])
+        return _reply(replies.deleted_all(sum(1 for e in deletes if not e.failed)))
+
+    def _after_clear(self, done: Exchange) -> Step:
+        if done.failed or done.data is None:
+            return _reply(replies.tool_error(done.output or ""))
+        if done.data.get("confirmation_required"):
+            return _reply(replies.confirm_clear(int(done.data.get("count") or 0)))
+        return _reply(replies.cleared(int(done.data.get("deleted_count") or done.data.get("count") or 0)))
+
+
+def update_arguments(intent: Intent, task: Task | None) -> dict[str, Any]:
+    """update_task arguments for the change asked, given the task when it is known."""
+    f = intent.fields
+    args: dict[str, Any] = {}
+    if intent.title:
+        args["title"] = intent.title[:200]
+    if f.due_date and not (f.date_implied and task and task.get("due_date")):
+        args["due_date"] = f.due_date.isoformat()
+    if f.due_time:
+        args["due_time"] = f.due_time.strftime("%H:%M")
+    if f.priority:
+        args["priority"] = f.priority
+    if f.recurrence:
+        args["recurrence"] = f.recurrence
+    if f.description:
+        args["description"] = f.description
+    if f.tags or intent.untag:
+        current = [str(t).lower() for t in (task or {}).get("tags") or []]
+        tags = [t for t in current + [t for t in f.tags if t not in current] if t not in intent.untag]
+        args["tags"] = tags
+    for name in intent.clear:
+        args[name] = [] if name == "tags" else "" if name == "description" else None
+    return args
+
+
+def plan_step(conversation: Conversation, now: Now, tools: set[str]) -> Step:
+    """The next step for this conversation."""
+    return Planner(conversation, now, tools).plan()

@@ -1,0 +1,145 @@
+"""How a message points at a task (id, position, pronoun, title words) and which task it is."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from .conversation import Conversation, Task
+from .text import ORDINALS, content_stems
+
+_I = re.IGNORECASE
+_ID = re.compile(
+    r"(?:\b(?:task|item|todo|to-do|number|no\.?|id|#)\s*(?:number\s*|no\.?\s*)?#?\s*|#)(\d+)\b|^\s*(\d+)\s*$", _I
+)
+_ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
+_POSITION = re.compile(
+    rf"^(?:the\s+|my\s+)?(?:very\s+)?(?P<ord>{_ORD}|last|final|top|bottom|latter|former)\s*(?:one|task|item|todo|entry)?(?:\s+(?:on|in|from)\s+(?:the|my|that)\s+list)?(?:\s+you\s+(?:showed|listed|mentioned))?$",
+    _I,
+)
+_PRONOUN = re.compile(
+    r"^(?:it|that|this|them|those|these|the\s+same|that\s+one|this\s+one|(?:that|this|the|same)\s+(?:task|item|todo|reminder|one)"
+    r"|the\s+one\s+(?:i|you|we)\s+just\s+\w+|the\s+(?:last|latest|newest|new|most\s+recent|previous)\s*(?:task|one|item|todo)?\s*(?:(?:i|you|we)\s+(?:just\s+)?(?:added|created|made|mentioned))?"
+    r"|(?:the\s+)?(?:task|one|item)\s+(?:i|you|we)\s+just\s+(?:added|created|made|mentioned))$",
+    _I,
+)
+
+
+@dataclass
+class Reference:
+    """A task reference as written by the user."""
+
+    #: The phrase as written.
+    phrase: str
+    #: An explicit task id ("task 3", "#3").
+    task_id: int | None = None
+    #: A 1-based position in the last list shown; -1 for "the last one".
+    position: int | None = None
+    #: Whether it is a pronoun ("it", "that one") for the task last spoken about.
+    pronoun: bool = False
+    #: Meaningful word stems of the phrase, for title matching.
+    stems: list[str] = field(default_factory=list)
+
+
+def parse_reference(phrase: str) -> Reference:
+    """Classify a reference phrase."""
+    phrase = phrase.strip().strip(" \"'.,!?")
+    ref = Reference(phrase=phrase)
+    m = _ID.search(phrase)
+    if m:
+        ref.task_id = int(m.group(1) or m.group(2))
+        return ref
+    m = _POSITION.match(phrase)
+    if m:
+        word = m.group("ord").lower()
+        ref.position = -1 if word in ("last", "final", "bottom", "latter") else ORDINALS.get(word, 1)
+        return ref
+    if _PRONOUN.match(phrase) or not phrase:
+        ref.pronoun = True
+        return ref
+    ref.stems = content_stems(phrase)
+    if not ref.stems:
+        ref.pronoun = True
+    return ref
+
+
+def recent_task(conversation: Conversation) -> Task | None:
+    """The task spoken about last: the latest one added, changed, completed or singly listed."""
+    for exchange in conversation.exchanges_newest_first():
+        if exchange.output is None or exchange.failed:
+            continue
+        tasks = exchange.tasks()
+        if exchange.name in ("add_task", "update_task", "complete_task") and tasks:
+            return tasks[0]
+        if exchange.name == "list_tasks" and len(tasks) == 1:
+            return tasks[0]
+    return None
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)):
+        return True
+    if len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and abs(len(a) - len(b)) <= 2:
+        return SequenceMatcher(None, a, b).ratio() >= 0.8
+    return False
+
+
+@dataclass
+class Scored:
+    """A candidate task with how well its title fits the words."""
+
+    #: The task.
+    task: Task
+    #: Share of the user's words found in the title.
+    coverage: float
+    #: Share of the title's words the user said.
+    precision: float
+
+
+def score_tasks(stems: list[str], tasks: list[Task]) -> list[Scored]:
+    """Score every task whose title shares a word with the reference."""
+    scored = []
+    for task in tasks:
+        title = content_stems(str(task.get("title") or ""))
+        if not title or not stems:
+            continue
+        hits = sum(1 for s in stems if any(_similar(s, t) for t in title))
+        if not hits:
+            continue
+        covered = sum(1 for t in title if any(_similar(s, t) for s in stems))
+        scored.append(Scored(task=task, coverage=hits / len(stems), precision=covered / len(title)))
+    return scored
+
+
+def best_matches(stems: list[str], tasks: list[Task], prefer_completed: bool | None = None) -> list[Task]:
+    """The tasks a title reference most likely means: one, several (ambiguous) or none.
+
+    A task must hold at least half of the user's words. Among the best-covered, a task whose
+    whole title was said wins outright; otherwise all of them are returned and the caller asks.
+    prefer_completed narrows a tie to pending (False) or completed (True) tasks when possible.
+    """
+    scored = [s for s in score_tasks(stems, tasks) if s.coverage >= 0.5]
+    if not scored:
+        return []
+    top = max(s.coverage for s in scored)
+    best = [s for s in scored if s.coverage == top]
+    if len(best) > 1 and prefer_completed is not None:
+        preferred = [s for s in best if bool(s.task.get("completed")) == prefer_completed]
+        if preferred:
+            best = preferred
+    if len(best) > 1:
+        exact = [s for s in best if s.precision == 1.0]
+        if len(exact) == 1:
+            best = exact
+    return [s.task for s in best]
+
+
+def pick_position(position: int, shown: list[Task]) -> Task | None:
+    """The task at a 1-based position (or -1, the last) of a shown list."""
+    if not shown:
+        return None
+    index = len(shown) - 1 if position == -1 else position - 1
+    return shown[index] if 0 <= index < len(shown) else None

@@ -1,0 +1,247 @@
+"""The assistant's sentences: confirmations, lists, questions and help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .clock import Now
+from .conversation import Task
+from .listing import ListQuery
+from .recurrence import describe
+
+WHICH_ONE = "Which one do you mean:"
+CONFIRM_DELETE_ALL = "Are you sure you want to delete all"
+CONFIRM_CLEAR = "permanently delete"
+
+HELP = (
+    "I can add, list, complete, update and delete your tasks. For example:\n"
+    "- add call mom tomorrow at 6pm #family\n"
+    "- remind me to pay rent every month on the 1st\n"
+    "- what's due this week? / show my high priority tasks\n"
+    "- mark task 3 as done / I finished the report\n"
+    "- move the dentist appointment to friday at 3pm\n"
+    "- make it high priority / rename task 4 to call dad\n"
+    "- delete the groceries task / clear completed tasks"
+)
+GREETING = "Hi! I'm your task assistant. I can add, list, complete, update or delete tasks. What would you like to do?"
+THANKS = "You're welcome! Anything else I can do for you?"
+BYE = "Bye! Your tasks are saved whenever you need them."
+UNKNOWN = (
+    "Sorry, I didn't quite get that. I can add, list, complete, update and delete tasks, "
+    'for example "add call mom tomorrow at 6pm", "what\'s due today?" or "mark task 3 as done".'
+)
+
+
+def quote(title: Any) -> str:
+    """A task title in quotes."""
+    return f"'{str(title or '').strip()}'"
+
+
+def day_text(iso: str | None, now: Now) -> str:
+    """A friendly day: "today (Nov 26)", "Friday (Nov 27)", "Mar 14, 2027"."""
+    if not iso:
+        return ""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    short = f"{day:%b} {day.day}" + (f", {day.year}" if day.year != now.today.year else "")
+    delta = (day - now.today).days
+    if delta == 0:
+        return f"today ({short})"
+    if delta == 1:
+        return f"tomorrow ({short})"
+    if delta == -1:
+        return f"yesterday ({short})"
+    if 1 < delta < 7:
+        return f"{day:%A} ({short})"
+    return short
+
+
+def time_text(hhmm: str | None) -> str:
+    """ "19:00" as "7:00 PM"."""
+    if not hhmm:
+        return ""
+    try:
+        moment = dt.time.fromisoformat(hhmm)
+    except ValueError:
+        return hhmm
+    hour = moment.hour % 12 or 12
+    return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def due_text(task: Task, now: Now) -> str:
+    """ "tomorrow (Nov 27) at 7:00 PM", or ""."""
+    day = day_text(task.get("due_date"), now)
+    clock = time_text(task.get("due_time"))
+    if day and clock:
+        return f"{day} at {clock}"
+    return day or (f"at {clock}" if clock else "")
+
+
+def details(task: Task, now: Now, *, with_due: bool = True) -> list[str]:
+    """Short facts about a task: due, priority, tags, recurrence."""
+    parts = []
+    due = due_text(task, now)
+    if with_due and due:
+        parts.append(f"due {due}")
+    if task.get("priority") in ("low", "medium", "high"):
+        parts.append(f"{task['priority']} priority")
+    tags = [str(t) for t in task.get("tags") or []]
+    if tags:
+        parts.append(" ".join(f"#{t}" for t in tags))
+    if task.get("recurrence"):
+        parts.append(f"repeats {describe(task['recurrence'])}")
+    return parts
+
+
+def added(task: Task, now: Now) -> str:
+    """Confirmation of a new task."""
+    text = f"Added {quote(task.get('title'))}"
+    due = due_text(task, now)
+    if due:
+        text += f" for {due}"
+    extra = details(task, now, with_due=False)
+    if extra:
+        text += f" ({', '.join(extra)})"
+    return text + "."
+
+
+def completed(task: Task, now: Now) -> str:
+    """Confirmation of a completion (a recurring task moves to its next date)."""
+    if task.get("recurrence") and not task.get("completed") and task.get("due_date"):
+        return f"Marked {quote(task.get('title'))} as done. It repeats, so the next one is due {due_text(task, now)}."
+    return f"Marked {quote(task.get('title'))} as done."
+
+
+def reopened(task: Task) -> str:
+    """Confirmation of a reopened task."""
+    return f"Marked {quote(task.get('title'))} as not done; it's back on your list."
+
+
+def deleted(task: Task) -> str:
+    """Confirmation of a deletion."""
+    return f"Deleted {quote(task.get('title'))}."
+
+
+def updated(task: Task, changed: set[str], old_title: str | None, now: Now) -> str:
+    """Confirmation of an update, naming what changed."""
+    parts = []
+    if "title" in changed and old_title and old_title != task.get("title"):
+        head = f"Renamed {quote(old_title)} to {quote(task.get('title'))}"
+    else:
+        head = f"Updated {quote(task.get('title'))}"
+    if changed & {"due_date", "due_time"}:
+        due = due_text(task, now)
+        parts.append(f"due {due}" if due else "no due date")
+    if "priority" in changed:
+        level = task.get("priority") or "none"
+        parts.append("no priority" if level == "none" else f"{level} priority")
+    if "tags" in changed:
+        tags = task.get("tags") or []
+        parts.append("tags " + ", ".join(f"#{t}" for t in tags) if tags else "no tags")
+    if "recurrence" in changed:
+        rule = task.get("recurrence")
+        parts.append(f"repeats {describe(rule)}" if rule else "no longer repeats")
+    if "description" in changed:
+        parts.append("description updated" if task.get("description") else "description removed")
+    return head + (": " + ", ".join(parts) if parts else "") + "."
+
+
+def _header(query: ListQuery, count: int) -> str:
+    noun = "task" if count == 1 else "tasks"
+    label = f" {query.label}" if query.label else ""
+    tag = f" tagged #{query.tag}" if query.tag else ""
+    topic = f" about {query.topic}" if query.topic else ""
+    prio = f"{query.priority} priority " if query.priority else ""
+    if query.search:
+        return f"I found {count} {noun} matching '{query.search}'{label}{tag}:"
+    if query.status == "completed":
+        return f"You have completed {count} {prio}{noun}{label}{tag}{topic}:"
+    status = "pending " if query.status == "pending" else ""
+    return f"You have {count} {status}{prio}{noun}{label}{tag}{topic}:"
+
+
+def _empty(query: ListQuery) -> str:
+    label = f" {query.label}" if query.label else ""
+    tag = f" tagged #{query.tag}" if query.tag else ""
+    topic = f" about {query.topic}" if query.topic else ""
+    prio = f"{query.priority} priority " if query.priority else ""
+    if query.search:
+        return f"I couldn't find any tasks matching '{query.search}'{label}{tag}."
+    if query.status == "completed":
+        return f"You haven't completed any {prio}tasks{label}{tag}{topic} yet."
+    status = "pending " if query.status == "pending" else ""
+    return f"You have no {status}{prio}tasks{label}{tag}{topic}."
+
+
+def task_list(query: ListQuery, tasks: list[Task], now: Now) -> str:
+    """A numbered list of tasks under a header that says what was asked."""
+    if not tasks:
+        return _empty(query)
+    lines = [_header(query, len(tasks))]
+    for number, task in enumerate(tasks, start=1):
+        facts = details(task, now)
+        if task.get("completed") and query.status != "completed":
+            facts.insert(0, "done")
+        suffix = f" ({', '.join(facts)})" if facts else ""
+        lines.append(f"{number}. {str(task.get('title') or '').strip()}{suffix}")
+    return "\n".join(lines)
+
+
+def which_one(tasks: list[Task]) -> str:
+    """Ask which of several matching tasks the user means."""
+    names = [quote(t.get("title")) for t in tasks[:5]]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"{WHICH_ONE} {listed}? Several tasks match, so tell me which one (or use its number)."
+
+
+def not_found(phrase: str) -> str:
+    """No task fits the words."""
+    return f"I couldn't find a task matching '{phrase}'. Say \"show my tasks\" to see your list."
+
+
+def tool_error(output: str, task_id: Any = None) -> str:
+    """Relay a tool's error text."""
+    missing = re.search(
+        r"\bno\s+task\s+#?(\d+)|task\s+#?(\d+)\s+(?:not\s+found|does\s*n[o']t\s+exist)", output, re.IGNORECASE
+    )
+    if missing:
+        return f"I couldn't find task {missing.group(1) or missing.group(2)}. It may have been deleted already."
+    if task_id is not None and re.search(r"not\s+found|no\s+such|does\s*n[o']t\s+exist", output, re.IGNORECASE):
+        return f"I couldn't find task {task_id}."
+    return f"Sorry, that didn't work: {output.strip()[:300]}"
+
+
+def confirm_clear(count: int) -> str:
+    """Ask before clearing completed tasks."""
+    if count <= 0:
+        return "You have no completed tasks to clear."
+    noun = "task" if count == 1 else "tasks"
+    them = "it" if count == 1 else "them"
+    return f'You have {count} completed {noun}. Do you want me to {CONFIRM_CLEAR} {them}? Reply "yes" to confirm.'
+
+
+def cleared(count: int) -> str:
+    """Completed tasks were cleared."""
+    noun = "task" if count == 1 else "tasks"
+    return f"Done. I deleted {count} completed {noun}." if count else "There were no completed tasks to delete."
+
+
+def confirm_delete_all(count: int) -> str:
+    """Ask before deleting every task."""
+    if count <= 0:
+        return "You have no tasks, so there is nothing to delete."
+    noun = "task" if count == 1 else "tasks"
+    return (
+        f"That would delete every task on your list ({count} {noun}), and it can't be undone. "
+        f'{CONFIRM_DELETE_ALL} {count} {noun}? Reply "yes" to confirm, or "no" to keep them.'
+    )
+
+
+def deleted_all(count: int) -> str:
+    """Every task was deleted."""
+    noun = "task" if count == 1 else "tasks"
+    return f"Done. I deleted all {count} {noun}; your list is empty now."

@@ -1,0 +1,1 @@
+"""Chat: the /chat SSE endpoint, conversations, and the history each turn is rebuilt from."""

@@ -1,0 +1,48 @@
+"""One turn's agent run as simple event dicts, the shape of the /chat SSE contract."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from agents.models.interface import Model
+
+from app.agent.agent import TurnContext, run_turn
+from app.chat.history import Turn
+
+
+def _parse(value: Any) -> Any:
+    """Tool arguments and outputs are JSON text; hand clients the JSON value when it is one."""
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "text" in value[0]:
+        value = "".join(str(part.get("text", "")) for part in value)
+    if isinstance(value, dict) and value.get("type") in ("text", "input_text"):
+        value = value.get("text", "")
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]:
+    """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen."""
+    names: dict[str, str] = {}
+    async with run_turn(model, turn.input_items, TurnContext(turn.user_id, turn.timezone)) as result:
+        async for event in result.stream_events():
+            if event.type == "raw_response_event":
+                if getattr(event.data, "type", "") == "response.output_text.delta" and event.data.delta:
+                    yield {"type": "chunk", "content": event.data.delta}
+            elif event.type == "run_item_stream_event":
+                raw = getattr(event.item, "raw_item", None)
+                if event.name == "tool_called":
+                    call_id = str(getattr(raw, "call_id", "") or "")
+                    name = str(getattr(raw, "name", "") or "")
+                    names[call_id] = name
+                    yield {"type": "tool_call", "tool_name": name, "call_id": call_id,
+                           "arguments": _parse(getattr(raw, "arguments", "{}"))}
+                elif event.name == "tool_output":
+                    call_id = str(raw.get("call_id", "") if isinstance(raw, dict) else getattr(raw, "call_id", ""))
+                    yield {"type": "tool_result", "tool_name": names.get(call_id, ""), "call_id": call_id,
+                           "output": _parse(getattr(event.item, "output", None))}

@@ -1,0 +1,229 @@
+"""POST /api/<user_id>/chat (SSE or JSON) and the conversations routes."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+from spectree import Response as Doc
+from sqlalchemy import and_, or_, select
+
+from app.agent.providers import model_for
+from app.agent.runtime import IDLE, get_runtime
+from app.auth.ownership import owner_required
+from app.chat import history, sse
+from app.chat.events import turn_events
+from app.chat.schemas import (
+    ChatBody,
+    ConversationOut,
+    ConversationPage,
+    MessagePage,
+    PageQuery,
+    RenameBody,
+)
+from app.errors import APIError
+from app.extensions import api, db
+from app.models import Conversation, Message, User
+from app.tasks.service import iso
+from app.validation import spectree_before
+
+log = logging.getLogger(__name__)
+bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
+ERRORS = ("HTTP_401", "HTTP_403", "HTTP_404", "HTTP_422")
+
+
+def _error_event(err: BaseException) -> dict[str, Any]:
+    from agents.exceptions import MaxTurnsExceeded
+
+    if isinstance(err, MaxTurnsExceeded):
+        return {"type": "error", "code": "turn_too_long", "retryable": False,
+                "message": "That took too many steps; try asking more simply."}
+    return {"type": "error", "code": "assistant_unavailable", "retryable": True,
+            "message": "The assistant could not answer just now; please try again."}
+
+
+def _run(turn: history.Turn) -> Iterator[Any]:
+    """The turn's agent events, produced on the asyncio loop and handed to this greenlet in batches."""
+    model = model_for(current_app.config)
+    ping = float(current_app.config["SSE_PING_SECONDS"])
+    return get_runtime().stream(lambda: turn_events(model, turn), idle_timeout=ping)
+
+
+def _collect(reply: history.Reply, ev: dict[str, Any]) -> None:
+    if ev["type"] == "chunk":
+        reply.text.append(ev["content"])
+    elif ev["type"] == "tool_call":
+        reply.tool_calls.append({"call_id": ev["call_id"], "name": ev["tool_name"],
+                                 "arguments": ev["arguments"], "output": None})
+    elif ev["type"] == "tool_result":
+        for call in reply.tool_calls:
+            if call["call_id"] == ev["call_id"]:
+                call["output"] = ev["output"]
+
+
+def _store(turn: history.Turn, reply: history.Reply, status: str) -> int | None:
+    """Store the reply; None when the database refused (the user's message is already safe)."""
+    try:
+        return history.finish_turn(turn, reply, status)
+    except Exception:
+        log.exception("could not store the %s reply of conversation %s", status, turn.conversation_id)
+        return None
+
+
+def _stream(turn: history.Turn, events: Iterator[Any]) -> Iterator[str]:
+    """SSE body: conversation, then chunks and tool events, then done or error; the reply is always stored."""
+    reply = history.Reply()
+    outcome: str | None = None
+    failure: BaseException | None = None
+    try:
+        yield sse.event({"type": "conversation", "conversation_id": turn.conversation_id})
+        try:
+            for ev in events:
+                if ev is IDLE:
+                    yield sse.PING
+                    continue
+                _collect(reply, ev)
+                yield sse.event(ev)
+            outcome = "complete"
+        except Exception as err:
+            outcome, failure = "failed", err
+            log.warning("turn failed: %r", err)
+        message_id = _store(turn, reply, outcome)
+        if failure is None and message_id is not None:
+            yield sse.event({"type": "done", "conversation_id": turn.conversation_id, "message_id": message_id})
+        elif failure is None:
+            yield sse.event({"type": "error", "code": "storage_unavailable", "retryable": True,
+                             "message": "Your reply could not be saved; please try again.",
+                             "conversation_id": turn.conversation_id})
+        else:
+            yield sse.event({**_error_event(failure), "conversation_id": turn.conversation_id})
+    finally:
+        if outcome is None:
+            # The client went away (GeneratorExit): closing `events` cancels the run; keep what was said.
+            close = getattr(events, "close", None)
+            if close is not None:
+                close()
+            _store(turn, reply, "interrupted")
+
+
+@bp.post("/chat")
+@owner_required
+@api.validate(json=ChatBody, resp=Doc("HTTP_200", *ERRORS), tags=["chat"], before=spectree_before)
+def chat(user: User, json: ChatBody) -> Any:
+    """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
+    turn = history.start_turn(user, json.conversation_id, json.message, current_app.config["CHAT_HISTORY_WINDOW"])
+    db.session.remove()  # the stream may last long: hold no connection while it runs
+    events = _run(turn)
+    if request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json":
+        return _whole(turn, events)
+    return Response(_stream(turn, events), mimetype="text/event-stream", headers=sse.HEADERS)
+
+
+def _whole(turn: history.Turn, events: Iterator[Any]) -> Any:
+    reply = history.Reply()
+    try:
+        for ev in events:
+            if ev is not IDLE:
+                _collect(reply, ev)
+    except Exception as err:
+        _store(turn, reply, "failed")
+        event = _error_event(err)
+        raise APIError(event["message"], code=event["code"], status=503, headers={"Retry-After": "1"}) from err
+    message_id = _store(turn, reply, "complete")
+    if message_id is None:
+        raise APIError("Your reply could not be saved; please try again.", code="storage_unavailable", status=503)
+    calls = [{"name": c["name"], "arguments": c["arguments"], "output": c["output"]} for c in reply.tool_calls]
+    return {"conversation_id": turn.conversation_id, "message_id": message_id, "response": reply.content,
+            "tool_calls": calls}
+
+
+def _cursor(*parts: Any) -> str:
+    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
+
+
+def _uncursor(cursor: str, count: int) -> list[str]:
+    try:
+        parts = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    except (ValueError, UnicodeDecodeError) as err:
+        raise APIError("The cursor is invalid.", code="invalid_cursor") from err
+    if len(parts) != count:
+        raise APIError("The cursor is invalid.", code="invalid_cursor")
+    return parts
+
+
+def conversation_to_dict(conv: Conversation) -> dict[str, Any]:
+    """A conversation as the API returns it."""
+    return {"id": conv.id, "title": conv.title, "created_at": iso(conv.created_at), "updated_at": iso(conv.updated_at)}
+
+
+def message_to_dict(msg: Message) -> dict[str, Any]:
+    """A message as the API returns it."""
+    return {"id": msg.id, "role": msg.role, "content": msg.content, "status": msg.status,
+            "tool_calls": msg.tool_calls or [], "created_at": iso(msg.created_at)}
+
+
+@bp.get("/conversations")
+@owner_required
+@api.validate(query=PageQuery, resp=Doc(*ERRORS, HTTP_200=ConversationPage), tags=["chat"], before=spectree_before)
+def list_conversations(user: User, query: PageQuery) -> Any:
+    """The user's conversations, most recently active first."""
+    stmt = select(Conversation).where(Conversation.user_id == user.id)
+    if query.cursor:
+        stamp, last_id = _uncursor(query.cursor, 2)
+        try:
+            when, ident = datetime.fromisoformat(stamp), int(last_id)
+        except ValueError as err:
+            raise APIError("The cursor is invalid.", code="invalid_cursor") from err
+        stmt = stmt.where(or_(Conversation.updated_at < when,
+                              and_(Conversation.updated_at == when, Conversation.id < ident)))
+    rows = list(db.session.scalars(
+        stmt.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(query.limit + 1)))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = _cursor(rows[-1].updated_at.isoformat(), rows[-1].id) if more else None
+    return {"conversations": [conversation_to_dict(c) for c in rows], "next_cursor": cursor}
+
+
+@bp.get("/conversations/<int:conversation_id>/messages")
+@owner_required
+@api.validate(query=PageQuery, resp=Doc(*ERRORS, HTTP_200=MessagePage), tags=["chat"], before=spectree_before)
+def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
+    """A conversation's messages, oldest first."""
+    history.get_conversation(db.session, user, conversation_id)
+    stmt = select(Message).where(Message.conversation_id == conversation_id)
+    if query.cursor:
+        try:
+            after = int(_uncursor(query.cursor, 1)[0])
+        except ValueError as err:
+            raise APIError("The cursor is invalid.", code="invalid_cursor") from err
+        stmt = stmt.where(Message.id > after)
+    rows = list(db.session.scalars(stmt.order_by(Message.id).limit(query.limit + 1)))
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return {"messages": [message_to_dict(m) for m in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+
+
+@bp.patch("/conversations/<int:conversation_id>")
+@owner_required
+@api.validate(json=RenameBody, resp=Doc(*ERRORS, HTTP_200=ConversationOut), tags=["chat"], before=spectree_before)
+def rename_conversation(user: User, conversation_id: int, json: RenameBody) -> Any:
+    """Rename a conversation."""
+    conv = history.get_conversation(db.session, user, conversation_id)
+    conv.title = json.title
+    db.session.commit()
+    return conversation_to_dict(conv)
+
+
+@bp.delete("/conversations/<int:conversation_id>")
+@owner_required
+@api.validate(resp=Doc("HTTP_204", *ERRORS), tags=["chat"], before=spectree_before)
+def delete_conversation(user: User, conversation_id: int) -> Any:
+    """Delete a conversation and its messages."""
+    conv = history.get_conversation(db.session, user, conversation_id)
+    db.session.delete(conv)
+    db.session.commit()
+    return Response(status=204)

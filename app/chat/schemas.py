@@ -1,0 +1,116 @@
+"""Request and response models of the chat and conversations routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_MESSAGE = 8000
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ChatBody(BaseModel):
+    """A user's message, optionally continuing a conversation."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE)]
+    """What the user said (1-8000 characters)."""
+    conversation_id: int | None = None
+    """The conversation to continue; a new one starts when absent."""
+
+
+class ToolCallOut(BaseModel):
+    """A tool the assistant called in a turn."""
+
+    name: str
+    """Tool name."""
+    arguments: Any
+    """Arguments the model gave."""
+    output: Any
+    """What the tool answered."""
+
+
+class ChatReply(BaseModel):
+    """The JSON variant of /chat (Accept: application/json)."""
+
+    conversation_id: int
+    """The conversation of the turn."""
+    message_id: int
+    """The stored reply."""
+    response: str
+    """The reply text."""
+    tool_calls: list[ToolCallOut]
+    """Tools called in the turn."""
+
+
+class ConversationOut(BaseModel):
+    """A conversation."""
+
+    id: int
+    """Conversation id."""
+    title: str
+    """Title (from its first message unless renamed)."""
+    created_at: str
+    """ISO 8601, UTC."""
+    updated_at: str
+    """ISO 8601, UTC."""
+
+
+class ConversationPage(BaseModel):
+    """A page of conversations, newest first."""
+
+    conversations: list[ConversationOut]
+    """This page."""
+    next_cursor: str | None
+    """Cursor of the next page."""
+
+
+class MessageOut(BaseModel):
+    """A message of a conversation."""
+
+    id: int
+    """Message id."""
+    role: str
+    """user or assistant."""
+    content: str
+    """Text."""
+    status: str
+    """complete, interrupted or failed."""
+    tool_calls: list[dict[str, Any]]
+    """Tools the assistant called for this reply."""
+    created_at: str
+    """ISO 8601, UTC."""
+
+
+class MessagePage(BaseModel):
+    """A page of messages, oldest first."""
+
+    messages: list[MessageOut]
+    """This page."""
+    next_cursor: str | None
+    """Cursor of the next page."""
+
+
+class PageQuery(BaseModel):
+    """Paging of conversations and messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=50, ge=1, le=100)
+    """Page size."""
+    cursor: str | None = Field(default=None, max_length=100)
+    """next_cursor of the previous page."""
+
+
+class RenameBody(BaseModel):
+    """A new title."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    title: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+    """The conversation's new title."""

@@ -1,0 +1,169 @@
+"""MCP tools over tasks.service. The user is never an argument: it arrives in the call's `_meta`.
+
+The agent's adapter (inprocess.py) puts the authenticated user's id in `_meta` under
+`USER_META_KEY`; `flask todo mcp serve --user EMAIL` instead pins one user for the whole
+stdio session and ignores `_meta`. Either way no prompt can name another user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field, ValidationError
+
+from app.agent.bridge import run_blocking
+from app.errors import APIError
+from app.extensions import db
+from app.models import User
+from app.tasks import service
+from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
+
+USER_META_KEY = "todo-assistant/user_id"
+T = TypeVar("T")
+Priority = Literal["none", "low", "medium", "high"]
+INSTRUCTIONS = "Task tools of Todo Assistant. Every tool acts on the signed-in user's own tasks only."
+
+TaskId = Annotated[int, Field(description="The task's numeric id, as shown by list_tasks.")]
+OptDate = Annotated[str | None, Field(description="A date as YYYY-MM-DD in the user's timezone.")]
+OptTime = Annotated[str | None, Field(description="A time as HH:MM (24-hour) in the user's timezone.")]
+Rrule = Annotated[str | None, Field(description="An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=TH or FREQ=DAILY.")]
+TagList = Annotated[list[str] | None, Field(description="Tags, lower-case words without '#'.")]
+
+
+def _errors(err: ValidationError) -> str:
+    parts = []
+    for item in err.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        parts.append(f"{where}: {item['msg']}")
+    return "invalid arguments: " + "; ".join(parts)
+
+
+async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[Any, User], T]) -> T:
+    """Run `work(session, user)` in one transaction for the caller's user, mapping failures to ToolError."""
+    user_id = fixed_user_id or (ctx.request_context.meta or {}).get(USER_META_KEY)
+    if not isinstance(user_id, str) or not user_id:
+        raise ToolError("not signed in: no user for this call")
+
+    def transaction() -> T:
+        with db.begin() as session:
+            user = session.get(User, user_id)
+            if user is None or user.disabled:
+                raise ToolError("not signed in: unknown or disabled user")
+            return work(session, user)
+
+    try:
+        return await run_blocking(transaction)
+    except APIError as err:
+        raise ToolError(err.message[:1].lower() + err.message[1:].rstrip(".")) from err
+    except ValidationError as err:
+        raise ToolError(_errors(err)) from err
+
+
+def build_server(fixed_user_id: str | None = None) -> MCPServer:
+    """The MCP server with the task tools (pin `fixed_user_id` for a single-user stdio session)."""
+    server = MCPServer("todo-assistant", instructions=INSTRUCTIONS)
+
+    @server.tool()
+    async def add_task(
+        title: Annotated[str, Field(description="What to do, short, without dates or tags.")],
+        ctx: Context,
+        description: str = "",
+        priority: Priority = "none",
+        due_date: OptDate = None,
+        due_time: OptTime = None,
+        tags: TagList = None,
+        recurrence: Rrule = None,
+    ) -> dict[str, Any]:
+        """Add a task. A recurring task without due_date gets its first occurrence as due date."""
+        data = TaskCreate.model_validate({
+            "title": title, "description": description, "priority": priority, "due_date": due_date,
+            "due_time": due_time, "tags": tags or [], "recurrence": recurrence,
+        }, strict=False)
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "task": service.task_to_dict(service.create_task(s, u, data))})
+
+    @server.tool()
+    async def list_tasks(
+        ctx: Context,
+        status: Literal["all", "pending", "completed"] = "pending",
+        priority: Priority | None = None,
+        tag: str | None = None,
+        due_before: OptDate = None,
+        due_after: OptDate = None,
+        q: Annotated[str | None, Field(description="Words to search in titles and descriptions.")] = None,
+        sort: Literal["created", "due", "priority", "title"] = "created",
+        limit: Annotated[int, Field(ge=1, le=100)] = 50,
+    ) -> dict[str, Any]:
+        """List the user's tasks (pending by default), with optional filters. Dates are inclusive."""
+        query = TaskQuery.model_validate({
+            "status": status, "priority": priority, "tag": tag, "due_before": due_before,
+            "due_after": due_after, "q": q, "sort": sort, "limit": limit,
+            "order": "desc" if sort == "priority" else "asc",
+        })
+
+        def work(s: Any, u: User) -> dict[str, Any]:
+            page = service.list_tasks(s, u, query)
+            tasks = [service.task_to_dict(t) for t in page.tasks]
+            return {"tasks": tasks, "count": len(tasks), "more": page.next_cursor is not None}
+
+        return await _with_user(ctx, fixed_user_id, work)
+
+    @server.tool()
+    async def complete_task(task_id: TaskId, ctx: Context, completed: bool = True) -> dict[str, Any]:
+        """Mark a task done (completed=true) or reopen it (completed=false).
+
+        A recurring task moves to its next occurrence instead of closing.
+        """
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "task": service.task_to_dict(service.set_completed(s, u, task_id, completed))})
+
+    @server.tool()
+    async def delete_task(task_id: TaskId, ctx: Context) -> dict[str, Any]:
+        """Delete one task for good."""
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "deleted": True, "task": service.delete_task(s, u, task_id)})
+
+    @server.tool()
+    async def update_task(
+        task_id: TaskId,
+        ctx: Context,
+        title: str | None = None,
+        description: str | None = None,
+        priority: Priority | None = None,
+        due_date: OptDate = None,
+        due_time: OptTime = None,
+        tags: TagList = None,
+        recurrence: Rrule = None,
+        clear: Annotated[list[Literal["due_date", "due_time", "recurrence", "description", "tags"]] | None,
+                         Field(description="Fields to empty, e.g. ['due_date'].")] = None,
+    ) -> dict[str, Any]:
+        """Change some fields of a task; fields left out stay as they are."""
+        given = {"title": title, "description": description, "priority": priority, "due_date": due_date,
+                 "due_time": due_time, "tags": tags, "recurrence": recurrence}
+        changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+        for name in clear or []:
+            changes[name] = [] if name == "tags" else None
+        if not changes:
+            raise ToolError("nothing to change: give at least one field")
+        patch = TaskPatch.model_validate(changes, strict=False)
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "task": service.task_to_dict(service.update_task(s, u, task_id, patch))})
+
+    @server.tool()
+    async def clear_completed(
+        ctx: Context,
+        confirm: Annotated[bool, Field(description="Only true after the user explicitly confirmed.")] = False,
+    ) -> dict[str, Any]:
+        """Delete every completed task. Call first without confirm to learn how many, ask the user, then confirm."""
+
+        def work(s: Any, u: User) -> dict[str, Any]:
+            if not confirm:
+                return {"confirmation_required": True, "count": service.count_tasks(s, u, completed=True)}
+            return {"deleted_count": service.clear_completed(s, u)}
+
+        return await _with_user(ctx, fixed_user_id, work)
+
+    return server
