@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, request
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.errors import APIError
 
@@ -36,6 +36,37 @@ def spectree_before(_req: Any, _resp: Any, error: Exception | None, *_args: Any)
     """Spectree calls this after validating; turn its errors into ours (see errors.py)."""
     if isinstance(error, ValidationError):
         raise error
+
+
+M = TypeVar("M", bound=BaseModel)
+_extra_paths: dict[str, dict[str, Any]] = {}
+
+
+def parse_json(model: type[M]) -> M:
+    """Validate the JSON body against `model` by hand.
+
+    For streaming routes: spectree's response handling reads the whole body of the
+    response it wraps, which would buffer an SSE stream until its end.
+    """
+    return model.model_validate(request.get_json(silent=True) if request.get_data() else {})
+
+
+def document(path: str, method: str, body: type[BaseModel], summary: str, responses: dict[str, str]) -> None:
+    """Add a route that spectree cannot wrap to the OpenAPI document."""
+    schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
+    _extra_paths.setdefault(path, {})[method] = {
+        "summary": summary,
+        "tags": [path.rsplit("/", 1)[-1]],
+        "security": [{"bearer": []}],
+        "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": schema}}},
+        "responses": {code: {"description": text} for code, text in responses.items()},
+    }
+
+
+def with_extra_paths(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spectree document plus the hand-documented routes."""
+    return {**spec, "paths": {**spec.get("paths", {}), **_extra_paths}}
 
 
 def init_validation(app: Flask) -> None:

@@ -29,7 +29,7 @@ from app.errors import APIError
 from app.extensions import api, db
 from app.models import Conversation, Message, User
 from app.tasks.service import iso
-from app.validation import spectree_before
+from app.validation import document, parse_json, spectree_before
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
@@ -112,15 +112,22 @@ def _stream(turn: history.Turn, events: Iterator[Any]) -> Iterator[str]:
 
 @bp.post("/chat")
 @owner_required
-@api.validate(json=ChatBody, resp=Doc("HTTP_200", *ERRORS), tags=["chat"], before=spectree_before)
-def chat(user: User, json: ChatBody) -> Any:
+def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
-    turn = history.start_turn(user, json.conversation_id, json.message, current_app.config["CHAT_HISTORY_WINDOW"])
+    body = parse_json(ChatBody)
+    turn = history.start_turn(user, body.conversation_id, body.message, current_app.config["CHAT_HISTORY_WINDOW"])
     db.session.remove()  # the stream may last long: hold no connection while it runs
     events = _run(turn)
     if request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json":
         return _whole(turn, events)
     return Response(_stream(turn, events), mimetype="text/event-stream", headers=sse.HEADERS)
+
+
+document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant", {
+    "200": "text/event-stream of conversation, chunk, tool_call, tool_result, done|error events; "
+           "or, with Accept: application/json, {conversation_id, message_id, response, tool_calls}",
+    "401": "no valid token", "403": "another user's path", "404": "no such conversation", "422": "invalid body",
+})
 
 
 def _whole(turn: history.Turn, events: Iterator[Any]) -> Any:

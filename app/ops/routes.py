@@ -8,6 +8,7 @@ from flask import Blueprint
 from sqlalchemy import text
 
 from app.extensions import api, db
+from app.validation import with_extra_paths
 
 bp = Blueprint("ops", __name__)
 
@@ -32,4 +33,4 @@ def readyz() -> Any:
 @bp.get("/api/openapi.json")
 def openapi() -> Any:
     """The OpenAPI 3 document of every JSON route, generated from the pydantic models."""
-    return api.spec
+    return with_extra_paths(api.spec)

@@ -1,0 +1,146 @@
+"""A real gunicorn + gevent server for tests, on a free loopback port, with its own database."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A running gunicorn server."""
+
+    port: int
+    """Its loopback port."""
+    process: subprocess.Popen[bytes]
+    """The gunicorn master."""
+    env: dict[str, str]
+    """The environment it runs with."""
+    log_path: Path
+    """Its combined output."""
+
+    @property
+    def base(self) -> str:
+        """http://127.0.0.1:<port>."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method: str, path: str, body: Any = None, token: str | None = None,
+                accept: str = "application/json", timeout: float = 60) -> tuple[int, dict[str, str], bytes]:
+        """One HTTP request; returns status, headers and the whole body."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        headers = {"Accept": accept}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def signup(self) -> tuple[str, str]:
+        """A new user: (user id, access token)."""
+        status, _, body = self.request("POST", "/api/auth/signup", {
+            "email": f"live-{uuid.uuid4().hex[:12]}@example.com", "password": "correct horse battery"})
+        assert status == 201, body
+        doc = json.loads(body)
+        return doc["user"]["id"], doc["access_token"]
+
+    def stop(self) -> None:
+        """Stop gracefully (SIGTERM), then kill."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def sse_data(body: bytes) -> list[dict[str, Any]]:
+    """The `data:` events of an SSE body."""
+    return [json.loads(line[5:]) for line in body.decode().splitlines() if line.startswith("data:")]
+
+
+def start_server(tmp: Path, database_url: str | None = None, workers: int = 2, **env: str) -> LiveServer:
+    """Migrate a database and start gunicorn on it; waits until /readyz answers."""
+    port = free_port()
+    instance = tmp / f"instance-{port}"
+    instance.mkdir(parents=True, exist_ok=True)
+    full_env = {
+        **os.environ,
+        "TODO_MODE": "developer",
+        "TODO_INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url or f"sqlite:///{instance / 'live.db'}",
+        "PORT": str(port),
+        "WEB_CONCURRENCY": str(workers),
+        "ACCESS_LOG": "",
+        "LOG_LEVEL": "warning",
+        "FLASK_APP": "app:create_app",
+        **env,
+    }
+    subprocess.run([str(BIN / "flask"), "todo", "db", "upgrade"], cwd=ROOT, env=full_env, check=True,
+                   capture_output=True, timeout=120)
+    log_path = instance / "server.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - handed to the child for its lifetime
+    process = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT, env=full_env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    server = LiveServer(port, process, full_env, log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {log_path.read_text()[-2000:]}")
+        try:
+            if server.request("GET", "/readyz", timeout=2)[0] == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"gunicorn did not become ready: {log_path.read_text()[-2000:]}")
+
+
+def open_stream(server: LiveServer, uid: str, token: str, message: str,
+                conversation_id: int | None = None) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """Start a /chat SSE request and return the open connection and response (read it yourself)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    body: dict[str, Any] = {"message": message}
+    if conversation_id is not None:
+        body["conversation_id"] = conversation_id
+    conn.request("POST", f"/api/{uid}/chat", body=json.dumps(body),
+                 headers={"Content-Type": "application/json", "Accept": "text/event-stream",
+                          "Authorization": f"Bearer {token}"})
+    return conn, conn.getresponse()
+
+
+def read_lines(resp: http.client.HTTPResponse) -> Iterator[str]:
+    """Lines of a streaming response as they arrive."""
+    while True:
+        line = resp.readline()
+        if not line:
+            return
+        yield line.decode().rstrip("\n")
