@@ -97,7 +97,7 @@ def test_client_disconnect_cancels_the_run_and_keeps_the_partial_reply(slow_serv
     partial = msgs[1]["content"]
     time.sleep(1.0)
     assert _messages(slow_server, uid, token, conv)[1]["content"] == partial
-    status, _, body = slow_server.request("POST", f"/api/{uid}/chat", {"message": "what can you do?"},
+    _status, _, body = slow_server.request("POST", f"/api/{uid}/chat", {"message": "what can you do?"},
                                           token=token)
     full = json.loads(body)["response"]
     assert partial and len(partial) < len(full) and full.startswith(partial.rstrip())
@@ -118,7 +118,7 @@ def test_one_hundred_concurrent_streams_all_complete(server: LiveServer) -> None
     assert all(r[0]["type"] == "conversation" and r[-1]["type"] == "done" for r in results)
     total = 0
     for uid, token in users:
-        status, _, body = server.request("GET", f"/api/{uid}/tasks?limit=100", token=token)
+        _status, _, body = server.request("GET", f"/api/{uid}/tasks?limit=100", token=token)
         total += len(json.loads(body)["tasks"])
     assert total == 100
 
@@ -131,7 +131,7 @@ def test_a_failing_model_under_gunicorn(tmp_path: Path) -> None:
                         OPENAI_API="responses", MODEL_TIMEOUT_SECONDS="5", WEB_CONCURRENCY="1")
     try:
         uid, token = live.signup()
-        status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "add keep this"}, token=token,
+        _status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "add keep this"}, token=token,
                                        accept="text/event-stream")
         events = sse_data(body)
         assert events[-1]["type"] == "error" and events[-1]["retryable"] is True

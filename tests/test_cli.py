@@ -65,3 +65,57 @@ def test_config_set_mode_persists(app, runner) -> None:
 def test_db_current_and_history(runner) -> None:
     assert "0001" in runner.invoke(args=["todo", "db", "history"]).output
     assert runner.invoke(args=["todo", "db", "current"]).exit_code == 0
+
+
+def test_chat_threads_show_export_delete(runner, auth: AuthActions) -> None:
+    acct = auth.signup()
+    result = runner.invoke(args=["todo", "chat", "--user", acct.email, "-m", "add buy stamps #errands",
+                                 "-m", "what's on my list?"])
+    assert result.exit_code == 0, result.output
+    assert "buy stamps" in result.output
+    listing = runner.invoke(args=["todo", "threads", "list", "--user", acct.email])
+    assert "4 messages" in listing.output and "add buy stamps" in listing.output
+    conv_id = listing.output.split("\t", 1)[0]
+    shown = runner.invoke(args=["todo", "threads", "show", conv_id])
+    assert "-> add_task(" in shown.output and "errands" in shown.output
+    exported = runner.invoke(args=["todo", "threads", "export", conv_id, "--format", "json"])
+    import json
+
+    doc = json.loads(exported.output)
+    assert [m["role"] for m in doc["messages"]] == ["user", "assistant", "user", "assistant"]
+    md = runner.invoke(args=["todo", "threads", "export", conv_id, "--format", "md"])
+    assert md.output.startswith("# add buy stamps") and "`add_task`" in md.output
+    assert runner.invoke(args=["todo", "threads", "delete", conv_id, "--yes"]).exit_code == 0
+    assert "No conversations" in runner.invoke(args=["todo", "threads", "list", "--user", acct.email]).output
+    assert runner.invoke(args=["todo", "threads", "show", "999999"]).exit_code != 0
+
+
+def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, migrated: str) -> None:
+    import asyncio
+    import os
+    import sys
+
+    from mcp import Client, StdioServerParameters
+
+    acct = auth.signup()
+    other = auth.signup()
+    other_task = other.add_task(title="not yours")
+    env = {**os.environ, "TODO_MODE": "developer", "DATABASE_URL": migrated, "FLASK_APP": "app:create_app",
+           "TODO_INSTANCE_PATH": app.instance_path}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "flask", "todo", "mcp", "serve", "--user",
+                                                                acct.email], env=env)
+
+    async def session() -> tuple[list[str], dict, str]:
+        async with Client(params) as client:
+            tools = [t.name for t in (await client.list_tools()).tools]
+            added = await client.call_tool("add_task", {"title": "from stdio", "tags": ["#Cli"]})
+            stolen = await client.call_tool("delete_task", {"task_id": other_task["id"]},
+                                            meta={"todo-assistant/user_id": other.id})
+            return tools, dict(added.structured_content or {}), str(stolen.content[0].text)
+
+    tools, added, stolen = asyncio.run(session())
+    assert {"add_task", "list_tasks", "complete_task", "delete_task", "update_task", "clear_completed"} <= set(tools)
+    assert added["task"]["title"] == "from stdio" and added["task"]["tags"] == ["cli"]
+    assert "no task" in stolen.lower()
+    assert [t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]] == ["from stdio"]
+    assert other.request("GET", f"/tasks/{other_task['id']}").status_code == 200

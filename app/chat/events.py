@@ -32,8 +32,9 @@ async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]
     async with run_turn(model, turn.input_items, TurnContext(turn.user_id, turn.timezone)) as result:
         async for event in result.stream_events():
             if event.type == "raw_response_event":
-                if getattr(event.data, "type", "") == "response.output_text.delta" and event.data.delta:
-                    yield {"type": "chunk", "content": event.data.delta}
+                delta = getattr(event.data, "delta", None)
+                if getattr(event.data, "type", "") == "response.output_text.delta" and delta:
+                    yield {"type": "chunk", "content": delta}
             elif event.type == "run_item_stream_event":
                 raw = getattr(event.item, "raw_item", None)
                 if event.name == "tool_called":

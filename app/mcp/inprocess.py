@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Any, cast
 
 from agents.mcp import MCPServer as AgentsMCPServer
 from agents.mcp.util import MCPToolMetaContext
@@ -69,7 +69,7 @@ class InProcessMCPServer(AgentsMCPServer):
     async def call_tool(
         self, tool_name: str, arguments: dict[str, Any] | None, meta: dict[str, Any] | None = None
     ) -> CallToolResult:
-        result = await self._connected().call_tool(tool_name, arguments or {}, meta=meta)
+        result = await self._connected().call_tool(tool_name, arguments or {}, meta=cast(Any, meta))
         if result.is_error:
             # Hand the model the tool's own sentence ("no task 42"), without the SDK's prefix.
             content = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _NOW_RE = re.compile(
     r"Current date and time:\s*(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})"
@@ -17,10 +16,10 @@ _NOW_RE = re.compile(
 class Now:
     """The current local date and time of the user the model talks to."""
 
-    #: Local date and time, naive, to the minute.
     moment: dt.datetime
-    #: IANA time zone name the moment is expressed in.
+    """Local date and time, naive, to the minute."""
     timezone: str = "UTC"
+    """IANA time zone name the moment is expressed in."""
 
     @property
     def today(self) -> dt.date:
@@ -44,11 +43,3 @@ def now_from_instructions(instructions: str | None) -> Now:
         except ValueError:
             pass
     return Now(moment=dt.datetime.now(dt.UTC).replace(tzinfo=None, second=0, microsecond=0))
-
-
-def zone_of(now: Now) -> dt.tzinfo:
-    """The tzinfo of the user's zone (UTC when the name is unknown)."""
-    try:
-        return ZoneInfo(now.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC

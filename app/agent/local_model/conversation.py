@@ -14,16 +14,16 @@ Task = dict[str, Any]
 class Exchange:
     """One tool call made by the model and, once the Runner ran it, its output."""
 
-    #: The call id tying the call to its output.
     call_id: str
-    #: Tool name.
+    """The call id tying the call to its output."""
     name: str
-    #: Parsed JSON arguments.
+    """Tool name."""
     arguments: dict[str, Any]
-    #: The output text, None while the tool has not answered.
+    """Parsed JSON arguments."""
     output: str | None = None
-    #: The output parsed as a JSON object, None when it is not one (a tool error).
+    """The output text, None while the tool has not answered."""
     data: dict[str, Any] | None = None
+    """The output parsed as a JSON object, None when it is not one (a tool error)."""
 
     @property
     def failed(self) -> bool:
@@ -44,12 +44,12 @@ class Exchange:
 class Turn:
     """A user message and what happened after it."""
 
-    #: The user's message text.
     user: str
-    #: Tool calls of this turn, in order.
+    """The user's message text."""
     exchanges: list[Exchange] = field(default_factory=list)
-    #: The assistant's reply text ("" while the turn is running).
+    """Tool calls of this turn, in order."""
     assistant: str = ""
+    """The assistant's reply text ("" while the turn is running)."""
 
     def last(self, *names: str) -> Exchange | None:
         """The latest exchange with one of these tool names that has an output."""
@@ -63,8 +63,8 @@ class Turn:
 class Conversation:
     """All turns; the last one is the turn being answered."""
 
-    #: Turns, oldest first; never empty.
     turns: list[Turn]
+    """Turns, oldest first; never empty."""
 
     @property
     def current(self) -> Turn:

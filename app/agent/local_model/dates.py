@@ -61,14 +61,14 @@ _I = re.IGNORECASE
 class When:
     """A due date and/or time found in a message."""
 
-    #: The due date, or None.
     date: dt.date | None = None
-    #: The due time (local wall clock), or None.
+    """The due date, or None."""
     time: dt.time | None = None
-    #: A part of the day ("morning", "tonight") that sets a default time and am/pm.
+    """The due time (local wall clock), or None."""
     daypart: str | None = None
-    #: Whether the date was only inferred from a time ("at 3pm" means today or tomorrow).
+    """A part of the day ("morning", "tonight") that sets a default time and am/pm."""
     date_implied: bool = False
+    """Whether the date was only inferred from a time ("at 3pm" means today or tomorrow)."""
 
 
 Handler = Callable[[re.Match[str], Now], dt.date | None]
@@ -256,26 +256,10 @@ _TIME_OCLOCK = re.compile(r"\b(\d{1,2})\s*o'?clock\b", _I)
 _DAYPART = re.compile(
     r"\b(?:in\s+the\s+|this\s+|tomorrow\s+|at\s+)?(morning|afternoon|evening|night|tonight|tonite)\b", _I
 )
-_BARE_FOLLOWERS = frozenset(
-    [
-        "today",
-        "tonight",
-        "tomorrow",
-        "on",
-        "in",
-        "every",
-        "and",
-        "this",
-        "next",
-        "by",
-        "for",
-        "due",
-        "then",
-        "with",
-        "tmrw",
-        "please",
-    ]
-)
+_BARE_FOLLOWERS_TEXT = """
+    today tonight tomorrow on in every and this next by for due then with tmrw please
+"""
+_BARE_FOLLOWERS = frozenset(_BARE_FOLLOWERS_TEXT.split())
 _FALLBACK = re.compile(r"\b(?:due|by|on|before|until)\s+((?:the\s+)?[\w/.,-]+(?:\s+[\w/.,-]+){0,3})\s*$", _I)
 
 

@@ -62,7 +62,8 @@ TAG_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\bunder\s+(?!the\b|a\b|my\b){_TAG_WORD}\s*$", _I),
 )
 _DESCRIPTION = re.compile(
-    r"(?:[,;]\s*|\s+-\s+|\s+)\b(?:with\s+)?(?:the\s+|a\s+)?(?:description|details?|notes?|note\s+that)\s*(?::|=|\bsaying\b|\bof\b)?\s*(.+)$",
+    r"(?:[,;]\s*|\s+-\s+|\s+)(?:(?:with|and)\s+(?:the\s+|a\s+)?(?:description|details|notes?)\b\s*(?::|=|saying\b)?"
+    r"|(?:description|details|notes?)\s*(?::|=)|note\s+that\b)\s*(.+)$",
     _I,
 )
 _STOP_TAGS = frozenset(["it", "this", "that", "the", "a", "an", "as", "with", "and", "or"])
@@ -72,20 +73,20 @@ _STOP_TAGS = frozenset(["it", "this", "that", "the", "a", "an", "as", "with", "a
 class Fields:
     """Task fields found in a message; None (or empty) means "not said"."""
 
-    #: Due date.
     due_date: dt.date | None = None
-    #: Due time (wall clock).
+    """Due date."""
     due_time: dt.time | None = None
-    #: "none", "low", "medium" or "high".
+    """Due time (wall clock)."""
     priority: str | None = None
-    #: Lower-case tags without '#'.
+    """"none", "low", "medium" or "high"."""
     tags: list[str] = field(default_factory=list)
-    #: RRULE such as "FREQ=WEEKLY;BYDAY=TH".
+    """Lower-case tags without '#'."""
     recurrence: str | None = None
-    #: Free-text description.
+    """RRULE such as "FREQ=WEEKLY;BYDAY=TH"."""
     description: str | None = None
-    #: Whether due_date was only inferred from a time of day.
+    """Free-text description."""
     date_implied: bool = False
+    """Whether due_date was only inferred from a time of day."""
 
     def any(self) -> bool:
         """Whether anything at all was found."""
@@ -105,7 +106,7 @@ def _at_edge(text: str, m: re.Match[str]) -> bool:
         or not after
         or before[-1] in ":,;-("
         or after[0] in ":,;-)!."
-        or re.match(r"(?:task|todo|item|reminder)\b", after, _I) is not None
+        or re.match(r"(?:task|todo|item|reminder)s?\b", after, _I) is not None
         or re.search(r"\b(?:add|an?|new|it|this|is|make|mark)$", before, _I) is not None
     )
 
@@ -160,6 +161,9 @@ def extract_fields(text: str, now: Now, *, description: bool = True) -> tuple[Fi
         found.recurrence = rec.rule
         if found.due_time is None:
             found.due_time = rec.time
-        if found.due_date is None:
-            found.due_date = first_occurrence(rec.rule, now.today)
+        if found.due_date is None or when.date_implied:
+            passed = found.due_time is not None and found.due_time <= now.time
+            start = now.today + dt.timedelta(days=1) if passed else now.today
+            found.due_date = first_occurrence(rec.rule, start)
+            found.date_implied = False
     return found, text

@@ -21,22 +21,22 @@ CLEAR_COMPLETED, DELETE_ALL, GREET, THANKS, BYE, HELP, UNKNOWN = (
 
 @dataclass
 class Intent:
-    """A understood request."""
+    """An understood request."""
 
-    #: One of the kind constants above.
     kind: str
-    #: For add: the task title; for update: a new title, if renamed.
+    """One of the kind constants above."""
     title: str = ""
-    #: For add: the new task's fields; for update: the fields to set.
+    """For add: the task title; for update: a new title, if renamed."""
     fields: Fields = field(default_factory=Fields)
-    #: For complete/reopen/delete/update: how the user named the task.
+    """For add: the new task's fields; for update: the fields to set."""
     target: str = ""
-    #: For update: fields to clear (set to null).
+    """For complete/reopen/delete/update: how the user named the task."""
     clear: list[str] = field(default_factory=list)
-    #: For update: tags to take off.
+    """For update: fields to clear (set to null)."""
     untag: list[str] = field(default_factory=list)
-    #: For list: the query.
+    """For update: tags to take off."""
     query: ListQuery | None = None
+    """For list: the query."""
 
 
 _FILLER = re.compile(
@@ -55,7 +55,7 @@ _POLITE = re.compile(
 _TRAIL = re.compile(r"(?:\s*,?\s*\b(?:please|pls|thanks|thank\s+you|thx|for\s+me|ok\??)\b)+[.!?]*\s*$", _I)
 
 _GREET = re.compile(
-    r"^(?:hi|hello|hey|howdy|yo|hiya|heya|greetings|sup|what'?s\s+up|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|assistant|bot|friend|buddy|all|everyone))?[\s!.,]*$",
+    r"^(?:hi|hello|hey|howdy|yo|hiya|heya|greetings|sup|what'?s\s+up|good\s+(?:morning|afternoon|evening|day))(?:\s+(?:there|assistant|bot|friend|buddy|all|everyone))?[\s!.,?]*$",
     _I,
 )
 _THANKS = re.compile(
@@ -67,7 +67,8 @@ _BYE = re.compile(
     _I,
 )
 _HELP = re.compile(
-    r"^(?:help|\?+|menu|commands|options|what\s+can\s+(?:you|i)\s+(?:do|say|ask)|how\s+(?:does\s+this|do\s+you|do\s+i\s+use\s+(?:this|you)|can\s+you\s+help)(?:\s+work)?|"
+    r"^(?:help|\?+|menu|commands|options|what\s+can\s+(?:you|i)\s+(?:do|say|ask)(?:\s+(?:you|for\s+me|here))?"
+    r"|what\s+(?:can|could)\s+you\s+help\s+(?:me\s+)?with|what\s+are\s+you\s+able\s+to\s+do|what\s+do\s+you\s+know|how\s+(?:does\s+this|do\s+you|do\s+i\s+use\s+(?:this|you)|can\s+you\s+help)(?:\s+work)?|"
     r"what\s+(?:are|do)\s+you(?:\s+do)?|who\s+are\s+you|what\s+is\s+this|how\s+does\s+(?:it|this)\s+work|what\s+are\s+your\s+(?:features|capabilities|commands)|"
     r"(?:can\s+you\s+|please\s+)?help\s+me|i\s+need\s+help|show\s+(?:me\s+)?(?:the\s+)?help|how\s+do\s+i\s+\w+(?:\s+\w+)?\s+(?:a\s+)?tasks?)[\s?!.]*$",
     _I,
@@ -116,164 +117,41 @@ _ADD_LEADS = (
         r"^(?:make\s+sure\s+(?:that\s+)?i\s+(?:remember\s+to\s+)?|i\s+(?:must|should|have\s+to|need\s+to)\s+remember\s+to\s+|remember\s+to\s+|note\s+to\s+self\s*:?\s*)",
         _I,
     ),
-    re.compile(
-        r"^(?:put|stick|throw|pop)\s+(?=.+\b(?:on|onto|in)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list\b)", _I
-    ),
 )
+_PUT = re.compile(r"^(?:put|stick|throw|pop|get)\s+(?=.+\b(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b)", _I)
 _LIST_MENTION = re.compile(
     r"\s*\b(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+|tasks\s+)?list\b", _I
 )
-_TASK_VERBS = frozenset(
-    [
-        "buy",
-        "call",
-        "email",
-        "e-mail",
-        "text",
-        "phone",
-        "pay",
-        "clean",
-        "wash",
-        "fix",
-        "book",
-        "schedule",
-        "send",
-        "write",
-        "read",
-        "finish",
-        "start",
-        "prepare",
-        "plan",
-        "organize",
-        "organise",
-        "pick",
-        "get",
-        "go",
-        "visit",
-        "meet",
-        "order",
-        "cook",
-        "bake",
-        "water",
-        "feed",
-        "walk",
-        "take",
-        "return",
-        "renew",
-        "cancel",
-        "submit",
-        "review",
-        "check",
-        "update",
-        "file",
-        "sort",
-        "print",
-        "sign",
-        "mail",
-        "post",
-        "ship",
-        "pack",
-        "unpack",
-        "study",
-        "learn",
-        "practice",
-        "practise",
-        "drop",
-        "bring",
-        "fill",
-        "refill",
-        "replace",
-        "repair",
-        "paint",
-        "mow",
-        "vacuum",
-        "tidy",
-        "iron",
-        "fold",
-        "shop",
-        "grab",
-        "collect",
-        "contact",
-        "ask",
-        "tell",
-        "invite",
-        "thank",
-        "reply",
-        "respond",
-        "follow",
-        "register",
-        "apply",
-        "research",
-        "draft",
-        "edit",
-        "finalize",
-        "finalise",
-        "backup",
-        "back",
-        "install",
-        "upgrade",
-        "charge",
-        "exercise",
-        "run",
-        "workout",
-        "stretch",
-        "meditate",
-        "defrost",
-        "empty",
-        "lock",
-        "unlock",
-        "change",
-        "make",
-        "set",
-        "move",
-        "see",
-        "watch",
-        "listen",
-        "attend",
-        "celebrate",
-        "wrap",
-        "donate",
-        "recycle",
-        "sweep",
-        "mop",
-        "dust",
-        "hang",
-        "assemble",
-        "build",
-        "cut",
-        "trim",
-        "rake",
-        "shovel",
-        "confirm",
-        "arrange",
-        "reserve",
-        "hire",
-        "interview",
-        "test",
-        "deploy",
-        "merge",
-        "publish",
-        "upload",
-        "download",
-        "print",
-        "scan",
-        "translate",
-        "record",
-        "measure",
-        "count",
-        "deliver",
-        "prep",
-        "plant",
-        "harvest",
-        "groom",
-        "bathe",
-        "brush",
-        "floss",
-        "schedule",
-    ]
+_TASK_VERBS_TEXT = """
+    buy call email e-mail text phone pay clean wash fix book schedule send write read finish start
+    prepare plan organize organise pick get go visit meet order cook bake water feed walk take return
+    renew cancel submit review check update file sort print sign mail post ship pack unpack study learn
+    practice practise drop bring fill refill replace repair paint mow vacuum tidy iron fold shop grab
+    collect contact ask tell invite thank reply respond follow register apply research draft edit
+    finalize finalise backup back install upgrade charge exercise run workout stretch meditate defrost
+    empty lock unlock change make set move see watch listen attend celebrate wrap donate recycle sweep
+    mop dust hang assemble build cut trim rake shovel confirm arrange reserve hire interview test deploy
+    merge publish upload download print scan translate record measure count deliver prep plant harvest
+    groom bathe brush floss schedule
+"""
+_TASK_VERBS = frozenset(_TASK_VERBS_TEXT.split())
+_STRONG_LIST = re.compile(
+    r"^(?:list|show|display|view|see|give\s+me|get\s+me|tell\s+me|read|print|pull\s+up|bring\s+up|let\s+me\s+see"
+    r"|find|search|look\s+for|look\s+up|lookup|locate|check\s+my|review\s+my|go\s+over|when\s+(?:is|are|was|do\s+i)"
+    r"|my\s+(?:tasks|todos|to-?dos|list|agenda)"
+    r"|(?:pending|overdue|completed|open|upcoming|all|today'?s|tomorrow'?s|high\s+priority)\s+(?:tasks|todos|items)"
+    r"|(?:tasks|todos|to-?dos|agenda|overdue|pending|completed)\b)",
+    _I,
 )
-_QUESTION_START = re.compile(
-    r"^(?:what|what's|whats|what're|which|how\s+many|how\s+much|do\s+i\s+have|have\s+i|did\s+i|are\s+there|is\s+there|any|anything|when|where|list|show|display|view|see|give\s+me|get\s+me|tell\s+me|read|print|pull\s+up|bring\s+up|let\s+me\s+see|find|search|look\s+for|look\s+up|lookup|locate|check\s+my|review\s+my|my\s+(?:tasks|todos|to-?dos|list|agenda)|(?:pending|overdue|completed|open|upcoming|all|today'?s|tomorrow'?s)\s+(?:tasks|todos|items)|(?:tasks|todos|to-?dos|agenda|overdue|pending)\b)",
+_WEAK_QUESTION = re.compile(
+    r"^(?:what|what's|whats|what're|which|how\s+many|how\s+much|do\s+i|have\s+i|did\s+i|are\s+there|is\s+there"
+    r"|any|anything|when|where|am\s+i|is\s+anything|remind\s+me\s+what)\b",
+    _I,
+)
+_LIST_WORDS = re.compile(
+    r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
+    r"|remaining|upcoming|coming\s+up|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
+    r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do)\b|#\w",
     _I,
 )
 
@@ -305,27 +183,28 @@ def _strip_lead(text: str) -> str:
 
 def _parse_add(text: str, now: Now) -> Intent | None:
     """A new task: title and fields, when the message reads as one."""
-    quoted = re.search(r"\"([^\"]+)\"|'([^']{2,})'(?!\w)", text)
+    quoted = re.search(r"(?:^|(?<=\s))(?:\"([^\"]+)\"|'([^']{2,})')(?!\w)", text)
     if quoted:
         outside = text[: quoted.start()] + " " + text[quoted.end() :]
         found, _rest = extract_fields(outside, now)
         title = clean_title(quoted.group(1) or quoted.group(2))
     else:
-        found, rest = extract_fields(text, now)
-        rest = _LIST_MENTION.sub(" ", squash(rest))
+        put = _PUT.match(text)
+        found, rest = extract_fields(text[put.end() :] if put else text, now)
+        rest = squash(rest)
         for lead in _ADD_LEADS:
-            m = lead.match(squash(rest))
+            m = lead.match(rest)
             if m:
-                rest = squash(rest)[m.end() :]
+                rest = rest[m.end() :]
                 break
-        title = clean_title(rest)
+        title = clean_title(_LIST_MENTION.sub(" ", rest))
     if not title:
         return None
     return Intent(kind=ADD, title=title, fields=found)
 
 
 def _looks_like_add(core: str, now: Now) -> bool:
-    for lead in _ADD_LEADS:
+    for lead in (*_ADD_LEADS, _PUT):
         if lead.match(core):
             return True
     first = core.split()[0].lower() if core.split() else ""
@@ -349,12 +228,10 @@ def parse_intent(message: str, now: Now) -> Intent:
         return Intent(kind=CLEAR_COMPLETED)
     if _DELETE_ALL.match(bare):
         return Intent(kind=DELETE_ALL)
-    for lead in _ADD_LEADS[:-1]:
+    for lead in (*_ADD_LEADS, _PUT):
         m = lead.match(core)
         if m and not re.match(r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?|description|note|priority)\b", core, _I):
-            added = _parse_add(core, now)
-            if added:
-                return added
+            return _parse_add(core, now) or Intent(kind=ADD)
     change = parse_change(bare, now)
     if change is not None:
         return Intent(
@@ -365,10 +242,7 @@ def parse_intent(message: str, now: Now) -> Intent:
             clear=change.clear,
             untag=change.untag,
         )
-    if _QUESTION_START.match(bare) or (
-        core.endswith("?")
-        and re.search(r"\b(?:tasks?|todos?|list|due|pending|overdue|done|completed|plate|agenda)\b", core, _I)
-    ):
+    if _STRONG_LIST.match(bare) or ((_WEAK_QUESTION.match(bare) or core.endswith("?")) and _LIST_WORDS.search(bare)):
         return Intent(kind=LIST, query=parse_list_query(bare, now))
     if _looks_like_add(core, now):
         added = _parse_add(core, now)

@@ -39,145 +39,55 @@ _LEAD_SEARCH = re.compile(
 _TAGGED = re.compile(
     r"(?:#([\w-]+))|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)", _I
 )
-_TOPIC = re.compile(r"\b(?:my|the|all|any|show|list)\s+([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff)\b", _I)
+_TOPIC = re.compile(r"\b([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff|things)\b", _I)
 _OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind)\b", _I)
 _NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
+_WHEN_DUE = re.compile(
+    r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
+)
 _UPCOMING = re.compile(r"\b(?:upcoming|coming\s+up|soon|next\s+few\s+days|next\s+7\s+days)\b", _I)
 _RANGE = re.compile(r"\b(this|next)\s+(week|month)\b", _I)
 _BEFORE = re.compile(r"\b(?:by|before|until)\b", _I)
-_NOT_TOPIC = frozenset(
-    [
-        "pending",
-        "open",
-        "completed",
-        "finished",
-        "done",
-        "all",
-        "my",
-        "current",
-        "remaining",
-        "outstanding",
-        "overdue",
-        "upcoming",
-        "urgent",
-        "important",
-        "high",
-        "low",
-        "medium",
-        "priority",
-        "new",
-        "old",
-        "recent",
-        "today",
-        "tomorrow",
-        "other",
-        "active",
-        "late",
-        "unfinished",
-        "incomplete",
-        "due",
-        "next",
-        "this",
-        "week",
-    ]
-)
-_FILLER = frozenset(
-    [
-        "show",
-        "list",
-        "display",
-        "view",
-        "see",
-        "give",
-        "get",
-        "tell",
-        "read",
-        "print",
-        "me",
-        "what",
-        "whats",
-        "what's",
-        "which",
-        "how",
-        "many",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "i",
-        "are",
-        "is",
-        "there",
-        "any",
-        "anything",
-        "find",
-        "search",
-        "look",
-        "up",
-        "for",
-        "tasks",
-        "task",
-        "todo",
-        "todos",
-        "items",
-        "item",
-        "things",
-        "stuff",
-        "please",
-        "can",
-        "could",
-        "you",
-        "would",
-        "will",
-        "all",
-        "my",
-        "the",
-        "a",
-        "an",
-        "on",
-        "in",
-        "of",
-        "with",
-        "about",
-        "left",
-        "remaining",
-        "pending",
-        "open",
-        "due",
-        "currently",
-        "current",
-        "now",
-        "still",
-        "got",
-        "need",
-        "should",
-    ]
-)
+_NOT_TOPIC_TEXT = """
+    pending open completed finished done all my current remaining outstanding overdue upcoming urgent
+    important high low medium priority new old recent today tomorrow other active late unfinished
+    incomplete due next this week
+"""
+_NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
+_PRIORITY_WORDS = frozenset(["urgent", "important", "priority", "high", "low", "medium", "critical", "asap"])
+_FILLER_TEXT = """
+    show list display view see give get tell read print me what whats what's which how many do does did
+    have has i are is there any anything find search look up for tasks task todo todos items item things
+    stuff please can could you would will all my the a an on in of with about left remaining pending
+    open due currently current now still got need should overdue late past missed behind upcoming soon
+    coming completed finished done outstanding undated date dates today tomorrow tonight this next week
+    month
+"""
+_FILLER = frozenset(_FILLER_TEXT.split())
 
 
 @dataclass
 class ListQuery:
     """Which tasks the user wants to see."""
 
-    #: "pending", "completed" or "all".
     status: str = "pending"
-    #: Priority filter or None.
+    """"pending", "completed" or "all"."""
     priority: str | None = None
-    #: Exact tag filter or None.
+    """Priority filter or None."""
     tag: str | None = None
-    #: A word that may be a tag or a title word ("work tasks"), or None.
+    """Exact tag filter or None."""
     topic: str | None = None
-    #: Words to search for in titles and descriptions, or None.
+    """A word that may be a tag or a title word ("work tasks"), or None."""
     search: str | None = None
-    #: First due date included, or None.
+    """Words to search for in titles and descriptions, or None."""
     due_from: dt.date | None = None
-    #: Last due date included, or None.
+    """First due date included, or None."""
     due_to: dt.date | None = None
-    #: Only tasks without a due date.
+    """Last due date included, or None."""
     no_date: bool = False
-    #: A phrase for the reply ("due today", "tagged work").
+    """Only tasks without a due date."""
     label: str = ""
+    """A phrase for the reply ("due today", "tagged work")."""
 
     def tool_arguments(self) -> dict[str, Any]:
         """Arguments for list_tasks (date and word filters are applied locally)."""
@@ -216,32 +126,38 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     elif _NO_DATE.search(low):
         query.no_date = True
         query.label = "without a due date"
+    elif rng := _RANGE.search(low):
+        _apply_range(query, rng.group(1).lower(), rng.group(2).lower(), now)
+        low = low[: rng.start()] + " " + low[rng.end() :]
     elif _UPCOMING.search(low):
         query.due_from, query.due_to = now.today, now.today + dt.timedelta(days=7)
         query.label = "due in the next 7 days"
     else:
-        rng = _RANGE.search(low)
-        if rng:
-            _apply_range(query, rng.group(1).lower(), rng.group(2).lower(), now)
-            low = low[: rng.start()] + " " + low[rng.end() :]
-        else:
-            when, rest = extract_when(low, now)
-            if when.date is not None:
-                before = _BEFORE.search(low) is not None
-                query.due_from = None if before else when.date
-                query.due_to = when.date
-                query.label = ("due by " if before else "due ") + _day_label(when.date, now)
-                low = rest
+        when, rest = extract_when(low, now)
+        if when.date is not None:
+            before = _BEFORE.search(low) is not None
+            query.due_from = None if before else when.date
+            query.due_to = when.date
+            query.label = ("due by " if before else "due ") + _day_label(when.date, now)
+            low = rest
     lead = _LEAD_SEARCH.match(low)
     found = _SEARCH.search(low)
-    if found and not re.fullmatch(r"(?:today|tomorrow|me|now|my\s+list|the\s+list|my\s+plate)", found.group(1).strip()):
+    asked_when = _WHEN_DUE.match(low)
+    if asked_when:
+        query.search = _search_terms(asked_when.group(1))
+    elif found and not re.fullmatch(
+        r"(?:today|tomorrow|me|now|my\s+list|the\s+list|my\s+plate)", found.group(1).strip()
+    ):
         query.search = _search_terms(found.group(1))
     elif lead and lead.group(1).strip():
         query.search = _search_terms(lead.group(1))
     if query.search is None and query.tag is None:
         topic = _TOPIC.search(low)
-        if topic and topic.group(1).lower() not in _NOT_TOPIC and topic.group(1).lower() not in STOPWORDS:
-            query.topic = topic.group(1).lower()
+        word = topic.group(1).lower() if topic else ""
+        if word and word not in _NOT_TOPIC and word not in STOPWORDS and word not in _FILLER:
+            query.topic = word
+    if query.search and query.priority:
+        query.search = " ".join(w for w in query.search.split() if w not in _PRIORITY_WORDS) or None
     if query.search and query.status == "pending" and not _NOT_DONE.search(text):
         query.status = "all"
     return query

@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from agents.tool import Tool
 
 
+def tool_parameters(tools: list[Tool]) -> dict[str, set[str]]:
+    """Each available tool's name with the names of its parameters."""
+    found: dict[str, set[str]] = {}
+    for tool in tools:
+        schema = getattr(tool, "params_json_schema", None)
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        found[str(getattr(tool, "name", ""))] = set(properties) if isinstance(properties, dict) else set()
+    return found
+
+
 def _rough_tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
@@ -44,8 +54,7 @@ class LocalModel(Model):
         self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
     ) -> tuple[Step, list[TResponseOutputItem], Usage]:
         conversation = read_conversation(input if isinstance(input, str) else list(input))
-        names = {str(getattr(tool, "name", "")) for tool in tools}
-        step = plan_step(conversation, now_from_instructions(system_instructions), names)
+        step = plan_step(conversation, now_from_instructions(system_instructions), tool_parameters(tools))
         output = output_items(step)
         prompt = sum(len(t.user) + len(t.assistant) for t in conversation.turns) + len(system_instructions or "")
         usage = Usage(

@@ -43,20 +43,20 @@ ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "del
 class Call:
     """A tool call to make."""
 
-    #: Tool name.
     name: str
-    #: JSON-able arguments.
+    """Tool name."""
     arguments: dict[str, Any]
+    """JSON-able arguments."""
 
 
 @dataclass
 class Step:
     """What the model answers on one call: tool calls, or else a text reply."""
 
-    #: Tool calls to make (the Runner runs them and calls the model again).
     calls: list[Call] = field(default_factory=list)
-    #: The reply text when there are no calls.
+    """Tool calls to make (the Runner runs them and calls the model again)."""
     text: str = ""
+    """The reply text when there are no calls."""
 
 
 def _reply(text: str) -> Step:
@@ -70,7 +70,7 @@ def _call(name: str, **arguments: Any) -> Step:
 class Planner:
     """Plans one model step for one conversation."""
 
-    def __init__(self, conversation: Conversation, now: Now, tools: set[str]) -> None:
+    def __init__(self, conversation: Conversation, now: Now, tools: dict[str, set[str]]) -> None:
         self.conversation = conversation
         self.now = now
         self.tools = tools
@@ -132,6 +132,8 @@ class Planner:
                 return _reply(replies.tool_error(done.output or ""))
             tasks = done.tasks()
             return _reply(replies.added(tasks[0], self.now) if tasks else "Added it.")
+        if not intent.title:
+            return _reply('Sure, what should the task be? For example: "add buy milk tomorrow at 5pm".')
         f = intent.fields
         args: dict[str, Any] = {"title": intent.title[:200]}
         if f.description:
@@ -210,6 +212,8 @@ class Planner:
 
     def _act(self, intent: Intent, ref: Reference, target: Task | None = None) -> Step:
         tool = ACTION_TOOLS[intent.kind]
+        if len(ref.task_ids) > 1 and intent.kind != UPDATE:
+            return self._act_on_many(intent, ref.task_ids)
         done = self.turn.last(tool)
         if done is not None:
             return _reply(self._describe(intent, done, target))
@@ -222,10 +226,21 @@ class Planner:
             return self._tool_or_sorry(tool, {"task_id": task_id})
         if intent.kind in (COMPLETE, REOPEN):
             return self._tool_or_sorry(tool, {"task_id": task_id, "completed": intent.kind == COMPLETE})
-        args = update_arguments(intent, task)
+        args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()))
         if len(args) == 0:
             return _reply("What would you like to change about it? For example a new title, due date or priority.")
         return self._tool_or_sorry(tool, {"task_id": task_id, **args})
+
+    def _act_on_many(self, intent: Intent, task_ids: list[int]) -> Step:
+        """Several ids at once ("complete tasks 2 and 3"): one call each, in one step."""
+        tool = ACTION_TOOLS[intent.kind]
+        done = [e for e in self.turn.exchanges if e.name == tool and e.output is not None]
+        if done:
+            return _reply(" ".join(self._describe(intent, exchange, None) for exchange in done))
+        if tool not in self.tools:
+            return self._tool_or_sorry(tool, {})
+        extra = {} if intent.kind == DELETE else {"completed": intent.kind == COMPLETE}
+        return Step(calls=[Call(name=tool, arguments={"task_id": i, **extra}) for i in task_ids])
 
     def _describe(self, intent: Intent, done: Exchange, target: Task | None) -> str:
         if done.failed:
@@ -241,7 +256,7 @@ class Planner:
         if intent.kind == DELETE:
             return replies.deleted(task)
         old = target or self._known_task(done.arguments.get("task_id"))
-        changed = {k for k in done.arguments if k != "task_id"}
+        changed = {k for k in done.arguments if k not in ("task_id", "clear")} | set(done.arguments.get("clear") or [])
         return replies.updated(task, changed, old.get("title") if old else None, self.now)
 
     def _known_task(self, task_id: Any) -> Task | None:
@@ -314,8 +329,11 @@ class Planner:
         return _reply(replies.cleared(int(done.data.get("deleted_count") or done.data.get("count") or 0)))
 
 
-def update_arguments(intent: Intent, task: Task | None) -> dict[str, Any]:
-    """update_task arguments for the change asked, given the task when it is known."""
+def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = False) -> dict[str, Any]:
+    """update_task arguments for the change asked, given the task when it is known.
+
+    Fields to empty go in the tool's "clear" list when it has one, else as nulls.
+    """
     f = intent.fields
     args: dict[str, Any] = {}
     if intent.title:
@@ -334,11 +352,14 @@ def update_arguments(intent: Intent, task: Task | None) -> dict[str, Any]:
         current = [str(t).lower() for t in (task or {}).get("tags") or []]
         tags = [t for t in current + [t for t in f.tags if t not in current] if t not in intent.untag]
         args["tags"] = tags
-    for name in intent.clear:
-        args[name] = [] if name == "tags" else "" if name == "description" else None
+    if intent.clear and clear_list:
+        args["clear"] = list(intent.clear)
+    else:
+        for name in intent.clear:
+            args[name] = [] if name == "tags" else "" if name == "description" else None
     return args
 
 
-def plan_step(conversation: Conversation, now: Now, tools: set[str]) -> Step:
-    """The next step for this conversation."""
+def plan_step(conversation: Conversation, now: Now, tools: dict[str, set[str]]) -> Step:
+    """The next step for this conversation; tools maps each tool name to its parameter names."""
     return Planner(conversation, now, tools).plan()

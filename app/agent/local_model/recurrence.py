@@ -30,10 +30,10 @@ ORDINAL_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 class Recurrence:
     """A recurrence rule and the defaults it implies."""
 
-    #: The RRULE, such as "FREQ=WEEKLY;BYDAY=TH".
     rule: str
-    #: A default due time implied by the phrase ("every morning"), or None.
+    """The RRULE, such as "FREQ=WEEKLY;BYDAY=TH"."""
     time: dt.time | None = None
+    """A default due time implied by the phrase ("every morning"), or None."""
 
 
 def _days(text: str) -> list[str]:
@@ -89,7 +89,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     (re.compile(rf"\b{LEAD}(?:every|each)\s+({NUMBER_RE})\s+(day|week|month|year)s\b", _I), _every_n),
     (
         re.compile(
-            rf"\b{LEAD}(?:every|each)\s+(?:other\s+|single\s+)?(?:day|week|month|year|morning|night|evening|fortnight)\b|\b{LEAD}(?:daily|weekly|monthly|yearly|annually|nightly|bi-?weekly|fortnightly|everyday)\b|\b{LEAD}once\s+a\s+(?:day|week|month|year)\b",
+            rf"\b{LEAD}(?:every|each)\s+(?:other\s+|single\s+)?(?:day|week|month|year|morning|night|evening|fortnight)\b"
+            r"(?:\s+and\s+(?:every\s+)?(?:evening|night|afternoon))?"
+            rf"|\b{LEAD}(?:daily|weekly|monthly|yearly|annually|nightly|bi-?weekly|fortnightly|everyday)\b"
+            rf"|\b{LEAD}once\s+a\s+(?:day|week|month|year)\b",
             _I,
         ),
         _simple,

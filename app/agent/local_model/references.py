@@ -11,8 +11,10 @@ from .text import ORDINALS, content_stems
 
 _I = re.IGNORECASE
 _ID = re.compile(
-    r"(?:\b(?:task|item|todo|to-do|number|no\.?|id|#)\s*(?:number\s*|no\.?\s*)?#?\s*|#)(\d+)\b|^\s*(\d+)\s*$", _I
+    r"(?:\b(?:tasks?|items?|todos?|to-dos?|numbers?|no\.?|ids?|#)\s*(?:number\s*|no\.?\s*)?#?\s*|#)(\d+)\b|^\s*(\d+)\s*$",
+    _I,
 )
+_MORE_IDS = re.compile(r"(?:\s*(?:,|and|&|\+)\s*(?:(?:tasks?|items?|numbers?)\s*)?#?\s*)(\d+)\b", _I)
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _POSITION = re.compile(
     rf"^(?:the\s+|my\s+)?(?:very\s+)?(?P<ord>{_ORD}|last|final|top|bottom|latter|former)\s*(?:one|task|item|todo|entry)?(?:\s+(?:on|in|from)\s+(?:the|my|that)\s+list)?(?:\s+you\s+(?:showed|listed|mentioned))?$",
@@ -30,16 +32,18 @@ _PRONOUN = re.compile(
 class Reference:
     """A task reference as written by the user."""
 
-    #: The phrase as written.
     phrase: str
-    #: An explicit task id ("task 3", "#3").
+    """The phrase as written."""
     task_id: int | None = None
-    #: A 1-based position in the last list shown; -1 for "the last one".
+    """An explicit task id ("task 3", "#3")."""
+    task_ids: list[int] = field(default_factory=list)
+    """Every id named ("tasks 2 and 3"), the first being task_id."""
     position: int | None = None
-    #: Whether it is a pronoun ("it", "that one") for the task last spoken about.
+    """A 1-based position in the last list shown; -1 for "the last one"."""
     pronoun: bool = False
-    #: Meaningful word stems of the phrase, for title matching.
+    """Whether it is a pronoun ("it", "that one") for the task last spoken about."""
     stems: list[str] = field(default_factory=list)
+    """Meaningful word stems of the phrase, for title matching."""
 
 
 def parse_reference(phrase: str) -> Reference:
@@ -49,6 +53,11 @@ def parse_reference(phrase: str) -> Reference:
     m = _ID.search(phrase)
     if m:
         ref.task_id = int(m.group(1) or m.group(2))
+        ref.task_ids = [ref.task_id]
+        position = m.end()
+        while more := _MORE_IDS.match(phrase, position):
+            ref.task_ids.append(int(more.group(1)))
+            position = more.end()
         return ref
     m = _POSITION.match(phrase)
     if m:
@@ -91,12 +100,12 @@ def _similar(a: str, b: str) -> bool:
 class Scored:
     """A candidate task with how well its title fits the words."""
 
-    #: The task.
     task: Task
-    #: Share of the user's words found in the title.
+    """The task."""
     coverage: float
-    #: Share of the title's words the user said.
+    """Share of the user's words found in the title."""
     precision: float
+    """Share of the title's words the user said."""
 
 
 def score_tasks(stems: list[str], tasks: list[Task]) -> list[Scored]:

@@ -150,31 +150,33 @@ def updated(task: Task, changed: set[str], old_title: str | None, now: Now) -> s
     return head + (": " + ", ".join(parts) if parts else "") + "."
 
 
+def _describe_query(query: ListQuery) -> tuple[str, str]:
+    """The words before and after "tasks" that say what was asked ("pending high priority", "due today")."""
+    overdue = query.label == "overdue"
+    status = "overdue " if overdue else "pending " if query.status == "pending" else ""
+    before = status + (f"{query.priority} priority " if query.priority else "")
+    after = "" if overdue or not query.label else f" {query.label}"
+    after += (f" tagged #{query.tag}" if query.tag else "") + (f" about {query.topic}" if query.topic else "")
+    return before, after
+
+
 def _header(query: ListQuery, count: int) -> str:
     noun = "task" if count == 1 else "tasks"
-    label = f" {query.label}" if query.label else ""
-    tag = f" tagged #{query.tag}" if query.tag else ""
-    topic = f" about {query.topic}" if query.topic else ""
-    prio = f"{query.priority} priority " if query.priority else ""
+    before, after = _describe_query(query)
     if query.search:
-        return f"I found {count} {noun} matching '{query.search}'{label}{tag}:"
+        return f"I found {count} {noun} matching '{query.search}'{after}:"
     if query.status == "completed":
-        return f"You have completed {count} {prio}{noun}{label}{tag}{topic}:"
-    status = "pending " if query.status == "pending" else ""
-    return f"You have {count} {status}{prio}{noun}{label}{tag}{topic}:"
+        return f"You have completed {count} {before}{noun}{after}:"
+    return f"You have {count} {before}{noun}{after}:"
 
 
 def _empty(query: ListQuery) -> str:
-    label = f" {query.label}" if query.label else ""
-    tag = f" tagged #{query.tag}" if query.tag else ""
-    topic = f" about {query.topic}" if query.topic else ""
-    prio = f"{query.priority} priority " if query.priority else ""
+    before, after = _describe_query(query)
     if query.search:
-        return f"I couldn't find any tasks matching '{query.search}'{label}{tag}."
+        return f"I couldn't find any tasks matching '{query.search}'{after}."
     if query.status == "completed":
-        return f"You haven't completed any {prio}tasks{label}{tag}{topic} yet."
-    status = "pending " if query.status == "pending" else ""
-    return f"You have no {status}{prio}tasks{label}{tag}{topic}."
+        return f"You haven't completed any {before}tasks{after} yet."
+    return f"You have no {before}tasks{after}."
 
 
 def task_list(query: ListQuery, tasks: list[Task], now: Now) -> str:

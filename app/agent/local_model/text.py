@@ -53,72 +53,13 @@ ORDINALS = {
     "10th": 10,
 }
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "our",
-        "your",
-        "his",
-        "her",
-        "their",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "it",
-        "them",
-        "to",
-        "for",
-        "of",
-        "on",
-        "in",
-        "at",
-        "by",
-        "with",
-        "about",
-        "from",
-        "into",
-        "onto",
-        "up",
-        "task",
-        "tasks",
-        "todo",
-        "todos",
-        "item",
-        "items",
-        "one",
-        "ones",
-        "thing",
-        "things",
-        "entry",
-        "reminder",
-        "reminders",
-        "list",
-        "please",
-        "and",
-        "or",
-        "me",
-        "i",
-        "is",
-        "are",
-        "was",
-        "be",
-        "called",
-        "named",
-        "titled",
-        "labelled",
-        "labeled",
-        "any",
-        "some",
-        "all",
-        "just",
-        "so",
-    ]
-)
+_STOPWORDS_TEXT = """
+    a an the my our your his her their its this that these those it them to for of on in at by with
+    about from into onto up task tasks todo todos item items one ones thing things entry reminder
+    reminders list please and or me i is are was be called named titled labelled labeled any some all
+    just so as be been was were will would should can could
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 IRREGULAR = {
     "went": "go",

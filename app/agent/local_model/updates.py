@@ -54,7 +54,9 @@ COMPLETE_PATTERNS = (
     re.compile(r"^(?:check|tick|cross|strike)\s+(.+?)\s+off" + _LIST_TAIL + r"$", _I),
     re.compile(r"^(?:complete|finish|close|resolve|cross\s+out|wrap\s+up)\s+(.+)$", _I),
     re.compile(
-        r"^(?:(?:i|we)\s+)?(?:(?:have|'ve|just|already|finally|also|actually)\s+)*(?:finished|completed|accomplished|wrapped\s+up|took\s+care\s+of|taken\s+care\s+of|handled|dealt\s+with|did|done)\s+(?:with\s+)?(.+)$",
+        r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally|\s+also|\s+actually)*\s+)?"
+        r"(?:(?:just|already|finally)\s+)?(?:finished|completed|accomplished|wrapped\s+up|took\s+care\s+of"
+        r"|taken\s+care\s+of|handled|dealt\s+with|did|done)\s+(?:with\s+)?(.+)$",
         _I,
     ),
     re.compile(
@@ -70,26 +72,14 @@ COMPLETE_PATTERNS = (
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
 )
 _PAST = re.compile(
-    r"^(?:(?:i|we)\s+(?:(?:have|'ve|just|already|finally|also|actually)\s+)*|(?:just|already|finally)\s+)(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
+    r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally|\s+also|\s+actually)*\s+"
+    r"|(?:just|already|finally)\s+)(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
     _I,
 )
-_NOT_PAST = frozenset(
-    {
-        "need",
-        "feed",
-        "seed",
-        "speed",
-        "bleed",
-        "breed",
-        "proceed",
-        "succeed",
-        "exceed",
-        "shred",
-        "embed",
-        "shed",
-        "bred",
-    }
-)
+_NOT_PAST_TEXT = """
+    need feed seed speed bleed breed proceed succeed exceed shred embed shed bred
+"""
+_NOT_PAST = frozenset(_NOT_PAST_TEXT.split())
 DELETE_PATTERNS = (
     re.compile(
         r"^(?:delete|remove|erase|drop|trash|discard|scrap|bin|ditch|nuke|kill|cancel|get\s+rid\s+of|throw\s+(?:away|out)|forget(?:\s+about)?|take\s+off|strike|axe|scratch|eliminate|clear)\s+(.+?)"
@@ -184,6 +174,7 @@ _IT_IS = re.compile(
     r"^(?P<t>.+?)(?:\s+(?:should\s+be|is\s+now|is|needs\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|are)|'s)\s+(?P<v>(?:now\s+)?(?:due|urgent|important|very|really|super|high|low|medium|not\s+(?:very\s+)?(?:urgent|important)|a\s+(?:high|low|medium)|on|for|tagged|every|repeat|recurring).*)$",
     _I,
 )
+_RENAME_VERBS = frozenset({"change", "update", "edit", "modify", "switch"})
 _SOFT_VERBS = frozenset(["make", "set", "mark", "flag", "turn", "switch"])
 
 
@@ -191,18 +182,18 @@ _SOFT_VERBS = frozenset(["make", "set", "mark", "flag", "turn", "switch"])
 class Change:
     """An action on an existing task."""
 
-    #: "complete", "reopen", "delete" or "update".
     kind: str
-    #: How the task was named.
+    """"complete", "reopen", "delete" or "update"."""
     target: str
-    #: Fields to set (update).
+    """How the task was named."""
     fields: Fields = field(default_factory=Fields)
-    #: A new title (update), or "".
+    """Fields to set (update)."""
     title: str = ""
-    #: Fields to clear (update).
+    """A new title (update), or ""."""
     clear: list[str] = field(default_factory=list)
-    #: Tags to take off (update).
+    """Fields to clear (update)."""
     untag: list[str] = field(default_factory=list)
+    """Tags to take off (update)."""
 
 
 def clean_target(text: str) -> str:
@@ -293,7 +284,7 @@ def parse_change(text: str, now: Now) -> Change | None:
     for pattern in CLEAR_PATTERNS:
         m = pattern.match(text)
         if m:
-            clear, found = _clear_fields(m.group("f") if m.lastindex and m.group("f") else "")
+            clear, found = _clear_fields(m.groupdict().get("f") or "")
             return Change(kind="update", target=clean_target(m.group("t")), fields=found, clear=clear)
     for pattern, removing in TAG_PATTERNS:
         m = pattern.match(text)
@@ -334,18 +325,15 @@ def parse_change(text: str, now: Now) -> Change | None:
     if m:
         verb = m.group("verb")
         rest = m.group("rest")
-        to_title = re.match(r"^(?P<t>.+?)\s+to\s+(?P<n>.+)$", rest, _I)
+        to_title = re.match(r"^(?P<t>.+?)\s+to\s+(?:say\s+|read\s+)?(?P<n>.+)$", rest, _I)
+        if to_title and verb.lower() in _RENAME_VERBS:
+            found, leftover = extract_fields(to_title.group("n"), now, description=False)
+            title = clean_target(leftover)
+            if title and not re.fullmatch(r"(?:be\s+)?(?:due|priority|the|a|an)?", title, _I):
+                return Change(kind="update", target=clean_target(to_title.group("t")), title=title, fields=found)
         updated = _update(rest, verb, now)
         if updated is not None:
             return updated
-        if (
-            to_title
-            and verb.lower() in ("change", "update", "edit", "modify", "switch")
-            and not extract_fields(to_title.group("n"), now)[0].any()
-        ):
-            return Change(
-                kind="update", target=clean_target(to_title.group("t")), title=to_title.group("n").strip(" \"'.!")
-            )
     m = _IT_IS.match(text)
     if m:
         updated = _update(m.group("v"), "set", now)
