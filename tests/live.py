@@ -95,7 +95,7 @@ def start_server(tmp: Path, database_url: str | None = None, workers: int = 2, *
         **os.environ,
         "TODO_MODE": "developer",
         "TODO_INSTANCE_PATH": str(instance),
-        "DATABASE_URL": database_url or f"sqlite:///{instance / 'live.db'}",
+        "DATABASE_URL": database_url or os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'live.db'}",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
         "ACCESS_LOG": "",
