@@ -15,6 +15,9 @@ MODE_FILE = "mode"
 DEV_SECRET = "dev-secret-key-change-me-0123456789abcdef"
 """The well-known secret developer mode falls back to; production refuses it."""
 
+DEV_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
+"""The `next dev` server of `make dev`, allowed cross-origin in developer mode only."""
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot be used (e.g. production without a real secret)."""
@@ -72,10 +75,20 @@ class Config:
     """Lifetime of refresh tokens."""
     max_content_length: int = 64 * 1024
     """Largest request body accepted; more gets 413."""
-    ratelimit_default: str = "600 per minute"
-    """Default per-client request budget (flask-limiter syntax)."""
-    ratelimit_auth: str = "20 per minute"
-    """Budget for sign-in and sign-up attempts per client."""
+    ratelimit_default: str = ""
+    """Default per-client request budget (flask-limiter syntax); empty: 600/min, 6000/min in developer mode."""
+    ratelimit_auth: str = ""
+    """Sign-in and sign-up attempts per IP; empty: 20/min, 1000/min in developer mode."""
+    ratelimit_chat: str = ""
+    """Chat turns per user in a burst; empty: 60/min, 1000/min in developer mode."""
+    chat_turns_per_day: int = 2000
+    """Daily budget of model turns per user."""
+    signin_free_failures: int = 5
+    """Failed sign-ins for one email before each further one imposes a doubling wait."""
+    ratelimit_enabled: bool = True
+    """Switch for every rate limit (tests of other features turn it off)."""
+    cors_origins: list[str] = field(default_factory=list)
+    """Origins allowed to call the API cross-origin; developer mode adds the `next dev` server."""
     ratelimit_storage_uri: str = "memory://"
     """Where rate-limit counters live; redis:// to share them between workers and machines."""
     model: str = "local"
@@ -96,6 +109,10 @@ class Config:
     """Messages of recent history that each turn rebuilds as the agent's context."""
     sse_ping_seconds: float = 10.0
     """Seconds of silence after which a stream sends a `: ping` comment."""
+    log_format: str = ""
+    """json or text; empty: text in developer mode, json in production."""
+    log_level: str = "INFO"
+    """Root log level."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Flask settings passed through unchanged (tests use it)."""
 
@@ -114,8 +131,15 @@ class Config:
             access_token_minutes=_env_int("ACCESS_TOKEN_MINUTES", 15),
             refresh_token_days=_env_int("REFRESH_TOKEN_DAYS", 30),
             max_content_length=_env_int("MAX_CONTENT_LENGTH", 64 * 1024),
-            ratelimit_default=os.environ.get("RATELIMIT_DEFAULT", "600 per minute"),
-            ratelimit_auth=os.environ.get("RATELIMIT_AUTH", "20 per minute"),
+            ratelimit_default=os.environ.get("RATELIMIT_DEFAULT", ""),
+            ratelimit_auth=os.environ.get("RATELIMIT_AUTH", ""),
+            ratelimit_chat=os.environ.get("RATELIMIT_CHAT", ""),
+            chat_turns_per_day=_env_int("CHAT_TURNS_PER_DAY", 2000),
+            signin_free_failures=_env_int("SIGNIN_FREE_FAILURES", 5),
+            ratelimit_enabled=os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no"),
+            log_format=os.environ.get("LOG_FORMAT", ""),
+            log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+            cors_origins=[o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()],
             ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
             model=os.environ.get("TODO_MODEL", default_model),
             openai_api_key=api_key,
@@ -145,6 +169,7 @@ class Config:
     def flask_settings(self, instance_path: str | Path) -> dict[str, Any]:
         """The Flask and extension settings, derived from this config and its mode."""
         url = normalize_database_url(self.database_url or f"sqlite:///{Path(instance_path) / 'todo.db'}")
+        dev = not self.production
         settings: dict[str, Any] = {
             "SECRET_KEY": self.secret_key,
             "TODO_MODE": self.mode,
@@ -166,8 +191,16 @@ class Config:
             "SET_AUTH_COOKIES": self.production,
             "SESSION_COOKIE_SECURE": self.production,
             "SESSION_COOKIE_HTTPONLY": True,
-            "RATELIMIT_DEFAULT": self.ratelimit_default,
-            "RATELIMIT_AUTH": self.ratelimit_auth,
+            "RATELIMIT_DEFAULT": self.ratelimit_default or ("6000 per minute" if dev else "600 per minute"),
+            "RATELIMIT_AUTH": self.ratelimit_auth or ("1000 per minute" if dev else "20 per minute"),
+            "RATELIMIT_CHAT": self.ratelimit_chat or ("1000 per minute" if dev else "60 per minute"),
+            "CHAT_TURNS_PER_DAY": self.chat_turns_per_day,
+            "SIGNIN_FREE_FAILURES": self.signin_free_failures,
+            "RATELIMIT_ENABLED": self.ratelimit_enabled,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "CORS_ORIGINS": self.cors_origins + (DEV_ORIGINS if dev else []),
+            "LOG_FORMAT": self.log_format or ("text" if dev else "json"),
+            "LOG_LEVEL": self.log_level,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "TODO_MODEL": self.model,
             "OPENAI_API_KEY": self.openai_api_key,

@@ -55,7 +55,8 @@ def app(migrated: str, tmp_path: Any) -> Iterator[Flask]:
     """An app in developer mode on the migrated test database, emptied after each test."""
     os.environ["TODO_INSTANCE_PATH"] = str(tmp_path / "instance")
     application = create_app(
-        {"mode": "developer", "database_url": migrated, "secret_key": TEST_SECRET, "TESTING": True}
+        {"mode": "developer", "database_url": migrated, "secret_key": TEST_SECRET, "TESTING": True,
+         "ratelimit_enabled": False}
     )
     yield application
     from app.extensions import db

@@ -24,6 +24,14 @@ from app.auth.tokens import current_session_id, issue_tokens, revoke_session
 from app.errors import Conflict, Unauthorized
 from app.extensions import api, db
 from app.models import AuthSession, User
+from app.security import (
+    auth_limit,
+    check_signin_backoff,
+    clear_signin_failures,
+    ip_key,
+    limiter,
+    record_signin_failure,
+)
 from app.validation import spectree_before
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
@@ -56,6 +64,7 @@ def create_user(email: str, password: str, name: str = "", timezone: str = "UTC"
 
 
 @bp.post("/signup")
+@limiter.limit(auth_limit, key_func=ip_key)
 @api.validate(json=SignupBody, resp=Doc("HTTP_409", "HTTP_422", HTTP_201=AuthOut), tags=["auth"],
               before=spectree_before, security={})
 def signup(json: SignupBody) -> Response:
@@ -71,13 +80,17 @@ def signup(json: SignupBody) -> Response:
 
 
 @bp.post("/signin")
+@limiter.limit(auth_limit, key_func=ip_key)
 @api.validate(json=SigninBody, resp=Doc("HTTP_401", "HTTP_422", HTTP_200=AuthOut), tags=["auth"],
               before=spectree_before, security={})
 def signin(json: SigninBody) -> Response:
-    """Exchange credentials for tokens."""
+    """Exchange credentials for tokens; repeated failures for an email impose growing waits (429)."""
+    check_signin_backoff(json.email)
     user = db.session.scalar(select(User).where(User.email == json.email))
     if not verify_password(user.password_hash if user else None, json.password) or user is None:
+        record_signin_failure(json.email)
         raise Unauthorized("Wrong email or password.", code="invalid_credentials")
+    clear_signin_failures(json.email)
     if user.disabled:
         raise Unauthorized("This account is disabled.", code="account_disabled")
     tokens = issue_tokens(user)

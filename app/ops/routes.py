@@ -8,18 +8,21 @@ from flask import Blueprint
 from sqlalchemy import text
 
 from app.extensions import api, db
+from app.security import exempt
 from app.validation import with_extra_paths
 
 bp = Blueprint("ops", __name__)
 
 
 @bp.get("/healthz")
+@exempt
 def healthz() -> Any:
     """The process is up."""
     return {"status": "ok"}
 
 
 @bp.get("/readyz")
+@exempt
 def readyz() -> Any:
     """The database answers; 503 otherwise."""
     try:
@@ -31,6 +34,7 @@ def readyz() -> Any:
 
 
 @bp.get("/api/openapi.json")
+@exempt
 def openapi() -> Any:
     """The OpenAPI 3 document of every JSON route, generated from the pydantic models."""
     return with_extra_paths(api.spec)
