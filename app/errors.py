@@ -6,10 +6,28 @@ import logging
 from typing import Any, cast
 
 from flask import Flask, Response, jsonify
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong."""
+
+    code: str
+    """snake_case error code."""
+    message: str
+    """A human sentence."""
+    fields: dict[str, str] | None = None
+    """Per-field problems of invalid input."""
+
+
+class ErrorBody(BaseModel):
+    """The contract's error shape."""
+
+    error: ErrorDetail
+    """The error."""
 
 
 class APIError(Exception):

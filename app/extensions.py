@@ -13,6 +13,9 @@ from spectree.models import SecureType
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from app.errors import ErrorBody
+from app.validation import spectree_before
+
 
 class Database:
     """A SQLAlchemy engine and session factory bound to the app's `DATABASE_URL`.
@@ -70,6 +73,8 @@ api = SpecTree(
     version="1.0.0",
     path="api/docs",
     validation_error_status=422,
+    validation_error_model=ErrorBody,
+    before=spectree_before,
     mode="strict",
     security_schemes=[
         SecurityScheme(

@@ -7,8 +7,9 @@ from typing import Any, TypeVar
 
 from flask import Flask, request
 from pydantic import BaseModel, ValidationError
+from spectree import Response as Doc
 
-from app.errors import APIError
+from app.errors import APIError, ErrorBody
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -39,6 +40,17 @@ def spectree_before(_req: Any, _resp: Any, error: Exception | None, *_args: Any)
 
 
 M = TypeVar("M", bound=BaseModel)
+
+USER_ERRORS = (400, 401, 403, 404, 413, 415, 422, 429, 503)
+"""What any /api/<user_id>/ route can answer besides success."""
+
+
+def responses(success: str, model: type[BaseModel] | None = None, *errors: int) -> Doc:
+    """Spectree's response documentation: the success status (with its model) and error statuses."""
+    documented: dict[str, Any] = {f"HTTP_{code}": ErrorBody for code in errors}
+    if model is None:
+        return Doc(success, **documented)
+    return Doc(**{success: model}, **documented)
 _extra_paths: dict[str, dict[str, Any]] = {}
 
 
@@ -51,22 +63,33 @@ def parse_json(model: type[M]) -> M:
     return model.model_validate(request.get_json(silent=True) if request.get_data() else {})
 
 
-def document(path: str, method: str, body: type[BaseModel], summary: str, responses: dict[str, str]) -> None:
-    """Add a route that spectree cannot wrap to the OpenAPI document."""
-    schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
+def document(path: str, method: str, body: type[BaseModel], summary: str, success: str,
+             errors: tuple[int, ...] = USER_ERRORS) -> None:
+    """Add a route that spectree cannot wrap (a stream) to the OpenAPI document."""
+    error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+    answers: dict[str, Any] = {"200": {"description": success}}
+    for code in errors:
+        answers[str(code)] = {"description": "error", "content": {"application/json": {"schema": error_ref}}}
     _extra_paths.setdefault(path, {})[method] = {
         "summary": summary,
         "tags": [path.rsplit("/", 1)[-1]],
         "security": [{"bearer": []}],
         "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "requestBody": {"content": {"application/json": {"schema": schema}}},
-        "responses": {code: {"description": text} for code, text in responses.items()},
+        "requestBody": {"required": True,
+                        "content": {"application/json": {"schema": body.model_json_schema()}}},
+        "responses": answers,
     }
 
 
 def with_extra_paths(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spectree document plus the hand-documented routes."""
-    return {**spec, "paths": {**spec.get("paths", {}), **_extra_paths}}
+    """The spectree document plus the hand-documented routes (and the error schema they use)."""
+    components = dict(spec.get("components", {}))
+    components["schemas"] = {**components.get("schemas", {}), "ErrorBody": _error_schema()}
+    return {**spec, "paths": {**spec.get("paths", {}), **_extra_paths}, "components": components}
+
+
+def _error_schema() -> dict[str, Any]:
+    return ErrorBody.model_json_schema(ref_template="#/components/schemas/ErrorBody/$defs/{model}")
 
 
 def init_validation(app: Flask) -> None:

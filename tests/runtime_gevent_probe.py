@@ -12,7 +12,9 @@ on ``AsyncRuntime.stream``, for the end-to-end gunicorn test.
 
 from __future__ import annotations
 
-if __name__ == "__main__":
+import sys
+
+if __name__ == "__main__" and sys.argv[1] != "mcp_server":
     from gevent import monkey
 
     monkey.patch_all()
@@ -20,7 +22,8 @@ if __name__ == "__main__":
 import asyncio
 import json
 import os
-import sys
+import select
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -277,6 +280,88 @@ def scenario_io() -> dict[str, Any]:
     return result
 
 
+def scenario_mcp_server() -> None:
+    """Not a scenario: the stdio MCP server that ``scenario_subprocess`` spawns (unpatched)."""
+    from mcp.server.mcpserver import MCPServer
+
+    server = MCPServer("probe")
+
+    @server.tool()
+    def add(a: int, b: int) -> int:
+        """Add two integers."""
+        return a + b
+
+    server.run("stdio")
+
+
+def scenario_subprocess() -> dict[str, Any]:
+    from agents.mcp import MCPServerStdio, MCPServerStdioParams
+
+    runtime = get_runtime()
+    ticker = Ticker()
+
+    async def shell() -> list[Any]:
+        proc = await asyncio.create_subprocess_exec(
+            "cat", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE
+        )
+        out, _ = await proc.communicate(b"piped")
+        sleeper = await asyncio.create_subprocess_exec("sleep", "30")
+        sleeper.kill()
+        return [out.decode(), proc.returncode, await sleeper.wait()]
+
+    async def call_tool() -> list[Any]:
+        params: MCPServerStdioParams = {
+            "command": sys.executable,
+            "args": [str(Path(__file__).resolve()), "mcp_server"],
+        }
+        async with MCPServerStdio(params=params, client_session_timeout_seconds=20) as server:
+            tools = [tool.name for tool in await server.list_tools()]
+            result = await server.call_tool("add", {"a": 2, "b": 40})
+            return [tools, [getattr(part, "text", None) for part in result.content]]
+
+    begin = time.monotonic()
+    result: dict[str, Any] = {"shell": runtime.run(shell(), timeout=20), "open_fds": []}
+    for _ in range(3):
+        result["mcp"] = runtime.run(call_tool(), timeout=60)
+        result["open_fds"].append(len(os.listdir("/proc/self/fd")))
+    ticker.stop()
+    result["ticks"] = ticker.ticks_between(begin, time.monotonic())
+    result["hub_max_gap"] = ticker.max_gap()
+    return result
+
+
+def scenario_dormant_hub() -> dict[str, Any]:
+    """Code on the loop that relies on gevent: deferred ``os.close``, greenlet "threads"."""
+    from agents.tracing import trace
+    from agents.tracing.processor_interface import TracingExporter
+    from agents.tracing.processors import BatchTraceProcessor
+
+    runtime = get_runtime()
+    exported: list[Any] = []
+    ran: list[str] = []
+
+    class Recorder(TracingExporter):
+        def export(self, items: list[Any]) -> None:
+            exported.extend(items)
+
+    processor = BatchTraceProcessor(Recorder(), schedule_delay=0.1)
+
+    async def on_the_loop() -> int:
+        read_end, write_end = os.pipe()
+        os.close(write_end)
+        threading.Thread(target=lambda: ran.append("thread")).start()
+        processor.on_trace_start(trace("probe"))
+        return read_end
+
+    read_end = runtime.run(on_the_loop())
+    readable = settle(runtime, lambda: bool(select.select([read_end], [], [], 0)[0]))
+    return {
+        "pipe_closed": readable and os.read(read_end, 1) == b"",
+        "thread_ran": settle(runtime, lambda: ran == ["thread"]),
+        "trace_exported": settle(runtime, lambda: len(exported) == 1),
+    }
+
+
 def scenario_stop() -> dict[str, Any]:
     runtime = get_runtime()
     ticker = Ticker()
@@ -393,4 +478,5 @@ def ping() -> dict[str, Any]:
 
 if __name__ == "__main__":
     outcome = globals()[f"scenario_{sys.argv[1]}"]()
-    print(json.dumps(outcome))
+    if outcome is not None:
+        print(json.dumps(outcome))

@@ -1,26 +1,21 @@
-"""A process-wide asyncio event loop that gevent greenlets (and plain threads) can use.
+"""One asyncio event loop per process, in a real OS thread, for gevent greenlets to use.
 
-The web tier is gunicorn + gevent: the process is monkey-patched and every request is a
-greenlet. The assistant stack (OpenAI Agents SDK, ``mcp``, httpx) is asyncio. Running
-``asyncio.run`` inside request greenlets hangs under concurrency and an event loop inside a
-greenlet lets one blocking call freeze every request, so instead each process owns ONE
-asyncio loop running in a REAL OS thread (started with gevent's saved, unpatched
-``start_new_thread``). Request greenlets hand it coroutines and park on a gevent waiter
-that the loop thread wakes through ``hub.loop.run_callback_threadsafe`` (the thread-safe
-way to poke a gevent hub), so a waiting greenlet never blocks the hub.
+gunicorn's gevent worker monkey-patches the process and runs each request in a greenlet,
+while the assistant stack (Agents SDK, ``mcp``, httpx) is asyncio. ``asyncio.run`` per
+request hangs under concurrency and a loop inside a greenlet lets one blocking call freeze
+every request, so each process owns ONE loop in a thread started with gevent's saved,
+unpatched ``start_new_thread``. Callers park on their own gevent hub (other greenlets keep
+running) until the loop thread pokes it through an ``async_`` watcher, the thread-safe way
+to wake a hub. Without monkey-patching (pytest, the Flask CLI) a ``threading.Event`` does.
 
-Three things must stay unpatched inside the loop thread, or it silently degrades:
-
-* the selector: patched ``selectors`` would hand asyncio gevent's cooperative selector,
-  which runs a second gevent hub instead of blocking the thread in ``epoll``;
-* the default executor: under patching ``threading.Thread`` spawns *greenlets*, and a
-  greenlet started from the loop thread only runs when that thread happens to enter its
-  own gevent hub, so ``asyncio.to_thread`` and ``loop.getaddrinfo`` (DNS for every HTTP
-  connection, and the OpenAI client's first request) hang after the first call;
-* ``getaddrinfo`` itself, which gevent routes through its resolver thread pool.
-
-Without monkey-patching (pytest, the Flask CLI) the same code runs with ordinary threads
-and a ``threading.Event`` replaces the gevent wake-up.
+Inside the loop thread, patched stdlib pieces would silently break things, so the loop
+uses originals instead: the selector (gevent's would run a second hub instead of blocking
+in ``epoll``), the default executor (patched ``threading.Thread`` spawns greenlets that do
+not run in the loop thread, so ``asyncio.to_thread`` and ``loop.getaddrinfo`` - DNS for
+every HTTP connection, and the OpenAI client's first request - hang from their second
+call on), ``getaddrinfo``, and ``subprocess`` (stdio MCP servers). What code on the loop
+still hands to gevent (``os.close``, ``threading.Thread``) is run by a periodic, brief,
+non-blocking turn of the loop thread's own dormant hub.
 """
 
 from __future__ import annotations
@@ -31,15 +26,20 @@ import atexit
 import concurrent.futures
 import contextlib
 import enum
+import functools
+import importlib.util
 import os
 import select
 import selectors
 import threading
 import time
+import types
+from asyncio.unix_events import _UnixSubprocessTransport  # type: ignore[attr-defined]
 from collections import deque
-from collections.abc import AsyncIterable, Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast, overload
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast, overload
 
+import gevent
 from gevent import monkey
 from gevent.hub import Waiter, get_hub
 
@@ -47,6 +47,9 @@ if TYPE_CHECKING:
     from socket import _GetAddrInfoResult
 
 T = TypeVar("T")
+
+StreamSource: TypeAlias = "AsyncIterable[T] | Callable[[], AsyncIterable[T]]"
+"""What ``stream()`` consumes: an async iterable, or a factory called on the loop."""
 
 
 class Idle(enum.Enum):
@@ -60,20 +63,18 @@ IDLE = Idle.IDLE
 
 
 class RuntimeStoppedError(RuntimeError):
-    """The runtime was stopped (or is stopping), so the work was not done or was cancelled."""
+    """The runtime was stopped (or is stopping), so the work was refused or cancelled."""
 
 
-# ``get_original`` returns the saved original once gevent has patched a module and the
+# ``get_original`` gives the saved original once gevent has patched a module and the
 # current object otherwise, so these are the real stdlib functions whether this module is
 # imported before or after gunicorn's worker patches the process.
 _start_new_thread, _allocate_lock, _get_ident = monkey.get_original(
     "_thread", ["start_new_thread", "allocate_lock", "get_ident"]
 )
-_getaddrinfo, _getnameinfo = monkey.get_original("socket", ["getaddrinfo", "getnameinfo"])
-
-
-def _gevent_active() -> bool:
-    return bool(monkey.is_module_patched("threading"))
+_getaddrinfo = monkey.get_original("socket", "getaddrinfo")
+_waitpid, _close = monkey.get_original("os", ["waitpid", "close"])
+_HUB_PUMP_INTERVAL = 0.05
 
 
 def _unpatched_selector() -> selectors.BaseSelector:
@@ -84,7 +85,7 @@ def _unpatched_selector() -> selectors.BaseSelector:
         epoll_selector = monkey.get_original("selectors", "EpollSelector")
         if epoll_selector._selector_cls is monkey.get_original("select", "epoll"):
             return cast(selectors.BaseSelector, epoll_selector())
-    except AttributeError:  # selectors was imported after select was patched, or not Linux
+    except AttributeError:  # ``selectors`` was first imported after ``select`` was patched
         pass
     return _UnpatchedPollSelector()
 
@@ -101,24 +102,20 @@ class _UnpatchedPollSelector(selectors._PollLikeSelector):
 
 
 class _ThreadPool:
-    """Minimal pool of real OS threads behind ``loop.run_in_executor(None, ...)``.
+    """Real OS threads behind ``run_in_executor(None, ...)``, hence ``asyncio.to_thread``.
 
-    ``concurrent.futures.ThreadPoolExecutor`` cannot be used: under monkey-patching its
-    threads, queue and locks are gevent objects bound to the loop thread's idle hub.
+    Under patching, ``ThreadPoolExecutor``'s "threads" would be greenlets of the loop
+    thread's own hub: blocking work there would stall the loop, or never run at all.
     """
 
     def __init__(self, max_workers: int) -> None:
         self._max_workers = max_workers
         self._jobs: _queue.SimpleQueue[Callable[[], None] | None] = _queue.SimpleQueue()
         self._lock = _allocate_lock()
-        self._threads = 0
-        self._idle = 0
-        self._closed = False
+        self._threads = self._idle = 0
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
-            if self._closed:
-                raise RuntimeError("executor is shut down")
             spawn = self._idle == 0 and self._threads < self._max_workers
             if spawn:
                 self._threads += 1
@@ -135,11 +132,8 @@ class _ThreadPool:
                 self._idle += 1
 
     def shutdown(self) -> None:
-        """Let idle workers exit; busy ones exit after their job (they are never joined)."""
-        with self._lock:
-            self._closed = True
-            threads = self._threads
-        for _ in range(threads):
+        """Idle workers exit now, busy ones after their job; none is joined."""
+        for _ in range(self._threads):
             self._jobs.put(None)
 
 
@@ -178,14 +172,23 @@ class _RuntimeLoop(asyncio.SelectorEventLoop):
             if future.cancelled():
                 return
             try:
-                result = func(*args)
+                _post(self, _settle, future, func(*args), None)
             except BaseException as exc:
                 _post(self, _settle, future, None, exc)
-            else:
-                _post(self, _settle, future, result, None)
 
         self._pool.submit(job)
         return future
+
+    def pump_gevent_hub(self) -> None:
+        """Give the loop thread's own gevent hub a brief, non-blocking turn, periodically.
+
+        Under patching that dormant hub exists (gevent sockets create it) and some code
+        needs it to run: gevent's ``os.close`` defers the real close to it, and
+        ``threading.Thread`` started from loop code (the Agents SDK trace exporter, for
+        one) becomes a greenlet there. Without this they leak or never run at all.
+        """
+        gevent.sleep(0)
+        self.call_later(_HUB_PUMP_INTERVAL, self.pump_gevent_hub)
 
     async def getaddrinfo(
         self,
@@ -199,26 +202,91 @@ class _RuntimeLoop(asyncio.SelectorEventLoop):
     ) -> _GetAddrInfoResult:
         return await self.run_in_executor(None, _getaddrinfo, host, port, family, type, proto, flags)
 
-    async def getnameinfo(
-        self, sockaddr: tuple[str, int] | tuple[str, int, int, int], flags: int = 0
-    ) -> tuple[str, str]:
-        return await self.run_in_executor(None, _getnameinfo, sockaddr, flags)
+    async def _make_subprocess_transport(
+        self,
+        protocol: Any,
+        args: Any,
+        shell: bool,
+        stdin: Any,
+        stdout: Any,
+        stderr: Any,
+        bufsize: int,
+        extra: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """asyncio's hook behind every subprocess (e.g. stdio MCP servers), made gevent-proof.
+
+        Under patching the stock path spawns with gevent's ``Popen``, whose child watchers
+        work only in the main hub, and waits through a child-watcher "thread" that would be a
+        greenlet of this thread. Here: the stdlib ``Popen``, and a pidfd readable on exit
+        (Linux 5.3+). Unpatched, the stock path works and stays portable.
+        """
+        if not (monkey.is_module_patched("subprocess") or monkey.is_module_patched("os")):
+            return await super()._make_subprocess_transport(  # type: ignore[misc]
+                protocol, args, shell, stdin, stdout, stderr, bufsize, extra=extra, **kwargs
+            )
+        waiter = self.create_future()
+        transport = _SubprocessTransport(
+            self, protocol, args, shell, stdin, stdout, stderr, bufsize, waiter=waiter, extra=extra, **kwargs
+        )
+        try:
+            pidfd = os.pidfd_open(transport.get_pid())
+        except OSError:
+            transport.close()  # kills the child rather than leaving it unreaped
+            raise
+        self.add_reader(pidfd, self._reap_child, pidfd, transport)
+        try:
+            await waiter
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException:
+            transport.close()
+            await transport._wait()
+            raise
+        return transport
+
+    def _reap_child(self, pidfd: int, transport: Any) -> None:
+        self.remove_reader(pidfd)
+        _close(pidfd)
+        try:
+            returncode = os.waitstatus_to_exitcode(_waitpid(transport.get_pid(), 0)[1])
+        except ChildProcessError:  # reaped elsewhere (e.g. a gevent SIGCHLD handler)
+            returncode = 255
+        self.call_soon(transport._process_exited, returncode)
 
 
-class _Wakeup(Protocol):
-    """Lets the loop thread wake one waiter; ``wait`` returns False on timeout."""
+@functools.cache
+def _unpatched_popen() -> Any:
+    """The stdlib ``Popen``, from a private copy of the ``subprocess`` module gevent patched.
 
-    def notify(self) -> None: ...
+    gevent patches ``subprocess`` in place (new ``Popen``, blanked ``_fork_exec``), and its
+    ``os.close`` only closes on the calling thread's hub's next turn: the stdlib class would
+    wait forever for its exec-status pipe to close. So the copy gets the original ``os``.
+    """
+    spec = importlib.util.find_spec("subprocess")
+    if spec is None or spec.loader is None:
+        raise RuntimeError("cannot locate the stdlib subprocess module")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    original_os = types.ModuleType("os")
+    vars(original_os).update(vars(os))
+    vars(original_os).update({name: monkey.get_original("os", name) for name in monkey.saved.get("os", ())})
+    vars(module)["os"] = original_os
+    return module.Popen
 
-    def wait(self, timeout: float | None) -> bool: ...
 
-    def close(self) -> None: ...
+class _SubprocessTransport(_UnixSubprocessTransport):
+    """asyncio's Unix subprocess transport, spawning with the unpatched ``Popen``."""
+
+    def _start(self, args: Any, shell: bool, stdin: Any, stdout: Any, stderr: Any, bufsize: int, **kwargs: Any) -> None:
+        self._proc = _unpatched_popen()(
+            args, shell=shell, stdin=stdin, stdout=stdout, stderr=stderr,
+            universal_newlines=False, bufsize=bufsize, **kwargs,
+        )  # fmt: skip
 
 
 class _ThreadWakeup:
     """Wake-up for plain threads (no monkey-patching): an ordinary ``threading.Event``."""
-
-    __slots__ = ("_event",)
 
     def __init__(self) -> None:
         self._event = threading.Event()
@@ -227,6 +295,7 @@ class _ThreadWakeup:
         self._event.set()
 
     def wait(self, timeout: float | None) -> bool:
+        """Return False on timeout. Clearing after waking is safe: callers re-check state."""
         fired = self._event.wait(timeout)
         self._event.clear()
         return fired
@@ -238,17 +307,14 @@ class _ThreadWakeup:
 class _GreenletWakeup:
     """Wake-up for a greenlet: it parks on its hub, so other greenlets keep running.
 
-    The loop thread calls ``notify``, i.e. ``send()`` on a gevent ``async_`` watcher, the
-    thread-safe way to poke a hub; bursts of sends coalesce into one callback. The watcher
-    stays started from creation to ``close`` so that a send landing between the caller's
-    "anything new?" check and its ``wait`` is never lost (starting a libev async watcher
-    discards earlier sends), and, being referenced, it keeps the hub from raising
-    ``LoopExit`` when nothing else is pending. A send with nobody waiting is dropped, which
-    is fine because callers re-check their shared state before every ``wait``. The lock
-    (a real one, held for a few instructions) keeps ``notify`` off a closed watcher.
+    The loop thread's ``notify`` is ``send()`` on a gevent ``async_`` watcher; bursts of
+    sends coalesce into one callback. The watcher stays started from creation to ``close``
+    so that a send landing between the caller's "anything new?" check and its ``wait`` is
+    not lost (starting a libev async watcher discards earlier sends), and, being
+    referenced, it keeps the hub from raising ``LoopExit`` when nothing else is pending. A
+    send with nobody waiting is dropped: callers re-check their shared state before every
+    ``wait``. The real lock, held for one call, keeps ``notify`` off a closed watcher.
     """
-
-    __slots__ = ("_hub", "_lock", "_waiter", "_watcher")
 
     def __init__(self) -> None:
         self._hub = get_hub()
@@ -268,8 +334,8 @@ class _GreenletWakeup:
             waiter.switch(True)
 
     def wait(self, timeout: float | None) -> bool:
-        waiter = Waiter(self._hub)
-        self._waiter = waiter
+        """Return False on timeout."""
+        waiter = self._waiter = Waiter(self._hub)
         timer = None
         if timeout is not None:
             timer = self._hub.loop.timer(max(timeout, 0.0))
@@ -288,25 +354,24 @@ class _GreenletWakeup:
             watcher.close()
 
 
+_Wakeup: TypeAlias = "_ThreadWakeup | _GreenletWakeup"
+
+
 def _new_wakeup() -> _Wakeup:
-    return _GreenletWakeup() if _gevent_active() else _ThreadWakeup()
+    return _GreenletWakeup() if monkey.is_module_patched("threading") else _ThreadWakeup()
 
 
-class _Call(Generic[T]):
-    """State shared by a ``run()`` caller and its task; written only by the loop thread."""
+class _Job(Generic[T]):
+    """What a waiting caller shares with its task on the loop, which alone writes it."""
 
-    __slots__ = ("awaitable", "cancelled", "done", "error", "result", "task", "wakeup")
-
-    def __init__(self, awaitable: Awaitable[T], wakeup: _Wakeup) -> None:
-        self.awaitable = awaitable
-        self.wakeup = wakeup
-        self.task: asyncio.Future[T] | None = None
-        self.done = False
-        self.cancelled = False
+    def __init__(self) -> None:
+        self.wakeup = _new_wakeup()
+        self.task: asyncio.Future[Any] | None = None
+        self.done = self.cancelled = False
         self.result: T | None = None
         self.error: BaseException | None = None
 
-    def finish(self, task: asyncio.Future[T]) -> None:
+    def finish(self, task: asyncio.Future[Any]) -> None:
         if task.cancelled():
             self.cancelled = True
         elif (error := task.exception()) is not None:
@@ -316,84 +381,55 @@ class _Call(Generic[T]):
         self.done = True
         self.wakeup.notify()
 
+    def cancel_soon(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Cancel the task from any thread, without waiting for it to unwind."""
+        _post(loop, lambda: self.task is not None and self.task.cancel())
 
-class _Stream(Generic[T]):
-    """State shared by a ``stream()`` consumer and its producer task.
 
-    ``items`` is appended by the loop thread and popped by the consumer (``deque`` makes
-    both atomic). The producer pauses while ``max_buffer`` items are pending and the
-    consumer resumes it once the buffer has drained to half.
+class _Stream(_Job[None], Generic[T]):
+    """A ``stream()`` consumer's state: ``items`` is appended on the loop, popped by it.
+
+    The producer pauses once ``max_buffer`` items are pending; the consumer resumes it when
+    the buffer has drained to half. ``deque`` appends and pops are atomic across threads.
     """
 
-    __slots__ = (
-        "cancelled", "done", "error", "items", "max_buffer", "paused", "resume", "source", "task",
-        "wakeup",
-    )  # fmt: skip
-
-    def __init__(
-        self, source: AsyncIterable[T] | Callable[[], AsyncIterable[T]], max_buffer: int, wakeup: _Wakeup
-    ) -> None:
+    def __init__(self, source: StreamSource[T], max_buffer: int) -> None:
+        super().__init__()
         self.source = source
         self.max_buffer = max_buffer
-        self.wakeup = wakeup
         self.items: deque[T] = deque()
-        self.task: asyncio.Task[None] | None = None
-        self.resume: asyncio.Event | None = None
+        self.resume = asyncio.Event()
         self.paused = False
-        self.done = False
-        self.cancelled = False
-        self.error: BaseException | None = None
 
     async def produce(self) -> None:
-        iterator = None
+        iterator: AsyncIterator[T] | None = None
         try:
             source = self.source
-            iterable = source if isinstance(source, AsyncIterable) else source()
-            iterator = aiter(iterable)
-            while True:
-                try:
-                    item = await anext(iterator)
-                except StopAsyncIteration:
-                    return
+            iterator = aiter(source if isinstance(source, AsyncIterable) else source())
+            async for item in iterator:
                 self.items.append(item)
                 self.wakeup.notify()
                 while len(self.items) >= self.max_buffer:
-                    self.resume = self.resume or asyncio.Event()
                     self.resume.clear()
                     self.paused = True
-                    if len(self.items) >= self.max_buffer:
+                    if len(self.items) >= self.max_buffer:  # re-check: see _consume
                         await self.resume.wait()
         finally:
-            aclose = getattr(iterator, "aclose", None)
-            if aclose is not None:
+            if (aclose := getattr(iterator, "aclose", None)) is not None:
                 await aclose()
-
-    def finish(self, task: asyncio.Task[None]) -> None:
-        if task.cancelled():
-            self.cancelled = True
-        else:
-            self.error = task.exception()
-        self.done = True
-        self.wakeup.notify()
-
-
-def _cancel(future: asyncio.Future[Any] | None) -> None:
-    if future is not None:
-        future.cancel()
 
 
 def _discard(awaitable: object) -> None:
     """Close a coroutine that will never run, avoiding 'never awaited' warnings."""
-    close = getattr(awaitable, "close", None)
-    if asyncio.iscoroutine(awaitable) and close is not None:
-        close()
+    if asyncio.iscoroutine(awaitable):
+        awaitable.close()
 
 
 class AsyncRuntime:
-    """One asyncio loop in a dedicated OS thread, usable from greenlets and threads.
+    """One asyncio loop in a dedicated OS thread, usable from greenlets and plain threads.
 
-    Lazily started by the first ``run``/``stream``. Fork-aware: an instance used in a
-    forked child drops the parent's (non-existent there) thread and starts a fresh one.
+    Started lazily by the first ``run``/``stream``. Fork-aware: used in a forked child
+    (where the parent's thread does not exist), an instance starts a fresh thread and loop.
     """
 
     def __init__(self, *, max_executor_workers: int | None = None) -> None:
@@ -406,8 +442,7 @@ class AsyncRuntime:
         self._lock = _allocate_lock()
         self._loop: _RuntimeLoop | None = None
         self._thread_id: int | None = None
-        self._stopping = False
-        self._exited = False
+        self._stopping = self._exited = False
         self._stop_grace = 5.0
         self._exit_wakeups: list[_Wakeup] = []
 
@@ -439,8 +474,8 @@ class AsyncRuntime:
             return self._loop
 
     def _spawn_loop_thread(self) -> _RuntimeLoop:
-        # Blocking the OS thread here (once, well under a millisecond) is deliberate: a
-        # gevent wait could let another greenlet reach the real, held ``self._lock``.
+        # Blocking the OS thread until the loop exists (once, ~0.1 ms) is deliberate: a
+        # gevent wait could let another greenlet block on the real, held ``self._lock``.
         ready = _allocate_lock()
         ready.acquire()
         box: list[_RuntimeLoop | BaseException] = []
@@ -455,6 +490,8 @@ class AsyncRuntime:
             self._thread_id = _get_ident()
             pool = _ThreadPool(self._max_workers)
             loop = _RuntimeLoop(_unpatched_selector(), pool)
+            if monkey.is_module_patched("threading"):
+                loop.call_soon(loop.pump_gevent_hub)
         except BaseException as exc:
             box.append(exc)
             ready.release()
@@ -479,19 +516,20 @@ class AsyncRuntime:
     def stop(self, timeout: float = 5.0) -> bool:
         """Cancel all pending work, close the loop and wait for its thread to finish.
 
-        Safe to call repeatedly, from atexit or gunicorn's ``worker_exit``. Waiting callers
-        get :class:`RuntimeStoppedError`. Returns False if the thread did not finish within
-        ``timeout`` (e.g. it is stuck in a blocking call); the runtime cannot be restarted.
+        Idempotent; meant for atexit (registered automatically) and gunicorn's
+        ``worker_exit``. Waiting callers get :class:`RuntimeStoppedError`, as does any later
+        use: a stopped runtime stays stopped. Returns False if the thread did not finish
+        within ``timeout`` (e.g. it is stuck in a blocking call).
         """
         if self._pid != os.getpid():
             self._reset()
+        if self._thread_id == _get_ident():
+            raise RuntimeError("AsyncRuntime.stop() cannot be called from its own loop thread")
         with self._lock:
             self._stopping = True
             loop = self._loop
             if loop is None or self._exited:
                 return True
-            if self._thread_id == _get_ident():
-                raise RuntimeError("AsyncRuntime.stop() cannot be called from its own loop thread")
             self._stop_grace = max(timeout, 0.0)
             wakeup = _new_wakeup()
             self._exit_wakeups.append(wakeup)
@@ -504,153 +542,118 @@ class AsyncRuntime:
             wakeup.close()
         return self._exited
 
+    def _submit(self, job: _Job[Any], awaitable: Awaitable[Any]) -> _RuntimeLoop:
+        try:
+            loop = self._ensure_loop()
+            loop.call_soon_threadsafe(self._launch, job, awaitable)
+        except BaseException as exc:
+            _discard(awaitable)
+            job.wakeup.close()
+            if isinstance(exc, RuntimeError) and self._stopping:
+                raise RuntimeStoppedError("AsyncRuntime has been stopped") from exc
+            raise
+        return loop
+
+    def _launch(self, job: _Job[Any], awaitable: Awaitable[Any]) -> None:
+        """Loop side of ``run``/``stream``; refuses work that slipped in while stopping."""
+        try:
+            if self._stopping:
+                raise RuntimeStoppedError("AsyncRuntime has been stopped")
+            job.task = asyncio.ensure_future(awaitable)
+        except BaseException as exc:
+            _discard(awaitable)
+            failed = asyncio.get_running_loop().create_future()
+            failed.set_exception(exc)
+            job.finish(failed)
+            return
+        job.task.add_done_callback(job.finish)
+
+    def _outcome(self, job: _Job[T]) -> T:
+        if job.cancelled:
+            if self._stopping:
+                raise RuntimeStoppedError("AsyncRuntime stopped while the work was pending")
+            raise concurrent.futures.CancelledError()
+        if job.error is not None:
+            raise job.error
+        return cast(T, job.result)
+
     def run(self, awaitable: Awaitable[T], timeout: float | None = None) -> T:
         """Run ``awaitable`` on the loop and return its result, blocking only the caller.
 
-        A greenlet parks on the gevent hub, so other greenlets keep running. Exceptions are
-        re-raised here. On ``timeout`` (``TimeoutError``) or if the caller is interrupted
-        (``GreenletExit``, ``KeyboardInterrupt``), the task is cancelled on the loop without
-        waiting for it. The coroutine runs in a copy of the caller's contextvars.
+        A greenlet parks on its hub, so other greenlets keep running. Exceptions propagate.
+        On ``timeout`` (``TimeoutError``) or if the caller is interrupted (``GreenletExit``,
+        ``KeyboardInterrupt``) the task is cancelled on the loop, without waiting for it to
+        unwind. The coroutine runs in a copy of the caller's ``contextvars`` context.
         """
+        job: _Job[T] = _Job()
+        loop = self._submit(job, awaitable)
+        deadline = None if timeout is None else time.monotonic() + timeout
         try:
-            loop = self._ensure_loop()
+            while not job.done:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    raise TimeoutError(f"coroutine did not finish within {timeout} s")
+                job.wakeup.wait(remaining)
         except BaseException:
-            _discard(awaitable)
+            job.cancel_soon(loop)
             raise
-        call = _Call(awaitable, _new_wakeup())
-        try:
-            try:
-                loop.call_soon_threadsafe(self._start_call, call)
-            except RuntimeError as exc:  # the loop closed under us: stop() won the race
-                _discard(awaitable)
-                raise RuntimeStoppedError("AsyncRuntime has been stopped") from exc
-            deadline = None if timeout is None else time.monotonic() + timeout
-            try:
-                while not call.done:
-                    remaining = None if deadline is None else deadline - time.monotonic()
-                    if remaining is not None and remaining <= 0:
-                        raise TimeoutError(f"coroutine did not finish within {timeout} s")
-                    call.wakeup.wait(remaining)
-            except BaseException:
-                if not call.done:
-                    _post(loop, lambda: _cancel(call.task))
-                raise
         finally:
-            call.wakeup.close()
-        if call.cancelled:
-            raise self._cancelled_error()
-        if call.error is not None:
-            raise call.error
-        return cast(T, call.result)
-
-    def _start_call(self, call: _Call[Any]) -> None:
-        """Loop side of ``run``; refuses work that slipped in while ``stop()`` drains."""
-        try:
-            if self._stopping:
-                _discard(call.awaitable)
-                raise RuntimeStoppedError("AsyncRuntime has been stopped")
-            task = asyncio.ensure_future(call.awaitable)
-        except BaseException as exc:
-            failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            failed.set_exception(exc)
-            call.finish(failed)
-            return
-        call.task = task
-        task.add_done_callback(call.finish)
-
-    def _cancelled_error(self) -> BaseException:
-        if self._stopping:
-            return RuntimeStoppedError("AsyncRuntime stopped while the work was pending")
-        return concurrent.futures.CancelledError()
+            job.wakeup.close()
+        return self._outcome(job)
 
     @overload
     def stream(
-        self,
-        source: AsyncIterable[T] | Callable[[], AsyncIterable[T]],
-        *,
-        idle_timeout: None = None,
-        max_buffer: int = 128,
+        self, source: StreamSource[T], *, idle_timeout: None = None, max_buffer: int = 128
     ) -> Generator[T, None, None]: ...
 
     @overload
     def stream(
-        self,
-        source: AsyncIterable[T] | Callable[[], AsyncIterable[T]],
-        *,
-        idle_timeout: float,
-        max_buffer: int = 128,
+        self, source: StreamSource[T], *, idle_timeout: float, max_buffer: int = 128
     ) -> Generator[T | Literal[Idle.IDLE], None, None]: ...
 
     def stream(
-        self,
-        source: AsyncIterable[T] | Callable[[], AsyncIterable[T]],
-        *,
-        idle_timeout: float | None = None,
-        max_buffer: int = 128,
+        self, source: StreamSource[T], *, idle_timeout: float | None = None, max_buffer: int = 128
     ) -> Generator[T | Literal[Idle.IDLE], None, None]:
-        """Iterate an async iterable on the loop, yielding its items in the caller.
+        """Iterate ``source`` on the loop and yield its items here, in the caller.
 
-        ``source`` is an async iterable or a zero-argument factory called ON the loop
-        (needed for APIs that require a running loop, e.g. ``Runner.run_streamed``).
-        Nothing starts until the first ``next()``. Items cross threads in batches: each
-        wake-up drains everything buffered. At most ``max_buffer`` items are pending
-        before the producer is paused. With ``idle_timeout``, :data:`IDLE` is yielded
-        whenever nothing arrived for that many seconds (for SSE keep-alives). Closing the
-        iterator early (client disconnect, ``GreenletExit``) cancels the producer task on
-        the loop, which then runs the async generator's ``aclose()``. Errors raised by the
-        source are re-raised here.
+        ``source`` is an async iterable or a zero-argument factory called ON the loop (for
+        APIs that need a running loop, e.g. ``Runner.run_streamed``). Nothing starts before
+        the first ``next()``. Each wake-up drains every buffered item, and the producer
+        pauses while ``max_buffer`` items are pending. With ``idle_timeout``, :data:`IDLE`
+        is yielded whenever nothing arrived for that many seconds (SSE keep-alives). Closing
+        the generator early (client gone, ``GreenletExit``) cancels the producer task, which
+        then ``aclose()``-s the source. Errors raised by the source are re-raised here.
         """
         if max_buffer < 1:
             raise ValueError("max_buffer must be at least 1")
-        return self._consume(source, idle_timeout, max_buffer)
+        return self._consume(source, max_buffer, idle_timeout)
 
     def _consume(
-        self,
-        source: AsyncIterable[T] | Callable[[], AsyncIterable[T]],
-        idle_timeout: float | None,
-        max_buffer: int,
+        self, source: StreamSource[T], max_buffer: int, idle_timeout: float | None
     ) -> Generator[T | Literal[Idle.IDLE], None, None]:
-        loop = self._ensure_loop()
-        state = _Stream(source, max_buffer, _new_wakeup())
-        low_water = max_buffer // 2
-        items = state.items
-        finished = False
+        state = _Stream(source, max_buffer)  # here, so an iterator never started holds nothing
+        loop = self._submit(state, state.produce())
+        items, low_water = state.items, state.max_buffer // 2
         try:
-            try:
-                loop.call_soon_threadsafe(self._start_stream, state)
-            except RuntimeError as exc:
-                raise RuntimeStoppedError("AsyncRuntime has been stopped") from exc
             while True:
                 done = state.done  # read before ``items``: once done, nothing more is appended
                 if items:
                     item = items.popleft()
-                    if state.paused and len(items) <= low_water and state.resume is not None:
+                    # The producer sets ``paused`` before re-checking the length, and we pop
+                    # before checking ``paused``: one side always sees the other's move.
+                    if state.paused and len(items) <= low_water:
                         state.paused = False
                         _post(loop, state.resume.set)
                     yield item
                 elif done:
-                    finished = True
                     break
                 elif not state.wakeup.wait(idle_timeout):
                     yield IDLE
         finally:
-            if not finished:
-                _post(loop, lambda: _cancel(state.task))
+            if not state.done:
+                state.cancel_soon(loop)
             state.wakeup.close()
-        if state.cancelled:
-            raise self._cancelled_error()
-        if state.error is not None:
-            raise state.error
-
-    def _start_stream(self, state: _Stream[Any]) -> None:
-        if self._stopping:
-            state.cancelled = True
-            state.done = True
-            state.wakeup.notify()
-            return
-        task = asyncio.get_running_loop().create_task(state.produce())
-        state.task = task
-        task.add_done_callback(state.finish)
+        self._outcome(state)
 
 
 _runtime: AsyncRuntime | None = None
@@ -668,14 +671,21 @@ os.register_at_fork(after_in_child=_reinit_lock_in_child)
 def get_runtime() -> AsyncRuntime:
     """Return this process's shared runtime, creating it (not starting it) on first use.
 
-    The same object is returned in a forked child (e.g. a gunicorn worker forked from a
-    master that imported the app); it notices the pid change and starts its own thread.
+    A forked child (a gunicorn worker forked from a master that imported, or even used,
+    the app) gets the same object back; it notices the new pid and starts its own thread.
     """
     global _runtime
-    runtime = _runtime
-    if runtime is None:
+    if _runtime is None:
         with _runtime_lock:
             if _runtime is None:
                 _runtime = AsyncRuntime()
-            runtime = _runtime
-    return runtime
+    return _runtime
+
+
+def shutdown_runtime(timeout: float = 5.0) -> bool:
+    """Stop this process's shared runtime if it was ever created (gunicorn ``worker_exit``).
+
+    Returns :meth:`AsyncRuntime.stop`'s verdict, or True when there was nothing to stop.
+    """
+    runtime = _runtime
+    return True if runtime is None else runtime.stop(timeout)

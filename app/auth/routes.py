@@ -14,7 +14,6 @@ from flask_jwt_extended import (
     set_refresh_cookies,
     unset_jwt_cookies,
 )
-from spectree import Response as Doc
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -32,7 +31,7 @@ from app.security import (
     limiter,
     record_signin_failure,
 )
-from app.validation import spectree_before
+from app.validation import responses
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
@@ -65,8 +64,8 @@ def create_user(email: str, password: str, name: str = "", timezone: str = "UTC"
 
 @bp.post("/signup")
 @limiter.limit(auth_limit, key_func=ip_key)
-@api.validate(json=SignupBody, resp=Doc("HTTP_409", "HTTP_422", HTTP_201=AuthOut), tags=["auth"],
-              before=spectree_before, security={})
+@api.validate(json=SignupBody, resp=responses("HTTP_201", AuthOut, 400, 409, 413, 415, 422, 429), tags=["auth"],
+              security={})
 def signup(json: SignupBody) -> Response:
     """Create an account and sign in."""
     try:
@@ -81,8 +80,8 @@ def signup(json: SignupBody) -> Response:
 
 @bp.post("/signin")
 @limiter.limit(auth_limit, key_func=ip_key)
-@api.validate(json=SigninBody, resp=Doc("HTTP_401", "HTTP_422", HTTP_200=AuthOut), tags=["auth"],
-              before=spectree_before, security={})
+@api.validate(json=SigninBody, resp=responses("HTTP_200", AuthOut, 400, 401, 413, 415, 422, 429), tags=["auth"],
+              security={})
 def signin(json: SigninBody) -> Response:
     """Exchange credentials for tokens; repeated failures for an email impose growing waits (429)."""
     check_signin_backoff(json.email)
@@ -100,7 +99,7 @@ def signin(json: SigninBody) -> Response:
 
 @bp.post("/refresh")
 @jwt_required(refresh=True)
-@api.validate(resp=Doc("HTTP_401", HTTP_200=RefreshOut), tags=["auth"], before=spectree_before)
+@api.validate(resp=responses("HTTP_200", RefreshOut, 401, 429, 503), tags=["auth"])
 def refresh() -> Response:
     """A new access token; the refresh token rotates (the old one stops working)."""
     session = db.session.get(AuthSession, current_session_id(get_jwt()))
@@ -111,7 +110,7 @@ def refresh() -> Response:
 
 @bp.post("/signout")
 @jwt_required()
-@api.validate(resp=Doc("HTTP_204", "HTTP_401"), tags=["auth"], before=spectree_before)
+@api.validate(resp=responses("HTTP_204", None, 401, 429, 503), tags=["auth"])
 def signout() -> Response:
     """End this session: its access and refresh tokens stop working."""
     revoke_session(current_session_id(get_jwt()))
@@ -123,7 +122,7 @@ def signout() -> Response:
 
 @bp.get("/session")
 @jwt_required()
-@api.validate(resp=Doc("HTTP_401", HTTP_200=SessionOut), tags=["auth"], before=spectree_before)
+@api.validate(resp=responses("HTTP_200", SessionOut, 401, 429, 503), tags=["auth"])
 def session() -> Any:
     """Who is signed in and until when."""
     expires = datetime.fromtimestamp(get_jwt()["exp"], UTC).isoformat().replace("+00:00", "Z")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
-from spectree import Response as Doc
 
 from app.auth.ownership import owner_required
 from app.errors import Invalid
@@ -13,10 +12,9 @@ from app.extensions import api, db
 from app.models import User
 from app.tasks import service
 from app.tasks.schemas import CompleteBody, TaskCreate, TaskOut, TaskPage, TaskPatch, TaskQuery
-from app.validation import spectree_before
+from app.validation import USER_ERRORS, responses
 
 bp = Blueprint("tasks", __name__, url_prefix="/api/<user_id>/tasks")
-ERRORS = ("HTTP_401", "HTTP_403", "HTTP_404", "HTTP_422")
 
 
 def _task(task: Any) -> dict[str, Any]:
@@ -25,7 +23,7 @@ def _task(task: Any) -> dict[str, Any]:
 
 @bp.get("")
 @owner_required
-@api.validate(query=TaskQuery, resp=Doc(*ERRORS, HTTP_200=TaskPage), tags=["tasks"], before=spectree_before)
+@api.validate(query=TaskQuery, resp=responses("HTTP_200", TaskPage, *USER_ERRORS), tags=["tasks"])
 def list_tasks(user: User, query: TaskQuery) -> Any:
     """List the user's tasks, filtered, sorted and paged."""
     page = service.list_tasks(db.session, user, query)
@@ -34,7 +32,7 @@ def list_tasks(user: User, query: TaskQuery) -> Any:
 
 @bp.post("")
 @owner_required
-@api.validate(json=TaskCreate, resp=Doc(*ERRORS, HTTP_201=TaskOut), tags=["tasks"], before=spectree_before)
+@api.validate(json=TaskCreate, resp=responses("HTTP_201", TaskOut, *USER_ERRORS), tags=["tasks"])
 def create_task(user: User, json: TaskCreate) -> Any:
     """Create a task."""
     task = service.create_task(db.session, user, json)
@@ -44,7 +42,7 @@ def create_task(user: User, json: TaskCreate) -> Any:
 
 @bp.get("/<int:task_id>")
 @owner_required
-@api.validate(resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+@api.validate(resp=responses("HTTP_200", TaskOut, *USER_ERRORS), tags=["tasks"])
 def get_task(user: User, task_id: int) -> Any:
     """One task."""
     return _task(service.get_task(db.session, user, task_id))
@@ -52,7 +50,7 @@ def get_task(user: User, task_id: int) -> Any:
 
 @bp.put("/<int:task_id>")
 @owner_required
-@api.validate(json=TaskCreate, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+@api.validate(json=TaskCreate, resp=responses("HTTP_200", TaskOut, *USER_ERRORS), tags=["tasks"])
 def replace_task(user: User, task_id: int, json: TaskCreate) -> Any:
     """Replace every field of a task."""
     task = service.replace_task(db.session, user, task_id, json)
@@ -62,7 +60,7 @@ def replace_task(user: User, task_id: int, json: TaskCreate) -> Any:
 
 @bp.patch("/<int:task_id>")
 @owner_required
-@api.validate(json=TaskPatch, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+@api.validate(json=TaskPatch, resp=responses("HTTP_200", TaskOut, *USER_ERRORS), tags=["tasks"])
 def update_task(user: User, task_id: int, json: TaskPatch) -> Any:
     """Change only the fields given."""
     if not json.model_fields_set:
@@ -74,7 +72,7 @@ def update_task(user: User, task_id: int, json: TaskPatch) -> Any:
 
 @bp.delete("/<int:task_id>")
 @owner_required
-@api.validate(resp=Doc("HTTP_204", *ERRORS), tags=["tasks"], before=spectree_before)
+@api.validate(resp=responses("HTTP_204", None, *USER_ERRORS), tags=["tasks"])
 def delete_task(user: User, task_id: int) -> Any:
     """Delete a task."""
     service.delete_task(db.session, user, task_id)
@@ -84,7 +82,7 @@ def delete_task(user: User, task_id: int) -> Any:
 
 @bp.patch("/<int:task_id>/complete")
 @owner_required
-@api.validate(json=CompleteBody, resp=Doc(*ERRORS, HTTP_200=TaskOut), tags=["tasks"], before=spectree_before)
+@api.validate(json=CompleteBody, resp=responses("HTTP_200", TaskOut, *USER_ERRORS), tags=["tasks"])
 def complete_task(user: User, task_id: int, json: CompleteBody) -> Any:
     """Complete (true), reopen (false) or, with no body, toggle a task."""
     completed = json.completed if request.get_data() else None
