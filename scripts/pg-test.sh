@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PGTEST_PORT:-55432}"
-DATA="$PWD/.pgtest/data"
+DATA="$PWD/.pgtest/data-$PORT"
 URL="postgresql://todo:todo@127.0.0.1:${PORT}/todo_test"
 
 pg_bin() {
@@ -36,7 +36,7 @@ case "${1:-start}" in
       as_pg "'$BIN/initdb' -D '$DATA' -U postgres --auth=trust -E UTF8 --no-locale" >/dev/null
     fi
     if ! as_pg "'$BIN/pg_ctl' -D '$DATA' status" >/dev/null 2>&1; then
-      as_pg "'$BIN/pg_ctl' -D '$DATA' -l '$DATA/../server.log' -w -t 60 start \
+      as_pg "'$BIN/pg_ctl' -D '$DATA' -l '$DATA.log' -w -t 60 start \
         -o \"-p $PORT -k '$DATA' -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\"" >/dev/null
     fi
     PSQL="$BIN/psql -h 127.0.0.1 -p $PORT -U postgres -v ON_ERROR_STOP=1 -q"
