@@ -25,3 +25,37 @@ def worker_exit(server: object, worker: object) -> None:
     except ImportError:
         return
     shutdown_runtime()
+
+
+_metrics_dir_created = ""
+
+
+def on_starting(server: object) -> None:
+    """Give prometheus-client a fresh multiprocess directory before the workers fork (see app/metrics.py)."""
+    global _metrics_dir_created
+    import glob
+    import tempfile
+
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if path:
+        os.makedirs(path, exist_ok=True)
+        for stale in glob.glob(os.path.join(path, "*.db")):  # figures of an earlier run would be merged in
+            os.remove(stale)
+    else:
+        _metrics_dir_created = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="todo-metrics-")
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Drop a dead worker's live gauges (active streams, pool use); its counters stay in the totals."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(getattr(worker, "pid", 0))
+
+
+def on_exit(server: object) -> None:
+    """Remove the metrics directory this master created."""
+    if _metrics_dir_created:
+        import shutil
+
+        shutil.rmtree(_metrics_dir_created, ignore_errors=True)

@@ -10,6 +10,7 @@ import click
 from flask import Flask
 
 from app.config import Config, ConfigError
+from app.logs import configure_logging
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
@@ -39,30 +40,40 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
         logging.getLogger(__name__).warning("configuration not fit to serve; admin commands only")
     app.config.from_mapping(cfg.flask_settings(app.instance_path))
     app.extensions["todo_config"] = cfg
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(app)
 
     from app.agent.bridge import capture_main_hub
     from app.auth.tokens import init_jwt
     from app.errors import register_error_handlers
     from app.extensions import api, db
+    from app.metrics import init_metrics
+    from app.security import init_security
     from app.validation import init_validation
 
     db.init_app(app)
+    init_metrics(app)
     capture_main_hub()
     init_jwt(app)
     init_validation(app)
+    init_security(app)
     register_error_handlers(app)
 
     from app.auth.routes import bp as auth_bp
     from app.chat.routes import bp as chat_bp
+    from app.chatkit.routes import bp as chatkit_bp
+    from app.ops.bench import init_bench
     from app.ops.routes import bp as ops_bp
     from app.tasks.routes import bp as tasks_bp
+    from app.web import bp as web_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(chatkit_bp)
+    init_bench(app)
     api.register(app)
+    app.register_blueprint(web_bp)
 
     from cli import todo
 

@@ -89,10 +89,14 @@ class Task(Base):
 
 
 class Conversation(Base):
-    """A chat thread of one user (also a ChatKit thread)."""
+    """A chat thread of one user (also a ChatKit thread). Ids are never reused, even on SQLite,
+    because clients hold them (ChatKit's `thr_<id>`, cursors)."""
 
     __tablename__ = "conversations"
-    __table_args__ = (Index("ix_conversations_user_updated", "user_id", "updated_at", "id"),)
+    __table_args__ = (
+        Index("ix_conversations_user_updated", "user_id", "updated_at", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -111,7 +115,10 @@ class Message(Base):
     """One side of a turn: what the user said, or the assistant's reply with its tool calls."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_conversation_id", "conversation_id", "id"),)
+    __table_args__ = (
+        Index("ix_messages_conversation_id", "conversation_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))

@@ -123,7 +123,7 @@ def test_hundreds_of_clients_leaving_mid_stream_leak_nothing(tmp_path: Path) -> 
                 uid, token = users[i % len(users)]
                 conn, resp = open_stream(live, uid, token, "what can you do?")
                 streams.append((conn, resp))
-            for conn, resp in streams:
+            for _conn, resp in streams:
                 assert resp.readline().startswith(b"data:")
             for conn, resp in streams:
                 resp.close()

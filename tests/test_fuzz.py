@@ -10,9 +10,8 @@ from typing import Any
 
 import schemathesis
 from flask import Flask
-from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
+from schemathesis import GenerationMode, checks
 
 from tests.conftest import AuthActions
 

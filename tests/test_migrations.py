@@ -22,5 +22,10 @@ def test_downgrade_to_base_and_back(migrated: str) -> None:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
+        if migrated.startswith("sqlite"):
+            with engine.connect() as conn:
+                sql = " ".join(r[0] for r in conn.exec_driver_sql(
+                    "SELECT sql FROM sqlite_master WHERE name IN ('conversations', 'messages')"))
+            assert sql.count("AUTOINCREMENT") == 2
     finally:
         engine.dispose()

@@ -12,7 +12,7 @@ from app.agent.agent import TurnContext, run_turn
 from app.chat.history import Turn
 
 
-def _parse(value: Any) -> Any:
+def parse_tool_value(value: Any) -> Any:
     """Tool arguments and outputs are JSON text; hand clients the JSON value when it is one."""
     if isinstance(value, list) and value and isinstance(value[0], dict) and "text" in value[0]:
         value = "".join(str(part.get("text", "")) for part in value)
@@ -42,8 +42,8 @@ async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]
                     name = str(getattr(raw, "name", "") or "")
                     names[call_id] = name
                     yield {"type": "tool_call", "tool_name": name, "call_id": call_id,
-                           "arguments": _parse(getattr(raw, "arguments", "{}"))}
+                           "arguments": parse_tool_value(getattr(raw, "arguments", "{}"))}
                 elif event.name == "tool_output":
                     call_id = str(raw.get("call_id", "") if isinstance(raw, dict) else getattr(raw, "call_id", ""))
                     yield {"type": "tool_result", "tool_name": names.get(call_id, ""), "call_id": call_id,
-                           "output": _parse(getattr(event.item, "output", None))}
+                           "output": parse_tool_value(getattr(event.item, "output", None))}

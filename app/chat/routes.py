@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
-from spectree import Response as Doc
 from sqlalchemy import and_, or_, select
 
 from app.agent.providers import model_for
@@ -27,13 +26,14 @@ from app.chat.schemas import (
 )
 from app.errors import APIError
 from app.extensions import api, db
+from app.metrics import TurnWatch
 from app.models import Conversation, Message, User
+from app.security import chat_limits, limiter
 from app.tasks.service import iso
-from app.validation import document, parse_json, spectree_before
+from app.validation import USER_ERRORS, document, parse_json, responses
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
-ERRORS = ("HTTP_401", "HTTP_403", "HTTP_404", "HTTP_422")
 
 
 def _error_event(err: BaseException) -> dict[str, Any]:
@@ -74,11 +74,12 @@ def _store(turn: history.Turn, reply: history.Reply, status: str) -> int | None:
         return None
 
 
-def _stream(turn: history.Turn, events: Iterator[Any]) -> Iterator[str]:
+def _stream(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Iterator[str]:
     """SSE body: conversation, then chunks and tool events, then done or error; the reply is always stored."""
     reply = history.Reply()
     outcome: str | None = None
     failure: BaseException | None = None
+    watch.stream_opened()
     try:
         yield sse.event({"type": "conversation", "conversation_id": turn.conversation_id})
         try:
@@ -87,10 +88,12 @@ def _stream(turn: history.Turn, events: Iterator[Any]) -> Iterator[str]:
                     yield sse.PING
                     continue
                 _collect(reply, ev)
+                watch.saw(ev)
                 yield sse.event(ev)
             outcome = "complete"
         except Exception as err:
             outcome, failure = "failed", err
+            watch.model_error(err)
             log.warning("turn failed: %r", err)
         message_id = _store(turn, reply, outcome)
         if failure is None and message_id is not None:
@@ -108,39 +111,43 @@ def _stream(turn: history.Turn, events: Iterator[Any]) -> Iterator[str]:
             if close is not None:
                 close()
             _store(turn, reply, "interrupted")
+        watch.finished(outcome or "interrupted")
 
 
 @bp.post("/chat")
+@limiter.limit(chat_limits)
 @owner_required
 def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
     body = parse_json(ChatBody)
+    watch = TurnWatch("chat")
     turn = history.start_turn(user, body.conversation_id, body.message, current_app.config["CHAT_HISTORY_WINDOW"])
     db.session.remove()  # the stream may last long: hold no connection while it runs
     events = _run(turn)
     if request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json":
-        return _whole(turn, events)
-    return Response(_stream(turn, events), mimetype="text/event-stream", headers=sse.HEADERS)
+        return _whole(turn, events, watch)
+    return Response(_stream(turn, events, watch), mimetype="text/event-stream", headers=sse.HEADERS)
 
 
-document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant", {
-    "200": "text/event-stream of conversation, chunk, tool_call, tool_result, done|error events; "
-           "or, with Accept: application/json, {conversation_id, message_id, response, tool_calls}",
-    "401": "no valid token", "403": "another user's path", "404": "no such conversation", "422": "invalid body",
-})
+document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant",
+         "text/event-stream of conversation, chunk, tool_call, tool_result, done|error events; or, with "
+         "Accept: application/json, {conversation_id, message_id, response, tool_calls}")
 
 
-def _whole(turn: history.Turn, events: Iterator[Any]) -> Any:
+def _whole(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
     reply = history.Reply()
     try:
         for ev in events:
             if ev is not IDLE:
                 _collect(reply, ev)
     except Exception as err:
+        watch.model_error(err)
+        watch.finished("failed")
         _store(turn, reply, "failed")
         event = _error_event(err)
         raise APIError(event["message"], code=event["code"], status=503, headers={"Retry-After": "1"}) from err
     message_id = _store(turn, reply, "complete")
+    watch.finished("complete")
     if message_id is None:
         raise APIError("Your reply could not be saved; please try again.", code="storage_unavailable", status=503)
     calls = [{"name": c["name"], "arguments": c["arguments"], "output": c["output"]} for c in reply.tool_calls]
@@ -175,7 +182,7 @@ def message_to_dict(msg: Message) -> dict[str, Any]:
 
 @bp.get("/conversations")
 @owner_required
-@api.validate(query=PageQuery, resp=Doc(*ERRORS, HTTP_200=ConversationPage), tags=["chat"], before=spectree_before)
+@api.validate(query=PageQuery, resp=responses("HTTP_200", ConversationPage, *USER_ERRORS), tags=["chat"])
 def list_conversations(user: User, query: PageQuery) -> Any:
     """The user's conversations, most recently active first."""
     stmt = select(Conversation).where(Conversation.user_id == user.id)
@@ -197,7 +204,7 @@ def list_conversations(user: User, query: PageQuery) -> Any:
 
 @bp.get("/conversations/<int:conversation_id>/messages")
 @owner_required
-@api.validate(query=PageQuery, resp=Doc(*ERRORS, HTTP_200=MessagePage), tags=["chat"], before=spectree_before)
+@api.validate(query=PageQuery, resp=responses("HTTP_200", MessagePage, *USER_ERRORS), tags=["chat"])
 def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
     """A conversation's messages, oldest first."""
     history.get_conversation(db.session, user, conversation_id)
@@ -216,7 +223,7 @@ def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
 
 @bp.patch("/conversations/<int:conversation_id>")
 @owner_required
-@api.validate(json=RenameBody, resp=Doc(*ERRORS, HTTP_200=ConversationOut), tags=["chat"], before=spectree_before)
+@api.validate(json=RenameBody, resp=responses("HTTP_200", ConversationOut, *USER_ERRORS), tags=["chat"])
 def rename_conversation(user: User, conversation_id: int, json: RenameBody) -> Any:
     """Rename a conversation."""
     conv = history.get_conversation(db.session, user, conversation_id)
@@ -227,7 +234,7 @@ def rename_conversation(user: User, conversation_id: int, json: RenameBody) -> A
 
 @bp.delete("/conversations/<int:conversation_id>")
 @owner_required
-@api.validate(resp=Doc("HTTP_204", *ERRORS), tags=["chat"], before=spectree_before)
+@api.validate(resp=responses("HTTP_204", None, *USER_ERRORS), tags=["chat"])
 def delete_conversation(user: User, conversation_id: int) -> Any:
     """Delete a conversation and its messages."""
     conv = history.get_conversation(db.session, user, conversation_id)

@@ -80,7 +80,7 @@ class MessageOut(BaseModel):
     content: str
     """Text."""
     status: str
-    """complete, interrupted or failed."""
+    """complete, interrupted, failed, or pending (a ChatKit reply still running)."""
     tool_calls: list[dict[str, Any]]
     """Tools the assistant called for this reply."""
     created_at: str

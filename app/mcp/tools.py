@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError
 from app.agent.bridge import run_blocking
 from app.errors import APIError
 from app.extensions import db
+from app.metrics import ToolErrorCounter
 from app.models import User
 from app.tasks import service
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
@@ -64,7 +65,7 @@ async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[An
 
 def build_server(fixed_user_id: str | None = None) -> MCPServer:
     """The MCP server with the task tools (pin `fixed_user_id` for a single-user stdio session)."""
-    server = MCPServer("todo-assistant", instructions=INSTRUCTIONS)
+    server = MCPServer("todo-assistant", instructions=INSTRUCTIONS, middleware=[ToolErrorCounter()])
 
     @server.tool()
     async def add_task(

@@ -1,0 +1,215 @@
+"""POST /api/<user_id>/chatkit: the ChatKit protocol, JSON or SSE by request type.
+
+Everything that can be refused is refused BEFORE a stream starts, as a JSON error in the
+contract's shape: the body is validated with ChatKit's own request type, unsupported features
+get 400, another user's (or an unknown) thread or item 404, invalid values 422. Only then does
+the SDK's `process()` run, on the asyncio runtime; a stream's bytes come back through
+`get_runtime().stream`, with `: ping` comments while the model is quiet. Turns (requests that
+run the agent) share /chat's per-user budget; reads and edits count against the default limit.
+Not wrapped by spectree, which reads a response's whole body and would buffer the stream.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from chatkit.errors import ErrorCode
+from chatkit.server import StreamingResult
+from chatkit.types import (
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
+    ChatKitReq,
+    ErrorEvent,
+    InputTranscribeReq,
+    ItemsListReq,
+    ThreadsAddClientToolOutputReq,
+    ThreadsAddStructuredInputReq,
+    ThreadsAddUserMessageReq,
+    ThreadsCreateReq,
+    ThreadsCustomActionReq,
+    ThreadsListReq,
+    ThreadsRetryAfterItemReq,
+    ThreadsSyncCustomActionReq,
+    ThreadsUpdateReq,
+    UserMessageInput,
+)
+from flask import Blueprint, Response, current_app, request
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from app.agent.providers import model_for
+from app.agent.runtime import IDLE, get_runtime
+from app.auth.ownership import owner_required
+from app.chat import history, sse
+from app.chat.schemas import ChatBody, RenameBody
+from app.chatkit.server import TodoChatKitServer
+from app.chatkit.store import (
+    RequestContext,
+    Unsupported,
+    attachments_unsupported,
+    conversation_of,
+    message_of,
+    user_text,
+)
+from app.errors import APIError, Invalid, fields_of
+from app.extensions import db
+from app.metrics import TurnWatch
+from app.models import User
+from app.security import chat_limits, limiter
+from app.validation import document
+
+log = logging.getLogger(__name__)
+bp = Blueprint("chatkit", __name__, url_prefix="/api/<user_id>")
+REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
+PING = sse.PING.encode()
+UNSUPPORTED = (InputTranscribeReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
+               ThreadsSyncCustomActionReq)
+"""Requests for features this assistant does not have (dictation, client tools, structured input, widgets)."""
+TURNS = ("threads.create", "threads.add_user_message", "threads.retry_after_item")
+"""Request types that run the agent."""
+
+_server: TodoChatKitServer | None = None
+
+
+def chatkit_server() -> TodoChatKitServer:
+    """The process's ChatKit server (stateless: per-request state travels in the RequestContext)."""
+    global _server
+    if _server is None:
+        _server = TodoChatKitServer()
+    return _server
+
+
+def parse_request(body: bytes) -> ChatKitReq:
+    """The request as ChatKit's pydantic type; 400 for a malformed body or an unknown `type`."""
+    try:
+        return REQUEST.validate_json(body)
+    except ValidationError as err:
+        if any(e["type"] == "union_tag_invalid" for e in err.errors()):
+            raise APIError("Unknown ChatKit request type.", code="unknown_request_type") from err
+        if any(e["type"] == "json_invalid" for e in err.errors()):
+            raise APIError("The body is not valid JSON.", code="invalid_json") from err
+        raise APIError("The ChatKit request is malformed.", code="invalid_request", fields=fields_of(err)) from err
+
+
+def _message(user_input: UserMessageInput) -> str:
+    """The user's text, checked by /chat's rules (1-8000 characters); attachments are refused."""
+    if user_input.attachments:
+        raise attachments_unsupported()
+    try:
+        return ChatBody(message=user_text(user_input.content)).message
+    except ValidationError as err:
+        reason = next(iter(fields_of(err).values()), "invalid")
+        raise Invalid("The message is empty or too long.", fields={"params.input.content": reason}) from err
+
+
+def _reserve_turn(user: User, conversation_id: int | None, user_input: UserMessageInput,
+                  context: RequestContext) -> None:
+    """Store the user's message (and a new conversation) before the agent runs, as /chat does."""
+    turn = history.start_turn(user, conversation_id, _message(user_input), context.history_window)
+    context.new_thread_id, context.new_message_id = turn.conversation_id, turn.user_message_id
+
+
+def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
+    """Refuse what cannot succeed and reserve the rows a streaming request needs."""
+    if isinstance(req, AttachmentsCreateReq | AttachmentsDeleteReq):
+        raise attachments_unsupported()
+    if isinstance(req, UNSUPPORTED):
+        raise Unsupported(f"{req.type} is not supported by this assistant.")
+    if isinstance(req, ThreadsCreateReq):
+        _reserve_turn(user, None, req.params.input, context)
+    elif isinstance(req, ThreadsAddUserMessageReq):
+        conv = conversation_of(db.session(), user.id, req.params.thread_id)
+        _reserve_turn(user, conv.id, req.params.input, context)
+    elif isinstance(req, ThreadsRetryAfterItemReq):
+        conv = conversation_of(db.session(), user.id, req.params.thread_id)
+        if message_of(db.session(), conv, req.params.item_id).role != "user":
+            raise APIError("Only a user message can be retried.", code="not_a_user_message")
+    elif isinstance(req, ThreadsCustomActionReq):
+        conv = conversation_of(db.session(), user.id, req.params.thread_id)
+        if req.params.item_id is not None:
+            message_of(db.session(), conv, req.params.item_id)
+    elif isinstance(req, ItemsListReq | ThreadsListReq) and (req.params.limit or 0) < 0:
+        raise Invalid("The limit cannot be negative.", fields={"params.limit": "0 (the default) or more"})
+    elif isinstance(req, ThreadsUpdateReq):
+        try:
+            RenameBody(title=req.params.title)
+        except ValidationError as err:
+            raise Invalid("The title must be 1-200 characters.", fields={"params.title": "1-200 characters"}) from err
+
+
+def _error_bytes() -> bytes:
+    event = ErrorEvent(code=ErrorCode.STREAM_ERROR, allow_retry=True)
+    return b"data: " + event.model_dump_json(exclude_none=True).encode() + b"\n\n"
+
+
+def _sse(result: StreamingResult, ping: float, watch: TurnWatch | None) -> Iterator[bytes]:
+    """The stream's bytes; closing it (client gone) cancels the run, which keeps the partial reply."""
+    chunks = get_runtime().stream(result, idle_timeout=ping)
+    outcome = "interrupted"
+    if watch is not None:
+        watch.stream_opened()
+    try:
+        for chunk in chunks:
+            if chunk is IDLE:
+                yield PING
+                continue
+            if watch is not None and b"content_part.text_delta" in chunk:
+                watch.saw({"type": "chunk"})
+            if b'"type":"error"' in chunk:
+                outcome = "failed"
+            yield chunk
+        if outcome != "failed":
+            outcome = "complete"
+    except Exception:
+        # The SDK turns a failed reply into an error event itself; this is for the rest (e.g. the
+        # thread deleted between the checks and the stream): end with an error, not a broken stream.
+        log.exception("chatkit stream failed")
+        outcome = "failed"
+        yield _error_bytes()
+    finally:
+        chunks.close()
+        if watch is not None:
+            watch.finished(outcome)
+
+
+def _not_a_turn() -> bool:
+    body = request.get_json(silent=True)
+    return not (isinstance(body, dict) and body.get("type") in TURNS)
+
+
+class ChatKitBody(BaseModel):
+    """Any ChatKit request (the openai-chatkit protocol); `type` picks the operation."""
+
+    type: str = Field(examples=["threads.create", "threads.list", "items.list"])
+    """threads.create, threads.add_user_message, threads.retry_after_item, threads.custom_action (SSE);
+    threads.get_by_id, threads.list, threads.update, threads.delete, items.list, items.feedback (JSON)."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    """The operation's parameters, as ChatKit defines them."""
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    """Integration metadata (ignored)."""
+
+
+@bp.post("/chatkit")
+@limiter.limit(chat_limits, exempt_when=_not_a_turn, override_defaults=False)
+@owner_required
+def chatkit(user: User) -> Any:
+    """A ChatKit request: JSON answer for reads and edits, Server-Sent Events for a turn."""
+    watch = TurnWatch("chatkit")
+    body = request.get_data(cache=True)
+    req = parse_request(body)
+    context = RequestContext(user.id, user.timezone, model_for(current_app.config),
+                             int(current_app.config["CHAT_HISTORY_WINDOW"]))
+    prepare(req, user, context)
+    db.session.remove()  # a stream may last long: hold no connection while it runs
+    result = get_runtime().run(chatkit_server().process(body, context))
+    if isinstance(result, StreamingResult):
+        ping = float(current_app.config["SSE_PING_SECONDS"])
+        stream = _sse(result, ping, watch if req.type in TURNS else None)
+        return Response(stream, mimetype="text/event-stream", headers=sse.HEADERS)
+    return Response(result.json, mimetype="application/json")
+
+
+document("/api/{user_id}/chatkit", "post", ChatKitBody, "The ChatKit protocol over the same conversations as /chat",
+         "application/json for reads and edits; text/event-stream of ChatKit ThreadStreamEvents for threads.create, "
+         "threads.add_user_message, threads.retry_after_item and threads.custom_action")

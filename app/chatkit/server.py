@@ -1,0 +1,66 @@
+"""The ChatKitServer: ChatKit's protocol handling (from the SDK) with the app's agent, store and rules."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from chatkit.actions import Action
+from chatkit.server import ChatKitServer
+from chatkit.types import (
+    ErrorEvent,
+    FeedbackKind,
+    ThreadItem,
+    ThreadMetadata,
+    ThreadStreamEvent,
+    UserMessageItem,
+    WidgetItem,
+)
+
+from app.chatkit.reply import ReplyRun
+from app.chatkit.store import DbStore, RequestContext
+
+
+class TodoChatKitServer(ChatKitServer[RequestContext]):
+    """Answers ChatKit requests over the conversations tables with the same agent and tools as /chat."""
+
+    def __init__(self) -> None:
+        self.db_store = DbStore()
+        super().__init__(self.db_store)
+
+    async def respond(self, thread: ThreadMetadata, input_user_message: UserMessageItem | None,
+                      context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
+        """Run the agent on the thread's recent messages (the user's is already stored) and stream its reply.
+
+        `input_user_message` is not needed: the input comes from the database, as for /chat, which
+        covers retries too. After the first turn the thread gets its title (ChatKit then saves it and
+        sends thread.updated).
+        """
+        start = await self.db_store.start_reply(thread.id, context)
+        run = ReplyRun(self.db_store, thread, context, start)
+        run.start()
+        try:
+            async for event in run.events():
+                yield event
+        finally:
+            await run.stop()
+        if thread.title is None and start.title:
+            thread.title = start.title
+
+    async def add_feedback(self, thread_id: str, item_ids: list[str], feedback: FeedbackKind,
+                           context: RequestContext) -> None:
+        """Keep the thumbs up or down on the messages (Message.feedback)."""
+        await self.db_store.save_feedback(thread_id, item_ids, feedback, context)
+
+    async def action(self, thread: ThreadMetadata, action: Action[str, Any], sender: WidgetItem | None,
+                     context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
+        """This assistant shows no widgets, so no action can be meant for it: say so in the stream."""
+        yield ErrorEvent(code="custom", message="This assistant has no actions.", allow_retry=False)
+
+    async def handle_stream_cancelled(self, thread: ThreadMetadata, pending_items: list[ThreadItem],
+                                      context: RequestContext) -> None:
+        """Nothing to do: the reply's run stored the partial answer as `interrupted` when it stopped.
+
+        ChatKit's default would store the pending assistant item again and add a hidden "cancelled"
+        item, which the conversations table (shared with /chat) has no place for.
+        """

@@ -1,0 +1,51 @@
+"""GET /bench/sse: the trivial Server-Sent Events stream that `make bench` measures /chat against.
+
+It goes through the same gunicorn worker, WSGI stack and Flask hooks as /chat but does no
+authentication, database or agent work, so the ratio of a chat turn to it is what the
+assistant itself costs. It exists only when TODO_BENCH=1: it is unauthenticated.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+
+from flask import Blueprint, Flask, Response, request
+
+from app.chat import sse
+
+bp = Blueprint("bench", __name__)
+MAX_EVENTS = 1000
+MAX_DELAY_MS = 60_000
+
+
+def init_bench(app: Flask) -> None:
+    """Register the baseline route when TODO_BENCH=1 (load tests only)."""
+    if os.environ.get("TODO_BENCH") == "1":
+        app.register_blueprint(bp)
+
+
+def _bounded(name: str, default: int, top: int) -> int:
+    try:
+        value = int(request.args.get(name, default))
+    except ValueError:
+        value = default
+    return max(0, min(value, top))
+
+
+@bp.get("/bench/sse")
+def sse_baseline() -> Response:
+    """`events` chunk events (default 10), `delay_ms` apart (default 0), framed like a /chat reply."""
+    count = _bounded("events", 10, MAX_EVENTS)
+    delay = _bounded("delay_ms", 0, MAX_DELAY_MS) / 1000
+
+    def body() -> Iterator[str]:
+        yield sse.event({"type": "conversation", "conversation_id": 0})
+        for _ in range(count):
+            if delay:
+                time.sleep(delay)  # cooperative: gevent patches time.sleep in the workers
+            yield sse.event({"type": "chunk", "content": "word "})
+        yield sse.event({"type": "done", "conversation_id": 0, "message_id": 0})
+
+    return Response(body(), mimetype="text/event-stream", headers=sse.HEADERS)
