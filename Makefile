@@ -7,7 +7,8 @@ PORT ?= 8000
 export FLASK_APP := app:create_app
 PG_URL = $(shell scripts/pg-test.sh url)
 
-.PHONY: run dev install migrate frontend test test-sqlite test-postgres lint bench loadtest clean pg-start pg-stop
+.PHONY: run dev install migrate frontend test test-sqlite test-postgres test-frontend lint bench loadtest clean \
+	pg-start pg-stop tools
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
@@ -32,8 +33,11 @@ lint: install
 	$(BIN)/ruff check app cli tests loadtests wsgi.py gunicorn.conf.py
 	$(BIN)/mypy
 
-test-sqlite: install
-	$(BIN)/python -m pytest -q
+tools:
+	@scripts/ensure-tools.sh
+
+test-sqlite: install tools
+	$(BIN)/python -m pytest -q -m "not postgres_only"
 
 pg-start:
 	@scripts/pg-test.sh start >/dev/null
@@ -41,10 +45,21 @@ pg-start:
 pg-stop:
 	@scripts/pg-test.sh stop
 
-test-postgres: install pg-start
+test-postgres: install tools pg-start
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -m "not sqlite_only"
 
-test: lint test-sqlite test-postgres
+test-frontend: install
+	$(MAKE) -C frontend test
+
+test: lint test-sqlite test-postgres test-frontend
+
+# Developer mode: Flask on 7860 (reloading) and `next dev` on 3000 with hot reload, CORS open to it.
+dev: install migrate
+	@trap 'kill 0' EXIT INT TERM; \
+	TODO_MODE=developer PORT=7860 $(BIN)/gunicorn -c gunicorn.conf.py --reload & \
+	$(MAKE) -C frontend dev NEXT_PUBLIC_API_URL=http://127.0.0.1:7860 & \
+	wait
 
 clean:
 	rm -rf $(VENV) .pgtest instance *.egg-info
+	@if [ -f frontend/Makefile ]; then $(MAKE) -C frontend clean; fi

@@ -1,0 +1,194 @@
+/**
+ * Browser-test harness: a real server (gunicorn from the repo, a temp SQLite database migrated with the
+ * project's CLI) and Debian's Chromium driven by playwright-core. No browser is ever downloaded.
+ */
+
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+
+export const ROOT = process.env.TODO_ROOT || fileURLToPath(new URL("../..", import.meta.url));
+export const FRONTEND = join(ROOT, "frontend");
+export const ARTIFACTS = join(ROOT, "test-artifacts");
+export const SCREENSHOTS = join(ARTIFACTS, "screenshots");
+const VENV_BIN = join(ROOT, ".venv", "bin");
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerOptions {
+  /** Extra environment (e.g. SLOW_MODEL_TOKEN_MS). */
+  env?: Record<string, string>;
+}
+
+/** gunicorn serving the app and the built frontend on a free port, with its own temp database. */
+export class TestServer {
+  readonly instance: string;
+  port = 0;
+  private proc: ChildProcess | null = null;
+  private runs = 0;
+
+  constructor(private readonly name: string) {
+    this.instance = mkdtempSync(join(tmpdir(), `todo-e2e-${name}-`));
+  }
+
+  get baseURL(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get dbPath(): string {
+    return join(this.instance, "todo.db");
+  }
+
+  private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      TODO_MODE: "developer",
+      TODO_INSTANCE_PATH: this.instance,
+      PORT: String(this.port),
+      HOST: "127.0.0.1",
+      WEB_CONCURRENCY: "2",
+      ACCESS_LOG: "",
+      LOG_LEVEL: "warning",
+      // Always the embedded model on the temp SQLite database, whatever the caller's environment says.
+      DATABASE_URL: "",
+      TODO_MODEL: "local",
+      OPENAI_API_KEY: "",
+      OPENAI_BASE_URL: "",
+      RATELIMIT_AUTH: "1000 per minute",
+      RATELIMIT_DEFAULT: "100000 per minute",
+      RATELIMIT_CHAT: "1000 per minute",
+      ...extra,
+    };
+  }
+
+  migrate(): void {
+    const res = spawnSync(join(VENV_BIN, "flask"), ["--app", "app:create_app", "todo", "db", "upgrade"], {
+      cwd: ROOT,
+      env: this.env(),
+      encoding: "utf8",
+    });
+    if (res.status !== 0) throw new Error(`migration failed: ${res.stderr || res.stdout}`);
+  }
+
+  async start(opts: ServerOptions = {}): Promise<void> {
+    if (!this.port) this.port = await freePort();
+    if (this.runs === 0) this.migrate();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const log = createWriteStream(join(ARTIFACTS, `e2e-server-${this.name}-${++this.runs}.log`));
+    // Its own process group, so master and workers can be stopped (or killed) together.
+    this.proc = spawn(join(VENV_BIN, "gunicorn"), ["-c", "gunicorn.conf.py"], { cwd: ROOT, env: this.env(opts.env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.proc.stdout?.pipe(log);
+    this.proc.stderr?.pipe(log);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null) throw new Error(`gunicorn exited with ${this.proc.exitCode}; see test-artifacts/e2e-server-${this.name}-${this.runs}.log`);
+      try {
+        const res = await fetch(`${this.baseURL}/readyz`);
+        if (res.ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    throw new Error("gunicorn did not become ready in 30 s");
+  }
+
+  /** Stop the server: SIGKILL simulates a crash (connections just drop), SIGQUIT is gunicorn's quick shutdown. */
+  async stop(signal: NodeJS.Signals = "SIGQUIT"): Promise<void> {
+    const proc = this.proc;
+    if (!proc || proc.exitCode !== null || proc.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+    try {
+      process.kill(-proc.pid, signal);
+    } catch {
+      // already gone
+    }
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 15_000));
+    await Promise.race([exited, timeout]);
+    if (proc.exitCode === null && proc.signalCode === null) {
+      try {
+        process.kill(-proc.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+      await exited;
+    }
+    // Give the workers a moment to release the port.
+    await new Promise((r) => setTimeout(r, signal === "SIGKILL" ? 300 : 100));
+    this.proc = null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.instance, { recursive: true, force: true });
+  }
+
+  /** Run a Python snippet against this server's database, with the app's environment. */
+  python(code: string): string {
+    const res = spawnSync(join(VENV_BIN, "python"), ["-c", code], { cwd: ROOT, env: this.env(), encoding: "utf8" });
+    if (res.status !== 0) throw new Error(`python failed: ${res.stderr}`);
+    return res.stdout;
+  }
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function newPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport, timezoneId: "UTC", locale: "en-US" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}@example.com`;
+}
+
+export async function signUp(page: Page, email: string, password = "correct horse battery", name = ""): Promise<void> {
+  await page.goto("/signup");
+  if (name) await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await page.waitForURL("**/tasks");
+  await page.getByLabel("New task").waitFor();
+}
+
+/** Today's date (YYYY-MM-DD) in UTC, the test users' timezone. */
+export function todayUTC(offsetDays = 0): string {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,164 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ApiError, isAbortError } from "./http";
+import type { Task, TaskInput, TaskPatch, TaskQuery, TasksApi } from "./tasks";
+
+export interface TasksState {
+  tasks: Task[];
+  nextCursor: string | null;
+  loading: boolean;
+  loadingMore: boolean;
+  error: string | null;
+  knownTags: string[];
+  /** True once the first page for the current query has arrived. */
+  loaded: boolean;
+}
+
+const PAGE = 50;
+
+/** The task list for a query: loading, paging, mutations (optimistic where safe) and quiet refetches. */
+export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (message: string) => void) {
+  const [state, setState] = useState<TasksState>({
+    tasks: [],
+    nextCursor: null,
+    loading: true,
+    loadingMore: false,
+    error: null,
+    knownTags: [],
+    loaded: false,
+  });
+  const queryKey = JSON.stringify(query);
+  const current = useRef<AbortController | null>(null);
+  const countRef = useRef(0);
+  countRef.current = state.tasks.length;
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+
+  const remember = (tasks: Task[], known: string[]) => {
+    const set = new Set(known);
+    for (const t of tasks) for (const tag of t.tags) set.add(tag);
+    return set.size === known.length ? known : [...set].sort();
+  };
+
+  /** Load the first page(s) again; `quiet` keeps the current list on screen meanwhile. */
+  const load = useCallback(
+    async (quiet: boolean) => {
+      if (!api) return;
+      current.current?.abort();
+      const controller = new AbortController();
+      current.current = controller;
+      if (!quiet) setState((s) => ({ ...s, loading: true, error: null }));
+      const limit = quiet ? Math.min(100, Math.max(PAGE, countRef.current)) : PAGE;
+      try {
+        const page = await api.list({ ...(JSON.parse(queryKey) as TaskQuery), limit }, controller.signal);
+        if (controller.signal.aborted) return;
+        setState((s) => ({
+          ...s,
+          tasks: page.tasks,
+          nextCursor: page.next_cursor,
+          loading: false,
+          loaded: true,
+          error: null,
+          knownTags: remember(page.tasks, s.knownTags),
+        }));
+      } catch (err) {
+        if (isAbortError(err) || controller.signal.aborted) return;
+        const message = err instanceof ApiError ? err.message : "Could not load your tasks.";
+        setState((s) => ({ ...s, loading: false, loaded: true, error: quiet && s.loaded ? s.error : message }));
+        if (quiet) onErrorRef.current(message);
+      }
+    },
+    [api, queryKey],
+  );
+
+  useEffect(() => {
+    void load(false);
+    return () => current.current?.abort();
+  }, [load]);
+
+  const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** A quiet refetch, coalesced (the assistant may change several tasks in a row). */
+  const refetch = useCallback(
+    (delay = 250) => {
+      if (refetchTimer.current) clearTimeout(refetchTimer.current);
+      refetchTimer.current = setTimeout(() => {
+        refetchTimer.current = null;
+        void load(true);
+      }, delay);
+    },
+    [load],
+  );
+  useEffect(() => () => {
+    if (refetchTimer.current) clearTimeout(refetchTimer.current);
+  }, []);
+
+  const loadMore = useCallback(async () => {
+    if (!api || !state.nextCursor || state.loadingMore) return;
+    setState((s) => ({ ...s, loadingMore: true }));
+    try {
+      const page = await api.list({ ...(JSON.parse(queryKey) as TaskQuery), limit: PAGE, cursor: state.nextCursor });
+      setState((s) => {
+        const seen = new Set(s.tasks.map((t) => t.id));
+        const tasks = [...s.tasks, ...page.tasks.filter((t) => !seen.has(t.id))];
+        return { ...s, tasks, nextCursor: page.next_cursor, loadingMore: false, knownTags: remember(page.tasks, s.knownTags) };
+      });
+    } catch (err) {
+      setState((s) => ({ ...s, loadingMore: false }));
+      onErrorRef.current(err instanceof ApiError ? err.message : "Could not load more tasks.");
+    }
+  }, [api, queryKey, state.nextCursor, state.loadingMore]);
+
+  const replace = (task: Task) =>
+    setState((s) => ({ ...s, tasks: s.tasks.map((t) => (t.id === task.id ? task : t)), knownTags: remember([task], s.knownTags) }));
+
+  const actions = useMemo(
+    () => ({
+      async create(input: TaskInput): Promise<Task | null> {
+        if (!api) return null;
+        try {
+          const task = await api.create(input);
+          setState((s) => ({ ...s, tasks: [task, ...s.tasks.filter((t) => t.id !== task.id)], knownTags: remember([task], s.knownTags) }));
+          refetch(400);
+          return task;
+        } catch (err) {
+          throw err instanceof ApiError ? err : new ApiError(0, "unknown", "Could not add the task.");
+        }
+      },
+      async update(id: number, patch: TaskPatch): Promise<Task> {
+        if (!api) throw new ApiError(401, "signed_out", "Please sign in again.");
+        const task = await api.update(id, patch);
+        replace(task);
+        refetch(400);
+        return task;
+      },
+      async toggle(task: Task): Promise<void> {
+        if (!api) return;
+        const optimistic = { ...task, completed: !task.completed };
+        replace(optimistic);
+        try {
+          replace(await api.setCompleted(task.id, !task.completed));
+          refetch(600);
+        } catch (err) {
+          replace(task);
+          onErrorRef.current(err instanceof ApiError ? err.message : "Could not update the task.");
+        }
+      },
+      async remove(task: Task): Promise<void> {
+        if (!api) return;
+        setState((s) => ({ ...s, tasks: s.tasks.filter((t) => t.id !== task.id) }));
+        try {
+          await api.remove(task.id);
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 404) return;
+          setState((s) => ({ ...s, tasks: [task, ...s.tasks] }));
+          onErrorRef.current(err instanceof ApiError ? err.message : "Could not delete the task.");
+        }
+      },
+    }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, refetch],
+  );
+
+  return { ...state, reload: () => load(false), refetch, loadMore, ...actions };
+}
