@@ -26,17 +26,11 @@ def _say(user: User, message: str, conversation_id: int | None) -> int:
         for ev in get_runtime().stream(lambda: turn_events(model, turn), idle_timeout=None):
             if ev is IDLE:
                 continue
+            reply.add(ev)
             if ev["type"] == "chunk":
-                reply.text.append(ev["content"])
                 click.echo(ev["content"], nl=False)
             elif ev["type"] == "tool_call":
-                reply.tool_calls.append({"call_id": ev["call_id"], "name": ev["tool_name"],
-                                         "arguments": ev["arguments"], "output": None})
                 click.secho(f"[{ev['tool_name']}]", fg="cyan", nl=False, err=True)
-            elif ev["type"] == "tool_result":
-                for call in reply.tool_calls:
-                    if call["call_id"] == ev["call_id"]:
-                        call["output"] = ev["output"]
         status = "complete"
     except KeyboardInterrupt:
         status = "interrupted"

@@ -26,24 +26,36 @@ def parse_tool_value(value: Any) -> Any:
     return value
 
 
+def simple_event(event: Any, names: dict[str, str]) -> dict[str, Any] | None:
+    """One Agents SDK stream event as a /chat event (`chunk`, `tool_call`, `tool_result`), or None.
+
+    `names` maps call ids to tool names across a run, since tool outputs carry only the id.
+    """
+    if event.type == "raw_response_event":
+        delta = getattr(event.data, "delta", None)
+        if getattr(event.data, "type", "") == "response.output_text.delta" and delta:
+            return {"type": "chunk", "content": delta}
+        return None
+    if event.type != "run_item_stream_event":
+        return None
+    raw = getattr(event.item, "raw_item", None)
+    if event.name == "tool_called":
+        call_id = str(getattr(raw, "call_id", "") or "")
+        names[call_id] = str(getattr(raw, "name", "") or "")
+        return {"type": "tool_call", "tool_name": names[call_id], "call_id": call_id,
+                "arguments": parse_tool_value(getattr(raw, "arguments", "{}"))}
+    if event.name == "tool_output":
+        call_id = str(raw.get("call_id", "") if isinstance(raw, dict) else getattr(raw, "call_id", ""))
+        return {"type": "tool_result", "tool_name": names.get(call_id, ""), "call_id": call_id,
+                "output": parse_tool_value(getattr(event.item, "output", None))}
+    return None
+
+
 async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]:
     """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen."""
     names: dict[str, str] = {}
     async with run_turn(model, turn.input_items, TurnContext(turn.user_id, turn.timezone)) as result:
         async for event in result.stream_events():
-            if event.type == "raw_response_event":
-                delta = getattr(event.data, "delta", None)
-                if getattr(event.data, "type", "") == "response.output_text.delta" and delta:
-                    yield {"type": "chunk", "content": delta}
-            elif event.type == "run_item_stream_event":
-                raw = getattr(event.item, "raw_item", None)
-                if event.name == "tool_called":
-                    call_id = str(getattr(raw, "call_id", "") or "")
-                    name = str(getattr(raw, "name", "") or "")
-                    names[call_id] = name
-                    yield {"type": "tool_call", "tool_name": name, "call_id": call_id,
-                           "arguments": parse_tool_value(getattr(raw, "arguments", "{}"))}
-                elif event.name == "tool_output":
-                    call_id = str(raw.get("call_id", "") if isinstance(raw, dict) else getattr(raw, "call_id", ""))
-                    yield {"type": "tool_result", "tool_name": names.get(call_id, ""), "call_id": call_id,
-                           "output": parse_tool_value(getattr(event.item, "output", None))}
+            simple = simple_event(event, names)
+            if simple is not None:
+                yield simple

@@ -47,6 +47,18 @@ class Reply:
         """The reply text."""
         return "".join(self.text)
 
+    def add(self, event: dict[str, Any]) -> None:
+        """Take in one /chat event (chunk, tool_call or tool_result)."""
+        if event["type"] == "chunk":
+            self.text.append(event["content"])
+        elif event["type"] == "tool_call":
+            self.tool_calls.append({"call_id": event["call_id"], "name": event["tool_name"],
+                                    "arguments": event["arguments"], "output": None})
+        elif event["type"] == "tool_result":
+            for call in self.tool_calls:
+                if call["call_id"] == event["call_id"]:
+                    call["output"] = event["output"]
+
 
 def title_from(message: str) -> str:
     """A conversation title from its first message: the first line, shortened at a word boundary."""

@@ -53,18 +53,6 @@ def _run(turn: history.Turn) -> Iterator[Any]:
     return get_runtime().stream(lambda: turn_events(model, turn), idle_timeout=ping)
 
 
-def _collect(reply: history.Reply, ev: dict[str, Any]) -> None:
-    if ev["type"] == "chunk":
-        reply.text.append(ev["content"])
-    elif ev["type"] == "tool_call":
-        reply.tool_calls.append({"call_id": ev["call_id"], "name": ev["tool_name"],
-                                 "arguments": ev["arguments"], "output": None})
-    elif ev["type"] == "tool_result":
-        for call in reply.tool_calls:
-            if call["call_id"] == ev["call_id"]:
-                call["output"] = ev["output"]
-
-
 def _store(turn: history.Turn, reply: history.Reply, status: str) -> int | None:
     """Store the reply; None when the database refused (the user's message is already safe)."""
     try:
@@ -87,7 +75,7 @@ def _stream(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Iter
                 if ev is IDLE:
                     yield sse.PING
                     continue
-                _collect(reply, ev)
+                reply.add(ev)
                 watch.saw(ev)
                 yield sse.event(ev)
             outcome = "complete"
@@ -139,7 +127,7 @@ def _whole(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
     try:
         for ev in events:
             if ev is not IDLE:
-                _collect(reply, ev)
+                reply.add(ev)
     except Exception as err:
         watch.model_error(err)
         watch.finished("failed")

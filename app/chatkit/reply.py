@@ -31,10 +31,9 @@ from chatkit.types import (
     ThreadMetadata,
     ThreadStreamEvent,
 )
-from openai.types.responses import ResponseTextDeltaEvent
 
 from app.agent.agent import TurnContext, run_turn
-from app.chat.events import parse_tool_value
+from app.chat.events import simple_event
 from app.chat.history import Reply
 from app.chatkit.progress import progress_for
 from app.chatkit.store import DbStore, ReplyStart, RequestContext, item_id_of
@@ -140,6 +139,7 @@ class ReplyRun:
         self._context = context
         self._start = start
         self._reply = Reply()
+        self._names: dict[str, str] = {}
         self._item = ReplyItem(item_id_of(start.message_id))
         self._agent = AgentContext(thread=thread, store=store, request_context=context)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
@@ -172,22 +172,13 @@ class ReplyRun:
             await asyncio.wait([task])
 
     async def _tap(self, event: StreamEvent) -> None:
-        """Collect the reply as /chat does (text deltas, tool calls with outputs); announce tool calls."""
-        if event.type == "raw_response_event":
-            if isinstance(event.data, ResponseTextDeltaEvent) and event.data.delta:
-                self._reply.text.append(event.data.delta)
-        elif event.type == "run_item_stream_event":
-            raw = getattr(event.item, "raw_item", None)
-            if event.name == "tool_called":
-                call = {"call_id": str(getattr(raw, "call_id", "") or ""), "name": str(getattr(raw, "name", "") or ""),
-                        "arguments": parse_tool_value(getattr(raw, "arguments", "{}")), "output": None}
-                self._reply.tool_calls.append(call)
-                await self._agent.stream(progress_for(call["name"], call["arguments"]))
-            elif event.name == "tool_output":
-                call_id = str(raw.get("call_id", "") if isinstance(raw, dict) else getattr(raw, "call_id", ""))
-                for call in self._reply.tool_calls:
-                    if call["call_id"] == call_id:
-                        call["output"] = parse_tool_value(getattr(event.item, "output", None))
+        """Collect the reply exactly as /chat does; announce each tool call as a progress update."""
+        simple = simple_event(event, self._names)
+        if simple is None:
+            return
+        self._reply.add(simple)
+        if simple["type"] == "tool_call":
+            await self._agent.stream(progress_for(simple["tool_name"], simple["arguments"]))
 
     async def _run(self) -> None:
         status, failure = "failed", None
