@@ -109,3 +109,22 @@ def test_conversations_list_rename_page_delete(auth: AuthActions) -> None:
     assert intruder.request("GET", f"/conversations/{second}/messages").status_code == 404
     assert intruder.request("DELETE", f"/conversations/{second}").status_code == 404
     assert acct.request("GET", f"/conversations/{second}/messages").status_code == 200
+
+
+def test_a_reply_left_pending_by_a_dead_process_is_settled_as_interrupted(app, auth: AuthActions) -> None:
+    from datetime import timedelta
+
+    from app.extensions import db
+    from app.models import Message, utcnow
+
+    acct = auth.signup()
+    conv = chat(acct, "hi there")[0]["conversation_id"]
+    with app.app_context():
+        stale = Message(conversation_id=conv, user_id=acct.id, role="assistant", content="half a rep",
+                        status="pending", created_at=utcnow() - timedelta(hours=1),
+                        updated_at=utcnow() - timedelta(hours=1))
+        db.session.add(stale)
+        db.session.commit()
+    chat(acct, "what can you do?", conv)
+    statuses = [m["status"] for m in acct.request("GET", f"/conversations/{conv}/messages").get_json()["messages"]]
+    assert "pending" not in statuses and "interrupted" in statuses

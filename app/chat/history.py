@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -128,6 +129,19 @@ def input_items(messages: list[Message]) -> list[dict[str, Any]]:
     return items
 
 
+ABANDONED_AFTER = timedelta(minutes=10)
+"""A reply still `pending` this long after it started belongs to a process that died mid-turn."""
+
+
+def _settle_abandoned(messages: list[Message]) -> None:
+    """Mark replies whose process died (SIGKILL, lost machine) as interrupted, so the history is consistent."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    for msg in messages:
+        started = msg.created_at if msg.created_at.tzinfo else msg.created_at.replace(tzinfo=UTC)
+        if msg.status == "pending" and started < cutoff:
+            msg.status = "interrupted"
+
+
 def start_turn(user: User, conversation_id: int | None, message: str, window: int) -> Turn:
     """Store the user's message (before anything runs) and build the turn's context, in one transaction."""
     with db.begin() as session:
@@ -138,6 +152,7 @@ def start_turn(user: User, conversation_id: int | None, message: str, window: in
             if not conv.title:
                 conv.title = title_from(message)
         history = recent_messages(session, conv.id, window)
+        _settle_abandoned(history)
         stored = add_message(session, conv, "user", message)
         return Turn(conv.id, stored.id, [*input_items(history), {"role": "user", "content": message}],
                     user.id, user.timezone)
