@@ -60,6 +60,14 @@ dev: install migrate
 	$(MAKE) -C frontend dev NEXT_PUBLIC_API_URL=http://127.0.0.1:7860 & \
 	wait
 
+# Benchmarks: ratios against a trivial SSE stream measured in the same run (loadtests/reports/bench.md).
+bench: install
+	$(BIN)/python -m loadtests.bench
+
+# Locust scenarios, headless, against a server it starts; exits non-zero when a target is missed.
+loadtest: install
+	$(BIN)/python -m loadtests.run
+
 clean:
 	rm -rf $(VENV) .pgtest instance *.egg-info
 	@if [ -f frontend/Makefile ]; then $(MAKE) -C frontend clean; fi

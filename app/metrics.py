@@ -34,6 +34,11 @@ from sqlalchemy import Engine, event
 if TYPE_CHECKING:
     from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    # Set but not created yet (a CLI command run before gunicorn's on_starting): the metrics below
+    # open their files there as soon as they are defined.
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 _START = "metrics_started"
 """Key in `flask.g` of the request's start (perf_counter seconds)."""
 _TOOL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
