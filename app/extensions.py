@@ -31,10 +31,11 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         url: str = app.config["DATABASE_URL"]
-        options: dict[str, Any] = {"pool_pre_ping": True, "future": True}
+        options: dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
+            options["pool_pre_ping"] = True  # servers (and Neon's suspends) close idle connections
             options["pool_size"] = app.config["DB_POOL_SIZE"]
             options["max_overflow"] = app.config["DB_MAX_OVERFLOW"]
             options["pool_recycle"] = 1800

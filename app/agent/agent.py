@@ -13,7 +13,7 @@ from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
-from app.mcp.inprocess import InProcessMCPServer
+from app.mcp.inprocess import InProcessMCPServer, SharedConnection
 from app.mcp.tools import build_server
 
 MAX_TURNS = 8
@@ -55,15 +55,15 @@ def _instructions(context: RunContextWrapper[TurnContext], _agent: Agent[TurnCon
     )
 
 
-_tools_server = None
+_connection: SharedConnection | None = None
 
 
-def _mcp_server() -> Any:
-    """The process's MCP server object (cheap to share: per-call state lives in the call)."""
-    global _tools_server
-    if _tools_server is None:
-        _tools_server = build_server()
-    return _tools_server
+def _shared_connection() -> SharedConnection:
+    """The process's MCP server and its shared in-process client (per-call state lives in the call)."""
+    global _connection
+    if _connection is None:
+        _connection = SharedConnection(build_server())
+    return _connection
 
 
 @asynccontextmanager
@@ -74,7 +74,7 @@ async def run_turn(
 
     Must be entered on the runtime's event loop. Cancelling the consumer cancels the run.
     """
-    tools = InProcessMCPServer(_mcp_server())
+    tools = InProcessMCPServer(_shared_connection())
     await tools.connect()
     try:
         agent = Agent[TurnContext](

@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+T = TypeVar("T")
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not a real password, used to keep sign-in timing even")
 
 
+def _off_the_hub(fn: Callable[..., T], *args: Any) -> T:
+    """Run CPU-heavy argon2 in gevent's thread pool when the process is patched.
+
+    argon2 spends tens of milliseconds of CPU (releasing the GIL); run inline under gevent it
+    would freeze every stream of the worker for that long on each sign-in.
+    """
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        return cast(T, gevent.get_hub().threadpool.apply(fn, args))
+    return fn(*args)
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
-    return _hasher.hash(password)
+    return _off_the_hub(_hasher.hash, password)
 
 
 def verify_password(stored: str | None, password: str) -> bool:
     """True when the password matches; spends the same time when there is no such user."""
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return bool(_off_the_hub(_hasher.verify, stored or _DUMMY, password)) and stored is not None
     except (VerificationError, InvalidHashError):
         return False

@@ -37,11 +37,14 @@ def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     """
     if not all(payload.get(claim) for claim in REQUIRED_CLAIMS):
         return True
-    user = db.session.get(User, payload.get("sub"))
-    if user is None or user.disabled or payload.get("ver") != user.token_version:
+    row = db.session.execute(
+        select(User, AuthSession).join(AuthSession, AuthSession.user_id == User.id)
+        .where(User.id == payload["sub"], AuthSession.id == payload["sid"])
+    ).first()
+    if row is None:
         return True
-    session = db.session.get(AuthSession, payload.get("sid"))
-    if session is None or session.user_id != user.id or session.revoked_at is not None:
+    user, session = row
+    if user.disabled or payload.get("ver") != user.token_version or session.revoked_at is not None:
         return True
     if payload.get("type") == "refresh" and payload.get("rjti") != session.refresh_jti:
         # An old refresh token came back: someone replayed it. Revoke the whole session.

@@ -7,8 +7,8 @@ The authenticated user travels out of band in each call's `_meta` (see tools.py)
 
 from __future__ import annotations
 
+import asyncio
 import re
-from contextlib import AsyncExitStack
 from typing import Any, cast
 
 from agents.mcp import MCPServer as AgentsMCPServer
@@ -28,29 +28,60 @@ def user_meta(context: MCPToolMetaContext) -> dict[str, Any]:
     return {USER_META_KEY: turn.user_id}
 
 
-class InProcessMCPServer(AgentsMCPServer):
-    """The agents-side view of the in-process MCP server, connected for the length of one run."""
+class SharedConnection:
+    """One in-process MCP client per event loop, shared by every turn, and the tool list read once.
+
+    The session holds no per-user state (the user travels in each call's `_meta`), so one
+    client serves all concurrent turns; connecting per turn cost CPU and ~100 KB per open stream.
+    The client lives in a task of its own because anyio wants it entered and left in one task;
+    stopping the loop cancels that task, which closes the client.
+    """
 
     def __init__(self, server: MCPServer) -> None:
-        super().__init__(use_structured_content=True, tool_meta_resolver=user_meta)
         self._server = server
-        self._stack: AsyncExitStack | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready: asyncio.Future[Client] | None = None
+        self._holder: asyncio.Task[None] | None = None
+        self.tools: list[Any] | None = None
+
+    async def client(self) -> Client:
+        """The loop's connected client (connecting on first use, or again after a failure)."""
+        loop = asyncio.get_running_loop()
+        ready = self._ready
+        if ready is None or self._loop is not loop or (ready.done() and ready.exception() is not None):
+            self._loop, self.tools = loop, None
+            ready = self._ready = loop.create_future()
+            self._holder = loop.create_task(self._hold(ready))
+        return await asyncio.shield(ready)
+
+    async def _hold(self, ready: asyncio.Future[Client]) -> None:
+        try:
+            async with Client(self._server) as client:
+                ready.set_result(client)
+                await asyncio.Event().wait()
+        except BaseException as err:
+            if not ready.done():
+                ready.set_exception(err if isinstance(err, Exception) else RuntimeError("MCP client stopped"))
+            raise
+
+
+class InProcessMCPServer(AgentsMCPServer):
+    """The agents-side view of the in-process MCP server for one run, over the shared connection."""
+
+    def __init__(self, connection: SharedConnection) -> None:
+        super().__init__(use_structured_content=True, tool_meta_resolver=user_meta)
+        self._connection = connection
         self._client: Client | None = None
-        self._tools: list[Any] | None = None
 
     @property
     def name(self) -> str:
         return "todo-tasks"
 
     async def connect(self) -> None:
-        stack = AsyncExitStack()
-        self._client = await stack.enter_async_context(Client(self._server))
-        self._stack = stack
+        self._client = await self._connection.client()
 
     async def cleanup(self) -> None:
-        if self._stack is not None:
-            stack, self._stack, self._client = self._stack, None, None
-            await stack.aclose()
+        self._client = None  # the shared client stays connected for the next turn
 
     def _connected(self) -> Client:
         if self._client is None:
@@ -58,13 +89,13 @@ class InProcessMCPServer(AgentsMCPServer):
         return self._client
 
     async def list_tools(self, run_context: Any = None, agent: Any = None) -> list[Any]:
-        if self._tools is None:
-            self._tools = list((await self._connected().list_tools()).tools)
-        return self._tools
+        if self._connection.tools is None:
+            self._connection.tools = list((await self._connected().list_tools()).tools)
+        return self._connection.tools
 
     @property
     def cached_tools(self) -> list[Any] | None:
-        return self._tools
+        return self._connection.tools
 
     async def call_tool(
         self, tool_name: str, arguments: dict[str, Any] | None, meta: dict[str, Any] | None = None
