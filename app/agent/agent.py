@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner
+from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner, Tool
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
@@ -55,42 +55,61 @@ def _instructions(context: RunContextWrapper[TurnContext], _agent: Agent[TurnCon
     )
 
 
-_connection: SharedConnection | None = None
+@dataclass
+class TodoAgent(Agent[TurnContext]):
+    """The assistant's Agent, built once per process and model.
+
+    Its MCP tools never change, so they are converted to function tools once instead of on
+    every model step (the SDK's default, about a sixth of a turn's CPU). The converted tools
+    call the process's one `InProcessMCPServer`, and the user still comes from each run's context.
+    """
+
+    _tool_cache: list[Tool] | None = field(default=None, init=False, repr=False)
+    """The converted MCP tools, after the first run."""
+
+    async def get_mcp_tools(self, run_context: RunContextWrapper[TurnContext]) -> list[Tool]:
+        if self._tool_cache is None:
+            self._tool_cache = await super().get_mcp_tools(run_context)
+        return self._tool_cache
 
 
-def _shared_connection() -> SharedConnection:
-    """The process's MCP server and its shared in-process client (per-call state lives in the call)."""
-    global _connection
-    if _connection is None:
-        _connection = SharedConnection(build_server())
-    return _connection
+_tools: InProcessMCPServer | None = None
+_agents: dict[int, TodoAgent] = {}
+
+
+def _agent_for(model: Model) -> TodoAgent:
+    """The process's agent for this model, over the process's in-process MCP server."""
+    global _tools
+    if _tools is None:
+        _tools = InProcessMCPServer(SharedConnection(build_server()))
+    agent = _agents.get(id(model))
+    if agent is None or agent.model is not model:
+        agent = _agents[id(model)] = TodoAgent(
+            name="Todo Assistant",
+            instructions=_instructions,
+            model=model,
+            mcp_servers=[_tools],
+            model_settings=ModelSettings(temperature=0.2, parallel_tool_calls=False),
+        )
+    return agent
 
 
 @asynccontextmanager
 async def run_turn(
     model: Model, input_items: list[Any], context: TurnContext
 ) -> AsyncIterator[RunResultStreaming]:
-    """Start one streamed agent run with the MCP tools connected in-process; cleans up on exit.
+    """Start one streamed agent run with the MCP tools connected in-process; cancels it on exit.
 
     Must be entered on the runtime's event loop. Cancelling the consumer cancels the run.
     """
-    tools = InProcessMCPServer(_shared_connection())
-    await tools.connect()
+    agent = _agent_for(model)
+    for server in agent.mcp_servers:
+        await server.connect()  # the shared client of this loop (connected once)
+    result = Runner.run_streamed(
+        agent, input_items, context=context, max_turns=MAX_TURNS,
+        run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
+    )
     try:
-        agent = Agent[TurnContext](
-            name="Todo Assistant",
-            instructions=_instructions,
-            model=model,
-            mcp_servers=[tools],
-            model_settings=ModelSettings(temperature=0.2, parallel_tool_calls=False),
-        )
-        result = Runner.run_streamed(
-            agent, input_items, context=context, max_turns=MAX_TURNS,
-            run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
-        )
-        try:
-            yield result
-        finally:
-            result.cancel()
+        yield result
     finally:
-        await tools.cleanup()
+        result.cancel()

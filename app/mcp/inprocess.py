@@ -66,7 +66,7 @@ class SharedConnection:
 
 
 class InProcessMCPServer(AgentsMCPServer):
-    """The agents-side view of the in-process MCP server for one run, over the shared connection."""
+    """The agents-side view of the in-process MCP server, over the shared connection (one per process)."""
 
     def __init__(self, connection: SharedConnection) -> None:
         super().__init__(use_structured_content=True, tool_meta_resolver=user_meta)
@@ -78,10 +78,11 @@ class InProcessMCPServer(AgentsMCPServer):
         return "todo-tasks"
 
     async def connect(self) -> None:
+        """Bind the running loop's shared client (idempotent; cheap once connected)."""
         self._client = await self._connection.client()
 
     async def cleanup(self) -> None:
-        self._client = None  # the shared client stays connected for the next turn
+        """Nothing to release per run: the shared client stays connected for the next turn."""
 
     def _connected(self) -> Client:
         if self._client is None:
