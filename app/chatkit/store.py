@@ -60,6 +60,13 @@ _ID = re.compile(r"([a-z]+_)([1-9][0-9]{0,9})")
 _USER_CONTENT = TypeAdapter(list[UserMessageContent])
 
 
+
+def _keyset(stmt: Any, column: Any, start: int | None, order: str) -> Any:
+    """`stmt` ordered by id in `order`, past the cursor's id `start` (ChatKit cursors are ids)."""
+    if order == "asc":
+        return (stmt.where(column > start) if start is not None else stmt).order_by(column.asc())
+    return (stmt.where(column < start) if start is not None else stmt).order_by(column.desc())
+
 class ThreadNotFound(NotFound, NotFoundError):
     """No such thread for this user (a 404 in the contract's shape, and ChatKit's NotFoundError)."""
 
@@ -279,13 +286,7 @@ class DbStore(Store[RequestContext]):
         def work() -> Page[ThreadItem]:
             with db.begin() as session:
                 conv = conversation_of(session, context.user_id, thread_id)
-                stmt = select(Message).where(Message.conversation_id == conv.id)
-                if order == "asc":
-                    stmt = stmt.where(Message.id > start) if start is not None else stmt
-                    stmt = stmt.order_by(Message.id.asc())
-                else:
-                    stmt = stmt.where(Message.id < start) if start is not None else stmt
-                    stmt = stmt.order_by(Message.id.desc())
+                stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
                 rows = list(session.scalars(stmt.limit(limit + 1)))
                 return _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
 
@@ -299,13 +300,8 @@ class DbStore(Store[RequestContext]):
 
         def work() -> Page[ThreadMetadata]:
             with db.begin() as session:
-                stmt = select(Conversation).where(Conversation.user_id == context.user_id)
-                if order == "asc":
-                    stmt = stmt.where(Conversation.id > start) if start is not None else stmt
-                    stmt = stmt.order_by(Conversation.id.asc())
-                else:
-                    stmt = stmt.where(Conversation.id < start) if start is not None else stmt
-                    stmt = stmt.order_by(Conversation.id.desc())
+                owned = select(Conversation).where(Conversation.user_id == context.user_id)
+                stmt = _keyset(owned, Conversation.id, start, order)
                 rows = list(session.scalars(stmt.limit(limit + 1)))
                 return _page(rows, limit, thread_metadata, lambda c: thread_id_of(c.id))
 
