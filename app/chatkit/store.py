@@ -60,7 +60,6 @@ _ID = re.compile(r"([a-z]+_)([1-9][0-9]{0,9})")
 _USER_CONTENT = TypeAdapter(list[UserMessageContent])
 
 
-
 def _keyset(stmt: Any, column: Any, start: int | None, order: str) -> Any:
     """`stmt` ordered by id in `order`, past the cursor's id `start` (ChatKit cursors are ids)."""
     if order == "asc":
