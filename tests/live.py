@@ -70,6 +70,12 @@ class LiveServer:
         doc = json.loads(body)
         return doc["user"]["id"], doc["access_token"]
 
+    def messages(self, uid: str, token: str, conversation_id: int) -> list[dict[str, Any]]:
+        """The first page of a conversation's messages, oldest first."""
+        status, _, body = self.request("GET", f"/api/{uid}/conversations/{conversation_id}/messages", token=token)
+        assert status == 200, body
+        return list(json.loads(body)["messages"])
+
     def stop(self) -> None:
         """Stop gracefully (SIGTERM), then kill."""
         if self.process.poll() is None:

@@ -31,12 +31,6 @@ def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     live.stop()
 
 
-def _messages(server: LiveServer, uid: str, token: str, conv: int) -> list[dict]:
-    status, _, body = server.request("GET", f"/api/{uid}/conversations/{conv}/messages", token=token)
-    assert status == 200
-    return list(json.loads(body)["messages"])
-
-
 def test_event_order_format_and_persistence(server: LiveServer) -> None:
     uid, token = server.signup()
     status, headers, body = server.request("POST", f"/api/{uid}/chat", {"message": "add water the plants today"},
@@ -48,7 +42,7 @@ def test_event_order_format_and_persistence(server: LiveServer) -> None:
     assert kinds[0] == "conversation" and kinds[-1] == "done"
     assert kinds.index("tool_call") < kinds.index("tool_result") < kinds.index("chunk")
     conv = events[0]["conversation_id"]
-    msgs = _messages(server, uid, token, conv)
+    msgs = server.messages(uid, token, conv)
     assert [m["role"] for m in msgs] == ["user", "assistant"] and msgs[1]["status"] == "complete"
     status, _, body = server.request("POST", f"/api/{uid}/chat", {"message": "what's due today?",
                                                                    "conversation_id": conv}, token=token)
@@ -88,7 +82,7 @@ def test_client_disconnect_cancels_the_run_and_keeps_the_partial_reply(slow_serv
     deadline = time.monotonic() + 15
     msgs: list[dict] = []
     while time.monotonic() < deadline:
-        msgs = _messages(slow_server, uid, token, conv)
+        msgs = slow_server.messages(uid, token, conv)
         if len(msgs) == 2:
             break
         time.sleep(0.2)
@@ -96,7 +90,7 @@ def test_client_disconnect_cancels_the_run_and_keeps_the_partial_reply(slow_serv
     assert msgs[1]["status"] == "interrupted"
     partial = msgs[1]["content"]
     time.sleep(1.0)
-    assert _messages(slow_server, uid, token, conv)[1]["content"] == partial
+    assert slow_server.messages(uid, token, conv)[1]["content"] == partial
     _status, _, body = slow_server.request("POST", f"/api/{uid}/chat", {"message": "what can you do?"},
                                           token=token)
     full = json.loads(body)["response"]
@@ -135,7 +129,7 @@ def test_a_failing_model_under_gunicorn(tmp_path: Path) -> None:
                                        accept="text/event-stream")
         events = sse_data(body)
         assert events[-1]["type"] == "error" and events[-1]["retryable"] is True
-        msgs = _messages(live, uid, token, events[0]["conversation_id"])
+        msgs = live.messages(uid, token, events[0]["conversation_id"])
         assert msgs[0]["content"] == "add keep this" and msgs[1]["status"] == "failed"
     finally:
         live.stop()

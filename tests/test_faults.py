@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_openai import FakeOpenAI
-from tests.live import ROOT, LiveServer, free_port, open_stream, read_lines, sse_data, start_server
+from tests.live import ROOT, free_port, open_stream, read_lines, sse_data, start_server
 
 pytestmark = pytest.mark.gunicorn
 
@@ -44,12 +44,6 @@ def _rss_kb(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
-
-
-def _messages(server: LiveServer, uid: str, token: str, conv: int) -> list[dict]:
-    status, _, body = server.request("GET", f"/api/{uid}/conversations/{conv}/messages", token=token)
-    assert status == 200, body
-    return list(json.loads(body)["messages"])
 
 
 @pytest.fixture
@@ -82,7 +76,7 @@ def test_postgres_stopping_mid_stream(tmp_path: Path, own_postgres: tuple[int, s
         deadline = time.monotonic() + 30
         while live.request("GET", "/readyz")[0] != 200 and time.monotonic() < deadline:
             time.sleep(0.3)
-        msgs = _messages(live, uid, token, first["conversation_id"])
+        msgs = live.messages(uid, token, first["conversation_id"])
         assert msgs[0]["role"] == "user" and msgs[0]["content"] == "what can you do?"
         status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "add after the outage",
                                                                      "conversation_id": first["conversation_id"]},
@@ -143,7 +137,7 @@ def test_hundreds_of_clients_leaving_mid_stream_leak_nothing(tmp_path: Path) -> 
         uid, token = users[0]
         status, _, body = live.request("GET", f"/api/{uid}/conversations?limit=100", token=token)
         convs = json.loads(body)["conversations"]
-        statuses = {m["status"] for c in convs[:5] for m in _messages(live, uid, token, c["id"])}
+        statuses = {m["status"] for c in convs[:5] for m in live.messages(uid, token, c["id"])}
         assert "interrupted" in statuses and "pending" not in statuses
         growth_mb = (_rss_kb(worker) - baseline) / 1024
         assert growth_mb < 40, f"worker grew {growth_mb:.1f} MB over 500 abandoned streams"
@@ -178,7 +172,7 @@ def test_worker_killed_mid_stream_leaves_a_consistent_conversation(tmp_path: Pat
             except OSError:
                 pass
             time.sleep(0.2)
-        msgs = _messages(live, uid, token, conv)
+        msgs = live.messages(uid, token, conv)
         assert [m["role"] for m in msgs[:3]] == ["user", "assistant", "user"]
         assert msgs[2]["content"] == "what can you do?"
         status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "make it high priority",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.errors import NotFound
 from app.extensions import db
@@ -164,8 +164,3 @@ def finish_turn(turn: Turn, reply: Reply, status: str) -> int:
         conv = get_conversation(session, turn.user_id, turn.conversation_id)
         msg = add_message(session, conv, "assistant", reply.content, status=status, tool_calls=reply.tool_calls)
         return msg.id
-
-
-def message_count(session: DbSession, conversation_id: int) -> int:
-    """How many messages a conversation holds."""
-    return int(session.scalar(select(func.count()).where(Message.conversation_id == conversation_id)) or 0)
