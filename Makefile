@@ -4,21 +4,46 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Extra pytest arguments for test-sqlite/test-postgres, e.g. PYTEST_ARGS=tests/test_tasks.py
+PYTEST_ARGS ?=
 export FLASK_APP := app:create_app
-PG_URL = $(shell scripts/pg-test.sh url)
 
-.PHONY: run dev install migrate frontend test test-sqlite test-postgres test-frontend lint bench loadtest clean \
+.PHONY: run dev install lock upgrade lock-check migrate frontend test test-sqlite test-postgres test-frontend lint bench loadtest clean \
 	pg-start pg-stop tools
+
+LOCK := requirements.lock
+# One lock of every Python package (runtime, dev extra, build backend, pip itself), each with its hashes.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --all-extras --all-build-deps --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links --output-file=$(LOCK) pyproject.toml
 
 $(BIN)/activate:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.stamp-install: setup.cfg pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install -q -e '.[dev]'
+# Exactly the locked versions (hash-checked), nothing else (pip-sync removes strays), then the project itself.
+$(VENV)/.stamp-install: $(LOCK) setup.cfg pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip-sync -q --pip-args '--require-hashes' $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python scripts/check_lock.py freeze
 	touch $@
 
 install: $(VENV)/.stamp-install
+
+# Re-resolve the lock from setup.cfg/pyproject.toml (after adding or changing a dependency), keeping the
+# pins that still fit; `make upgrade` moves every pin to the newest allowed release and runs the tests.
+lock: | $(BIN)/activate
+	@[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install -q pip-tools
+	$(PIP_COMPILE)
+	$(MAKE) install
+
+upgrade: | $(BIN)/activate
+	@[ -x $(BIN)/pip-compile ] || $(BIN)/python -m pip install -q pip-tools
+	$(PIP_COMPILE) --upgrade
+	$(MAKE) install test
+
+# A lock that misses a dependency named in setup.cfg/pyproject.toml (or pins a version outside its bound) fails.
+lock-check: install
+	$(BIN)/python scripts/check_lock.py stale
 
 migrate: install
 	TODO_MODE=$${TODO_MODE:-developer} $(BIN)/flask todo db upgrade
@@ -30,14 +55,14 @@ run: install migrate frontend
 	TODO_MODE=$${TODO_MODE:-developer} PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: install
-	$(BIN)/ruff check app cli tests loadtests wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check app cli tests loadtests scripts wsgi.py gunicorn.conf.py
 	$(BIN)/mypy
 
 tools:
 	@scripts/ensure-tools.sh
 
 test-sqlite: install tools
-	$(BIN)/python -m pytest -q -m "not postgres_only"
+	$(BIN)/python -m pytest -q -m "not postgres_only" $(PYTEST_ARGS)
 
 pg-start:
 	@scripts/pg-test.sh start >/dev/null
@@ -45,13 +70,15 @@ pg-start:
 pg-stop:
 	@scripts/pg-test.sh stop
 
-test-postgres: install tools pg-start
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/python -m pytest -q -m "not sqlite_only"
+# The test PostgreSQL takes a free port (PGTEST_PORT or its last one first); TEST_DATABASE_URL overrides it.
+test-postgres: install tools
+	url=$${TEST_DATABASE_URL:-$$(scripts/pg-test.sh start)} && \
+	TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -q -m "not sqlite_only" $(PYTEST_ARGS)
 
 test-frontend: install
 	$(MAKE) -C frontend test
 
-test: lint test-sqlite test-postgres test-frontend
+test: lock-check lint test-sqlite test-postgres test-frontend
 
 # Developer mode: Flask on 7860 (reloading) and `next dev` on 3000 with hot reload, CORS open to it.
 dev: install migrate
