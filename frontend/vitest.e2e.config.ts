@@ -8,7 +8,8 @@ export default defineConfig({
     environment: "node",
     include: ["e2e/**/*.e2e.ts"],
     fileParallelism: false,
-    testTimeout: 120_000,
+    // A scenario restarts the server up to three times; under load (stress --cpu 2) one took 120 s.
+    testTimeout: 300_000,
     hookTimeout: 180_000,
     reporters: ["verbose"],
   },

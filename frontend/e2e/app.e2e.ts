@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot, signUp, TestServer, todayUTC, uniqueEmail } from "./harness";
+import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, todayUTC, uniqueEmail, WAIT } from "./harness";
 
 let server: TestServer;
 let browser: Browser;
@@ -35,6 +35,13 @@ async function chat(page: Page, text: string) {
 
 function taskRow(page: Page, title: string) {
   return page.getByTestId("task-row").filter({ has: page.getByRole("button", { name: `Edit “${title}”` }) });
+}
+
+/** The titles of the task rows on screen, sorted (from each row's "Edit “title”" button). */
+async function rowTitles(page: Page): Promise<string[]> {
+  const labels = await page.getByTestId("task-row").getByRole("button", { name: /^Edit “/ }).evaluateAll(
+    (buttons) => buttons.map((b) => b.getAttribute("aria-label") ?? b.textContent ?? ""));
+  return labels.map((label) => label.replace(/^Edit “(.*)”$/, "$1")).sort();
 }
 
 async function apiSignup(email: string) {
@@ -86,20 +93,20 @@ describe("Todo Assistant in the browser", () => {
       await chat(page, "add buy milk tomorrow");
       await page.getByTestId("msg-user").filter({ hasText: "add buy milk tomorrow" }).waitFor();
       const answer = page.getByTestId("msg-assistant").filter({ hasText: /buy milk/i });
-      await answer.waitFor();
-      await page.waitForFunction(() => !document.querySelector("[data-streaming]"));
+      await answer.waitFor({ timeout: WAIT.turn });
+      await page.waitForFunction(() => !document.querySelector("[data-streaming]"), undefined, { timeout: WAIT.turn });
 
       // The list refreshed by itself: the task is there, due tomorrow.
       const row = taskRow(page, "buy milk");
       await row.waitFor();
-      await expect.poll(() => row.getByTestId("task-due").textContent()).toContain("Tomorrow");
+      await poll(() => row.getByTestId("task-due").textContent()).toContain("Tomorrow");
       expect(await row.getByTestId("task-due").getAttribute("title")).toContain(todayUTC(1));
       await screenshot(page, "05-tasks-with-assistant");
 
       // Complete it from the list.
       await page.getByRole("button", { name: "Close the assistant" }).click();
       await row.getByRole("checkbox").check();
-      await expect.poll(async () => (await taskRow(page, "buy milk").count()) === 0 || (await taskRow(page, "buy milk").getAttribute("data-completed")) === "true").toBe(true);
+      await poll(async () => (await taskRow(page, "buy milk").count()) === 0 || (await taskRow(page, "buy milk").getAttribute("data-completed")) === "true").toBe(true);
       await page.getByRole("radio", { name: "Done" }).click();
       await taskRow(page, "buy milk").waitFor();
       expect(await taskRow(page, "buy milk").getByRole("checkbox").isChecked()).toBe(true);
@@ -149,8 +156,8 @@ describe("Todo Assistant in the browser", () => {
       await taskRow(ada.page, "Ada's secret plan").waitFor();
       await openAssistant(ada.page);
       await chat(ada.page, "add water the plants on friday");
-      await ada.page.getByTestId("msg-assistant").first().waitFor();
-      await ada.page.waitForFunction(() => !document.querySelector("[data-streaming]"));
+      await ada.page.getByTestId("msg-assistant").first().waitFor({ timeout: WAIT.turn });
+      await ada.page.waitForFunction(() => !document.querySelector("[data-streaming]"), undefined, { timeout: WAIT.turn });
       adaId = await ada.page.evaluate(() => JSON.parse(localStorage.getItem("todo-assistant.auth") || "{}").user.id);
     } finally {
       await ada.context.close();
@@ -220,28 +227,34 @@ describe("Todo Assistant in the browser", () => {
       await page.getByLabel("Title").press("Escape");
       await taskRow(page, "Call grandma at 7pm").waitFor();
 
-      // Filters and search.
+      // Filters and search: each step waits until the list shows exactly that filter's rows (a count alone could
+      // still be the previous filter's list while the new one loads).
+      const both = ["Call grandma at 7pm", "Write the report"];
+      await poll(() => rowTitles(page)).toEqual(both);
       await page.locator("#filter-priority").selectOption("high");
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(1);
+      await poll(() => rowTitles(page)).toEqual(["Write the report"]);
       await page.locator("#filter-priority").selectOption("");
+      await poll(() => rowTitles(page)).toEqual(both);
       await page.getByRole("button", { name: "#work" }).click();
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(1);
+      await poll(() => rowTitles(page)).toEqual(["Write the report"]);
       await page.locator("#filter-tag").selectOption("");
+      await poll(() => rowTitles(page)).toEqual(both);
       await page.locator("#filter-due").selectOption("today");
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(1);
+      await poll(() => rowTitles(page)).toEqual(["Write the report"]);
       await page.locator("#filter-due").selectOption("any");
+      await poll(() => rowTitles(page)).toEqual(both);
       await page.locator("body").press("/");
       await page.keyboard.type("grandma");
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(1);
+      await poll(() => rowTitles(page)).toEqual(["Call grandma at 7pm"]);
       await page.getByLabel("Search tasks").fill("nothing like this");
       await page.getByText("No tasks match these filters.").waitFor();
       await page.getByRole("button", { name: "Clear filters" }).click();
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(2);
+      await poll(() => rowTitles(page)).toEqual(both);
 
       // Sort by title, ascending.
       await page.locator("#sort").selectOption("title");
       await page.getByRole("button", { name: /switch to ascending/ }).click();
-      await expect.poll(async () => (await page.getByTestId("task-row").first().textContent()) ?? "").toContain("Call grandma");
+      await poll(async () => (await page.getByTestId("task-row").first().textContent()) ?? "").toContain("Call grandma");
       await screenshot(page, "08-tasks-list");
 
       // Phone size.
@@ -255,7 +268,7 @@ describe("Todo Assistant in the browser", () => {
       // Delete (two steps).
       await page.getByRole("button", { name: "Delete “Call grandma at 7pm”" }).click();
       await page.getByRole("button", { name: "Confirm deleting “Call grandma at 7pm”" }).click();
-      await expect.poll(() => taskRow(page, "Call grandma at 7pm").count()).toBe(0);
+      await poll(() => taskRow(page, "Call grandma at 7pm").count()).toBe(0);
       await page.reload();
       await taskRow(page, "Write the report").waitFor();
       expect(await taskRow(page, "Call grandma at 7pm").count()).toBe(0);
@@ -273,8 +286,8 @@ describe("Todo Assistant in the browser", () => {
       await server.start({ env: { SLOW_MODEL_FIRST_TOKEN_MS: "300", SLOW_MODEL_TOKEN_MS: "400" } });
       await openAssistant(page);
       await chat(page, "add call the plumber tomorrow");
-      await page.locator("[data-streaming]").waitFor({ timeout: 30_000 });
-      await page.waitForFunction(() => (document.querySelector("[data-streaming]")?.textContent ?? "").trim().length > 0, undefined, { timeout: 30_000 });
+      await page.locator("[data-streaming]").waitFor({ timeout: WAIT.turn });
+      await page.waitForFunction(() => (document.querySelector("[data-streaming]")?.textContent ?? "").trim().length > 0, undefined, { timeout: WAIT.turn });
 
       const killedAt = Date.now();
       await server.stop("SIGKILL");
@@ -287,9 +300,9 @@ describe("Todo Assistant in the browser", () => {
 
       await server.start();
       await page.getByTestId("chat-error").getByRole("button", { name: "Retry" }).click();
-      await page.waitForFunction(() => !document.querySelector("[data-testid=chat-error]") && !document.querySelector("[data-streaming]"), undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector("[data-testid=chat-error]") && !document.querySelector("[data-streaming]"), undefined, { timeout: WAIT.turn });
       const answers = page.getByTestId("msg-assistant");
-      await expect.poll(async () => (await answers.last().textContent()) ?? "").toMatch(/plumber/i);
+      await poll(async () => (await answers.last().textContent()) ?? "", WAIT.turn).toMatch(/plumber/i);
       // The user's message was stored once.
       expect(await page.getByTestId("msg-user").filter({ hasText: "add call the plumber tomorrow" }).count()).toBe(1);
       await taskRow(page, "call the plumber").first().waitFor();

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const ROOT = process.env.TODO_ROOT || fileURLToPath(new URL("../..", import.meta.url));
 export const FRONTEND = join(ROOT, "frontend");
@@ -157,6 +158,22 @@ export class TestServer {
   }
 }
 
+/**
+ * How long the browser tests wait, tied to what a person waits for on a loaded 2-core machine, never a library's
+ * default (Vitest's `expect.poll` gives up after one second).
+ */
+export const WAIT = {
+  /** A click's visible result: the list refiltered or refreshed, a row added or removed, a page shown. */
+  ui: 20_000,
+  /** An assistant turn, from Enter to its last token (the embedded model behind a busy server). */
+  turn: 60_000,
+} as const;
+
+/** `expect.poll` bounded by `timeout` (default `WAIT.ui`), checking every 100 ms. */
+export function poll<T>(fn: () => T | Promise<T>, timeout: number = WAIT.ui) {
+  return expect.poll(fn, { timeout, interval: 100 });
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
@@ -164,7 +181,8 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(browser: Browser, baseURL: string, viewport = { width: 1280, height: 860 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, viewport, timezoneId: "UTC", locale: "en-US" });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(WAIT.ui);
+  page.setDefaultNavigationTimeout(WAIT.ui);
   return { context, page };
 }
 
