@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+from typing import Any
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gevent"
@@ -16,6 +20,58 @@ accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 wsgi_app = "wsgi:app"
+# The path without the query string: searches (q=) and cursors (base64 of titles) stay out of the logs.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
+
+
+def _load_config_module() -> Any:
+    """app/config.py alone (stdlib only): the master checks settings without importing Flask before gevent."""
+    spec = importlib.util.spec_from_file_location("todo_config", Path(__file__).parent / "app" / "config.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _refuse(message: str) -> None:
+    print(f"Todo Assistant cannot start: {message}", file=sys.stderr)
+    sys.exit(3)
+
+
+def _check_settings() -> Any:
+    """Refuse to start, with one line and exit status 3, on settings that cannot serve."""
+    config = _load_config_module()
+    instance = os.environ.get("TODO_INSTANCE_PATH") or str(Path(__file__).parent / "instance")
+    try:
+        cfg = config.Config.from_env(instance)
+        cfg.validate()
+    except config.ConfigError as err:
+        _refuse(str(err))
+    if cfg.production and workers > 1 and config.per_process_storage(cfg.ratelimit_storage_uri):
+        _refuse(f"RATELIMIT_STORAGE_URI={cfg.ratelimit_storage_uri} keeps a separate count in each of the "
+                f"{workers} workers; unset it (a file shared by all workers) or use redis://.")
+    return cfg
+
+
+_cfg = _check_settings()
+if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
+    _json = {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+             "rename_fields": {"levelname": "level", "asctime": "time"}}
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": _json},
+        "handlers": {
+            "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        },
+        "root": {"level": "INFO", "handlers": ["error"]},
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+        },
+    }
 
 
 def worker_exit(server: object, worker: object) -> None:

@@ -44,6 +44,16 @@ def read_mode(instance_path: str | Path) -> str:
     return mode
 
 
+def shared_storage_uri(instance_path: str | Path) -> str:
+    """The default rate-limit storage: a SQLite file every worker of this server shares."""
+    return f"todo-sqlite:///{Path(instance_path).resolve() / 'ratelimits.db'}"
+
+
+def per_process_storage(uri: str) -> bool:
+    """True for a rate-limit storage each worker process keeps for itself (memory://)."""
+    return uri.strip().lower().startswith("memory")
+
+
 def normalize_database_url(url: str) -> str:
     """Pin PostgreSQL URLs to psycopg2 (gevent-cooperative through psycogreen).
 
@@ -85,12 +95,17 @@ class Config:
     """Daily budget of model turns per user."""
     signin_free_failures: int = 5
     """Failed sign-ins for one email before each further one imposes a doubling wait."""
+    signin_email_ceiling: int = 20
+    """Failed sign-ins for one email from all clients together past which each client gets one free failure."""
     ratelimit_enabled: bool = True
     """Switch for every rate limit (tests of other features turn it off)."""
     cors_origins: list[str] = field(default_factory=list)
     """Origins allowed to call the API cross-origin; developer mode adds the `next dev` server."""
-    ratelimit_storage_uri: str = "memory://"
-    """Where rate-limit counters live; redis:// to share them between workers and machines."""
+    ratelimit_storage_uri: str = ""
+    """Where rate-limit counters live: empty means a SQLite file in the instance folder that every
+    worker of this server shares; redis:// to share them between machines; memory:// is per process."""
+    metrics_token: str = ""
+    """Bearer token /metrics requires in production; empty means /metrics is off in production."""
     model: str = "local"
     """`local` for the embedded model, else an OpenAI model name."""
     openai_api_key: str = ""
@@ -136,11 +151,13 @@ class Config:
             ratelimit_chat=os.environ.get("RATELIMIT_CHAT", ""),
             chat_turns_per_day=_env_int("CHAT_TURNS_PER_DAY", 2000),
             signin_free_failures=_env_int("SIGNIN_FREE_FAILURES", 5),
+            signin_email_ceiling=_env_int("SIGNIN_EMAIL_CEILING", 20),
             ratelimit_enabled=os.environ.get("RATELIMIT_ENABLED", "1").lower() not in ("0", "false", "no"),
             log_format=os.environ.get("LOG_FORMAT", ""),
             log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),
             cors_origins=[o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()],
-            ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+            ratelimit_storage_uri=os.environ.get("RATELIMIT_STORAGE_URI", ""),
+            metrics_token=os.environ.get("METRICS_TOKEN", ""),
             model=os.environ.get("TODO_MODEL", default_model),
             openai_api_key=api_key,
             openai_base_url=os.environ.get("OPENAI_BASE_URL", ""),
@@ -182,13 +199,14 @@ class Config:
             "JWT_DECODE_ALGORITHMS": ["HS256"],
             "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=self.access_token_minutes),
             "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=self.refresh_token_days),
-            "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+            "JWT_TOKEN_LOCATION": ["headers"],
             "JWT_COOKIE_SECURE": self.production,
-            "JWT_COOKIE_SAMESITE": "Strict" if self.production else "Lax",
+            "JWT_COOKIE_SAMESITE": "Strict",
             "JWT_COOKIE_CSRF_PROTECT": True,
+            "JWT_REFRESH_COOKIE_PATH": "/api/auth",
+            "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
             "JWT_SESSION_COOKIE": False,
             "JWT_ERROR_MESSAGE_KEY": "message",
-            "SET_AUTH_COOKIES": self.production,
             "SESSION_COOKIE_SECURE": self.production,
             "SESSION_COOKIE_HTTPONLY": True,
             "RATELIMIT_DEFAULT": self.ratelimit_default or ("6000 per minute" if dev else "600 per minute"),
@@ -196,12 +214,14 @@ class Config:
             "RATELIMIT_CHAT": self.ratelimit_chat or ("1000 per minute" if dev else "60 per minute"),
             "CHAT_TURNS_PER_DAY": self.chat_turns_per_day,
             "SIGNIN_FREE_FAILURES": self.signin_free_failures,
+            "SIGNIN_EMAIL_CEILING": self.signin_email_ceiling,
             "RATELIMIT_ENABLED": self.ratelimit_enabled,
-            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_HEADERS_ENABLED": False,
             "CORS_ORIGINS": self.cors_origins + (DEV_ORIGINS if dev else []),
             "LOG_FORMAT": self.log_format or ("text" if dev else "json"),
             "LOG_LEVEL": self.log_level,
-            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri or shared_storage_uri(instance_path),
+            "METRICS_TOKEN": self.metrics_token,
             "TODO_MODEL": self.model,
             "OPENAI_API_KEY": self.openai_api_key,
             "OPENAI_BASE_URL": self.openai_base_url,
@@ -223,7 +243,7 @@ class Config:
             if f.name == "extra":
                 continue
             value = getattr(self, f.name)
-            if f.name in ("secret_key", "openai_api_key") and value:
+            if f.name in ("secret_key", "openai_api_key", "metrics_token") and value:
                 value = value[:3] + "…" + f" ({len(value)} chars)"
             if f.name == "database_url" and "@" in value:
                 scheme, _, rest = value.partition("://")

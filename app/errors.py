@@ -122,6 +122,19 @@ _HTTP_CODES = {
 }
 
 
+def _limit_retry_after() -> str:
+    """Seconds until the breached rate limit's window resets (the limiter knows which one it was)."""
+    from app.security import limiter, retry_after_seconds
+
+    try:
+        current = limiter.current_limit
+        if current is not None:
+            return retry_after_seconds(current.window[0])
+    except Exception:  # the storage failed: a short wait is still a truthful hint
+        log.warning("could not read the rate limit's reset time")
+    return "1"
+
+
 def register_error_handlers(app: Flask) -> None:
     """Every error the app can produce leaves as the contract's JSON shape."""
 
@@ -145,8 +158,12 @@ def register_error_handlers(app: Flask) -> None:
         if status == 413:
             message = "The request body is too large."
         resp, status = error_response(status, code, message)
-        if status == 429 and err.response is not None and "Retry-After" in err.response.headers:
-            resp.headers["Retry-After"] = err.response.headers["Retry-After"]
+        if status == 405:
+            allow = dict(err.get_headers()).get("Allow")
+            if allow:
+                resp.headers["Allow"] = allow
+        if status == 429:
+            resp.headers["Retry-After"] = _limit_retry_after()
         return resp, status
 
     @app.errorhandler(Exception)

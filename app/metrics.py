@@ -13,12 +13,13 @@ WSGI server closes it, so it counts its whole length; time to first chunk is a m
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -95,8 +96,23 @@ def _exempt(view: Any) -> Any:
     return exempt(view)
 
 
+def _allowed() -> bool:
+    """Developer mode: anyone. Production: only with `Authorization: Bearer <METRICS_TOKEN>` (off without one)."""
+    if current_app.config["TODO_MODE"] != "production":
+        return True
+    token = str(current_app.config.get("METRICS_TOKEN") or "")
+    given = request.headers.get("Authorization", "")
+    return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 def metrics_view() -> Response:
     """Every metric in the Prometheus text format, merged over all gunicorn workers."""
+    if not _allowed():
+        from app.errors import error_response
+
+        resp, status = error_response(404, "not_found", "Not found.")
+        resp.status_code = status
+        return resp
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()

@@ -1,9 +1,10 @@
 """Abuse limits and hardening: rate limits, sign-in back-off, security headers, CORS, request ids.
 
-Limits are counted by flask-limiter in `RATELIMIT_STORAGE_URI` (memory by default; redis://
-to share them between workers and machines). A request is counted against its user when
-it carries a valid access token, otherwise against its IP, so no one can spend another
-user's budget by putting their id in a path.
+Limits are counted by flask-limiter in `RATELIMIT_STORAGE_URI`: by default a SQLite file every
+worker of the server shares (app/ratelimit_store.py), redis:// to share them between machines.
+A request is counted against its user only when it carries a valid, unrevoked access token,
+otherwise against its IP, so no one can spend another user's budget (a signed-out token, a
+user id in a path). /chat and ChatKit turns draw on one shared per-user budget ("chat").
 """
 
 from __future__ import annotations
@@ -18,22 +19,25 @@ from flask_jwt_extended import decode_token
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+import app.ratelimit_store  # noqa: F401  (registers the todo-sqlite:// storage with `limits`)
 from app.errors import APIError
 
 CHATKIT_CDN = "https://cdn.platform.openai.com"
 
 
 def client_key() -> str:
-    """The rate-limit key: `user:<id>` for a valid bearer token, else `ip:<address>`."""
+    """The rate-limit key: `user:<id>` for a valid, unrevoked access token, else `ip:<address>`."""
     cached = g.get("rate_key")
     if cached:
         return str(cached)
     key = f"ip:{get_remote_address()}"
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
+        from app.auth.tokens import _is_revoked
+
         try:
             claims = decode_token(header[7:])
-            if claims.get("type") == "access" and claims.get("sub"):
+            if claims.get("type") == "access" and claims.get("sub") and not _is_revoked({}, claims):
                 key = f"user:{claims['sub']}"
         except Exception:  # any invalid token is simply counted by IP
             pass
@@ -46,9 +50,7 @@ def ip_key() -> str:
     return f"ip:{get_remote_address()}"
 
 
-limiter = Limiter(
-    key_func=client_key, headers_enabled=True, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]]
-)
+limiter = Limiter(key_func=client_key, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
 
 
 def auth_limit() -> str:
@@ -61,58 +63,95 @@ def chat_limits() -> str:
     return f"{current_app.config['RATELIMIT_CHAT']};{current_app.config['CHAT_TURNS_PER_DAY']} per day"
 
 
-def _failure_key(email: str) -> str:
-    return f"signin-failures/{email.lower()}"
+CHAT_SCOPE = "chat"
+"""The one scope /chat and ChatKit turns are counted in."""
 
 
-def _lock_key(email: str) -> str:
-    return f"signin-lock/{email.lower()}"
+def chat_limit(**options: Any) -> Any:
+    """The shared per-user chat-turn limit, for every route that runs the agent."""
+    return limiter.shared_limit(chat_limits, scope=CHAT_SCOPE, **options)
+
+
+def retry_after_seconds(reset_at: float) -> str:
+    """A Retry-After value: whole seconds until `reset_at`, at least 1."""
+    return str(max(1, int(reset_at - time.time() + 0.999)))
+
+
+# Sign-in back-off (see README, "Sign-in protection"): failures are counted per email AND client,
+# so a stranger's wrong passwords never block the owner's sign-in from another client. A higher
+# per-email ceiling catches guessing spread over many clients: past it, each client gets a single
+# free failure for that email instead of SIGNIN_FREE_FAILURES; its first attempt is still checked.
+SIGNIN_WINDOW = 900
+"""Seconds after the last failure when failures are forgotten."""
+SIGNIN_MAX_WAIT = 300
+"""Longest wait one client is made to keep between attempts."""
+
+
+def _client() -> str:
+    return get_remote_address() or "unknown"
+
+
+def _keys(email: str) -> tuple[str, str, str]:
+    email, client = email.lower(), _client()
+    return (f"signin-failures/{email}/{client}", f"signin-lock/{email}/{client}", f"signin-email/{email}")
 
 
 def check_signin_backoff(email: str) -> None:
-    """Refuse a sign-in attempt that comes too soon after repeated failures for this email (429).
+    """Refuse a sign-in attempt that comes too soon after this client's failures for this email (429).
 
-    The counters live in the limiter's storage, so every worker and machine agrees.
+    The counters live in the limiter's storage, so every worker (and machine, with Redis) agrees.
     """
     if not limiter.enabled:
         return
     storage = limiter.storage
-    if int(storage.get(_lock_key(email)) or 0) > 0:
-        remaining = storage.get_expiry(_lock_key(email)) - time.time()
+    _failures, lock, _email = _keys(email)
+    if int(storage.get(lock) or 0) > 0:
         raise APIError("Too many failed sign-ins; wait before trying again.", code="signin_backoff", status=429,
-                       headers={"Retry-After": str(max(1, int(remaining + 0.999)))})
+                       headers={"Retry-After": retry_after_seconds(storage.get_expiry(lock))})
 
 
 def record_signin_failure(email: str) -> None:
-    """Count a failed sign-in; past `SIGNIN_FREE_FAILURES` each one locks the email for a doubling wait.
+    """Count a failed sign-in; past the free failures each one locks this client out for a doubling wait.
 
-    1 s, 2 s, 4 s ... up to 5 minutes; failures are forgotten 15 minutes after the last one.
+    1 s, 2 s, 4 s ... up to 5 minutes, for this email from this client only.
     """
     if not limiter.enabled:
         return
     storage = limiter.storage
-    failures = storage.incr(_failure_key(email), 900)
+    failures_key, lock, email_key = _keys(email)
+    failures = storage.incr(failures_key, SIGNIN_WINDOW)
+    email_failures = storage.incr(email_key, SIGNIN_WINDOW)
     free = int(current_app.config["SIGNIN_FREE_FAILURES"])
+    if email_failures >= int(current_app.config["SIGNIN_EMAIL_CEILING"]):
+        free = 1
     if failures >= free:
-        storage.clear(_lock_key(email))
-        storage.incr(_lock_key(email), min(2 ** (failures - free), 300))
+        storage.clear(lock)
+        storage.incr(lock, min(2 ** (failures - free), SIGNIN_MAX_WAIT))
 
 
 def clear_signin_failures(email: str) -> None:
-    """A successful sign-in forgets the failures."""
+    """A successful sign-in forgets this client's failures (not the email-wide count)."""
     if not limiter.enabled:
         return
-    limiter.storage.clear(_failure_key(email))
-    limiter.storage.clear(_lock_key(email))
+    failures_key, lock, _email = _keys(email)
+    limiter.storage.clear(failures_key)
+    limiter.storage.clear(lock)
 
 
-def _content_security_policy() -> str:
-    # Next.js's static export hydrates with inline scripts, hence 'unsafe-inline' for scripts;
-    # ChatKit's UI loads from OpenAI's CDN and runs in a frame from it.
+def content_security_policy(script_hashes: tuple[str, ...] = (), docs: bool = False) -> str:
+    """The CSP: scripts only from this origin, ChatKit's CDN and the inline scripts whose hashes are given.
+
+    The web blueprint passes the hashes of what Next.js's static export inlines in the page it
+    serves; no 'unsafe-inline' for scripts. ChatKit's UI loads from OpenAI's CDN and runs in a
+    frame from it. `docs` (developer mode's API docs pages only) allows their CDN and inline script.
+    """
+    scripts = ["'self'", CHATKIT_CDN, *(f"'{h}'" for h in script_hashes)]
+    if docs:
+        scripts += ["'unsafe-inline'", DOCS_CDN]
     return "; ".join([
         "default-src 'self'",
-        f"script-src 'self' 'unsafe-inline' {CHATKIT_CDN}",
-        "style-src 'self' 'unsafe-inline'",
+        "script-src " + " ".join(scripts),
+        "style-src 'self' 'unsafe-inline'" + (f" {DOCS_CDN}" if docs else ""),
         "img-src 'self' data: blob: https:",
         "font-src 'self' data: https:",
         f"connect-src 'self' {CHATKIT_CDN} https://api.openai.com",
@@ -124,17 +163,38 @@ def _content_security_policy() -> str:
     ])
 
 
+DOCS_PREFIX = "/api/docs"
+DOCS_CDN = "https://cdn.jsdelivr.net"
+
+
+def _docs_off_in_production() -> None:
+    """The API docs pages are a developer's tool: production answers 404 (the OpenAPI JSON stays)."""
+    if request.path.startswith(DOCS_PREFIX) and current_app.config["TODO_MODE"] == "production":
+        raise APIError("Not found.", code="not_found", status=404)
+
+
+def request_id() -> str:
+    """This request's id: the client's X-Request-ID when it is short and printable, else a new one."""
+    if not g.get("request_id"):
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() and incoming.isascii() \
+            else uuid.uuid4().hex
+    return str(g.request_id)
+
+
 def _request_id() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
+    request_id()
 
 
 def _headers(resp: Response) -> Response:
-    resp.headers["X-Request-ID"] = g.get("request_id", "")
+    resp.headers["X-Request-ID"] = request_id()
+    if resp.status_code not in (429, 503):
+        resp.headers.pop("Retry-After", None)
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     resp.headers.setdefault("X-Frame-Options", "DENY")
-    resp.headers.setdefault("Content-Security-Policy", _content_security_policy())
+    docs = request.path.startswith(DOCS_PREFIX) and current_app.config["TODO_MODE"] != "production"
+    resp.headers.setdefault("Content-Security-Policy", content_security_policy(docs=docs))
     resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["TODO_MODE"] == "production":
         resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
@@ -143,8 +203,9 @@ def _headers(resp: Response) -> Response:
 
 def init_security(app: Flask) -> None:
     """Install limits, headers, request ids and the CORS allowlist."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _request_id)
     limiter.init_app(app)
-    app.before_request(_request_id)
+    app.before_request(_docs_off_in_production)
     app.after_request(_headers)
     origins: list[str] = app.config["CORS_ORIGINS"]
     if origins:

@@ -8,19 +8,84 @@ from typing import Any, TypeVar
 from flask import Flask, request
 from pydantic import BaseModel, ValidationError
 from spectree import Response as Doc
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
-from app.errors import APIError, ErrorBody
+from app.errors import APIError, ErrorBody, Invalid
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+MAX_ID = 2**31 - 1
+"""Largest id or id in a cursor the API accepts (int32, as the OpenAPI document says); beyond is unknown."""
+MAX_DEPTH = 32
+"""Deepest nesting of arrays and objects a JSON body may have."""
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` path parts: any number past MAX_ID becomes MAX_ID + 1, an id no row has (so 404).
+
+    SQLite cannot bind integers of 2^63 or more. Refusing them in the converter instead would
+    make werkzeug answer 405 for some methods, so the lookup finds nothing instead.
+    """
+
+    def to_python(self, value: str) -> Any:
+        number = super().to_python(value)
+        return MAX_ID + 1 if number > MAX_ID else number
+
+
+def _read_body() -> bytes:
+    """The whole body; a streamed (chunked) one longer than MAX_CONTENT_LENGTH is refused (413), never cut."""
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(data) >= limit:
+        request.stream.read(1)  # past the limit: werkzeug's stream raises 413
+        raise RequestEntityTooLarge()
+    return data
+
+
+def _bad_text(value: str) -> str | None:
+    if "\x00" in value:
+        return "must not contain NUL characters"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (no lone surrogates)"
+    return None
+
+
+def _check_tree(doc: Any) -> None:
+    """Depth and text of a parsed JSON body: no deeper than MAX_DEPTH, no NUL, no lone surrogate."""
+    stack: list[tuple[Any, str, int]] = [(doc, "body", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if isinstance(node, dict | list):
+            if depth > MAX_DEPTH:
+                raise APIError(f"The body is nested deeper than {MAX_DEPTH} levels.", code="too_deep")
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, value in items:
+                if isinstance(key, str) and _bad_text(key):
+                    raise Invalid("A key of the body is not acceptable text.", fields={path: "invalid key"})
+                stack.append((value, f"{path}.{key}" if path != "body" else str(key), depth + 1))
+        elif isinstance(node, str) and (problem := _bad_text(node)):
+            raise Invalid("The request has invalid text.", fields={path: problem})
+
+
+def _check_query() -> None:
+    """Query values are single-line text: control characters are refused (422)."""
+    for name, value in request.args.items(multi=True):
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value) or _bad_text(value):
+            raise Invalid("The query has invalid text.", fields={name: "must not contain control characters"})
 
 
 def _check_json_body() -> None:
-    """Refuse non-JSON or malformed bodies before any view runs (415 / 400), never a 500."""
-    if request.method not in _BODY_METHODS or not request.path.startswith("/api/"):
+    """Refuse non-JSON, malformed, too deep or too large bodies before any view runs (4xx), never a 500."""
+    if not request.path.startswith("/api/"):
+        return
+    _check_query()
+    if request.method not in _BODY_METHODS:
         return
     if request.content_length is None and not request.headers.get("Transfer-Encoding"):
         return
-    data = request.get_data(cache=True)
+    data = _read_body()
     if not data:
         return
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
@@ -28,9 +93,10 @@ def _check_json_body() -> None:
             "Send the body as application/json.", code="unsupported_media_type", status=415
         )
     try:
-        json.loads(data)
-    except (ValueError, UnicodeDecodeError) as err:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
         raise APIError("The body is not valid JSON.", code="invalid_json", status=400) from err
+    _check_tree(doc)
 
 
 def spectree_before(_req: Any, _resp: Any, error: Exception | None, *_args: Any) -> None:
@@ -93,5 +159,6 @@ def _error_schema() -> dict[str, Any]:
 
 
 def init_validation(app: Flask) -> None:
-    """Install the body check."""
+    """Install the bounded `int` converter (before any route is added) and the body check."""
+    app.url_map.converters["int"] = BoundedInt
     app.before_request(_check_json_body)

@@ -126,7 +126,8 @@ class AuthActions:
     def signup(self, email: str | None = None, password: str = "correct horse battery", **extra: Any) -> Account:
         """Create a user through the API."""
         email = email or f"user-{uuid.uuid4().hex[:10]}@example.com"
-        resp = self._client.post("/api/auth/signup", json={"email": email, "password": password, **extra})
+        resp = self._client.post("/api/auth/signup", json={"email": email, "password": password, **extra},
+                                 headers={"X-Refresh-Token": "body"})
         assert resp.status_code == 201, resp.get_json()
         body = resp.get_json()
         return Account(self._client, body["user"]["id"], email, password, body["access_token"],

@@ -17,7 +17,7 @@ def test_signup_returns_user_and_tokens(client, auth: AuthActions) -> None:
     assert body["user"]["email"] == "ada@example.com"
     assert body["user"]["timezone"] == "Europe/Paris"
     assert body["user"]["name"] == "Ada"
-    assert body["access_token"] and body["refresh_token"]
+    assert body["access_token"] and "refresh_token" not in body  # a browser gets it as an HttpOnly cookie
     claims = pyjwt.decode(body["access_token"], TEST_SECRET, algorithms=["HS256"])
     assert claims["sub"] == body["user"]["id"]
     assert {"exp", "iat"} <= set(claims)
@@ -123,7 +123,8 @@ def test_disabled_user_tokens_stop_working(app, client, runner, auth: AuthAction
     assert auth.signin(acct.email, acct.password).status_code == 401
 
 
-def test_production_mode_sets_secure_httponly_cookies(app, migrated, tmp_path, monkeypatch) -> None:
+def test_production_mode_sets_only_a_scoped_secure_strict_refresh_cookie(app, migrated, tmp_path,
+                                                                        monkeypatch) -> None:
     from app import create_app
 
     monkeypatch.setenv("TODO_INSTANCE_PATH", str(tmp_path))
@@ -131,7 +132,11 @@ def test_production_mode_sets_secure_httponly_cookies(app, migrated, tmp_path, m
     client = app.test_client()
     resp = client.post("/api/auth/signup", json={"email": "prod@example.com", "password": "prod-password"})
     assert resp.status_code == 201
+    assert "refresh_token" not in resp.get_json()
+    assert resp.headers["Cache-Control"] == "no-store"
     cookies = resp.headers.getlist("Set-Cookie")
-    access = next(c for c in cookies if c.startswith("access_token_cookie="))
-    assert "Secure" in access and "HttpOnly" in access
-    assert any(c.startswith("csrf_access_token=") for c in cookies)
+    assert not any(c.startswith("access_token_cookie=") for c in cookies)
+    refresh = next(c for c in cookies if c.startswith("refresh_token_cookie="))
+    for part in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/api/auth", f"Max-Age={30 * 86400}"):
+        assert part in refresh, (part, refresh)
+    assert any(c.startswith("csrf_refresh_token=") for c in cookies)

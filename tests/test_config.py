@@ -29,8 +29,8 @@ def test_production_is_the_default_and_needs_a_real_secret(tmp_path, monkeypatch
 def test_mode_derives_security_settings(tmp_path) -> None:
     prod = Config(mode="production", secret_key="s" * 40).flask_settings(tmp_path)
     dev = Config(mode="developer").flask_settings(tmp_path)
-    assert prod["JWT_COOKIE_SECURE"] is True and prod["SET_AUTH_COOKIES"] is True
-    assert dev["JWT_COOKIE_SECURE"] is False and dev["SET_AUTH_COOKIES"] is False
+    assert prod["JWT_COOKIE_SECURE"] is True and dev["JWT_COOKIE_SECURE"] is False
+    assert prod["JWT_COOKIE_SAMESITE"] == dev["JWT_COOKIE_SAMESITE"] == "Strict"
     assert prod["JWT_DECODE_ALGORITHMS"] == ["HS256"]
 
 

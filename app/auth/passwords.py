@@ -33,9 +33,18 @@ def hash_password(password: str) -> str:
     return _off_the_hub(_hasher.hash, password)
 
 
-def verify_password(stored: str | None, password: str) -> bool:
-    """True when the password matches; spends the same time when there is no such user."""
+def _matches(stored: str, password: str) -> bool:
+    """argon2's verify as a boolean, so a mismatch is not an exception in the thread pool.
+
+    gevent's pool prints every exception raised in it as a traceback to stderr, which would
+    put multi-line non-JSON text in the logs on each failed sign-in.
+    """
     try:
-        return bool(_off_the_hub(_hasher.verify, stored or _DUMMY, password)) and stored is not None
+        return bool(_hasher.verify(stored, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """True when the password matches; spends the same time when there is no such user."""
+    return _off_the_hub(_matches, stored or _DUMMY, password) and stored is not None

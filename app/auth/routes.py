@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask_jwt_extended import (
     current_user,
     get_jwt,
+    get_jwt_request_location,
     jwt_required,
-    set_access_cookies,
     set_refresh_cookies,
-    unset_jwt_cookies,
+    unset_refresh_cookies,
 )
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,15 +41,32 @@ def user_to_dict(user: User) -> dict[str, Any]:
     return {"id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone}
 
 
-def _with_cookies(body: dict[str, Any], status: int) -> Response:
-    """JSON answer; in production mode the tokens also go out as HttpOnly cookies (CSRF-protected)."""
+BODY_TOKEN_HEADER = "X-Refresh-Token"
+"""Non-browser clients send `X-Refresh-Token: body` to get the refresh token in the JSON body."""
+
+
+def _token_response(body: dict[str, Any], status: int, in_body: bool) -> Response:
+    """A token answer, never cached.
+
+    The refresh token goes either in the body (`in_body`: a client that asked for it, or that
+    refreshed with a bearer token) or in an HttpOnly, SameSite=Strict cookie scoped to
+    /api/auth that lives as long as the token; page JavaScript never sees it.
+    """
+    refresh_token = body.pop("refresh_token")
+    if in_body:
+        body["refresh_token"] = refresh_token
     resp = jsonify(body)
     resp.status_code = status
-    if current_app.config["SET_AUTH_COOKIES"]:
-        set_access_cookies(resp, body["access_token"])
-        if "refresh_token" in body:
-            set_refresh_cookies(resp, body["refresh_token"])
+    if not in_body:
+        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        set_refresh_cookies(resp, refresh_token, max_age=int(lifetime.total_seconds()))
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Pragma"] = "no-cache"
     return resp
+
+
+def _wants_body_token() -> bool:
+    return request.headers.get(BODY_TOKEN_HEADER, "").strip().lower() == "body"
 
 
 def create_user(email: str, password: str, name: str = "", timezone: str = "UTC") -> User:
@@ -63,7 +80,7 @@ def create_user(email: str, password: str, name: str = "", timezone: str = "UTC"
 
 
 @bp.post("/signup")
-@limiter.limit(auth_limit, key_func=ip_key)
+@limiter.shared_limit(auth_limit, scope="auth", key_func=ip_key)
 @api.validate(json=SignupBody, resp=responses("HTTP_201", AuthOut, 400, 409, 413, 415, 422, 429), tags=["auth"],
               security={})
 def signup(json: SignupBody) -> Response:
@@ -75,11 +92,11 @@ def signup(json: SignupBody) -> Response:
     except IntegrityError as err:
         db.session.rollback()
         raise Conflict("An account with this email already exists.", code="email_taken") from err
-    return _with_cookies({"user": user_to_dict(user), **tokens}, 201)
+    return _token_response({"user": user_to_dict(user), **tokens}, 201, _wants_body_token())
 
 
 @bp.post("/signin")
-@limiter.limit(auth_limit, key_func=ip_key)
+@limiter.shared_limit(auth_limit, scope="auth", key_func=ip_key)
 @api.validate(json=SigninBody, resp=responses("HTTP_200", AuthOut, 400, 401, 413, 415, 422, 429), tags=["auth"],
               security={})
 def signin(json: SigninBody) -> Response:
@@ -94,18 +111,22 @@ def signin(json: SigninBody) -> Response:
         raise Unauthorized("This account is disabled.", code="account_disabled")
     tokens = issue_tokens(user)
     db.session.commit()
-    return _with_cookies({"user": user_to_dict(user), **tokens}, 200)
+    return _token_response({"user": user_to_dict(user), **tokens}, 200, _wants_body_token())
 
 
 @bp.post("/refresh")
-@jwt_required(refresh=True)
+@jwt_required(refresh=True, locations=["headers", "cookies"])
 @api.validate(resp=responses("HTTP_200", RefreshOut, 401, 429, 503), tags=["auth"])
 def refresh() -> Response:
-    """A new access token; the refresh token rotates (the old one stops working)."""
+    """A new access token; the refresh token rotates (the old one stops working).
+
+    Send the refresh token as a Bearer token (the rotated one comes back in the body) or let the
+    browser send its cookie with the `X-CSRF-TOKEN` header (the rotated one comes back as a cookie).
+    """
     session = db.session.get(AuthSession, current_session_id(get_jwt()))
     tokens = issue_tokens(current_user, session)
     db.session.commit()
-    return _with_cookies(tokens, 200)
+    return _token_response(tokens, 200, get_jwt_request_location() == "headers")
 
 
 @bp.post("/signout")
@@ -116,7 +137,7 @@ def signout() -> Response:
     revoke_session(current_session_id(get_jwt()))
     db.session.commit()
     resp = Response(status=204)
-    unset_jwt_cookies(resp)
+    unset_refresh_cookies(resp)
     return resp
 
 

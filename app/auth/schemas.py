@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.text import single_line
+
 _EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _ZONES = available_timezones()
 
@@ -16,7 +18,7 @@ def _email(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a string")
     email = value.strip().lower()
-    if len(email) > 254 or not _EMAIL_RE.match(email):
+    if len(email) > 254 or not _EMAIL_RE.match(email) or not email.isprintable():
         raise ValueError("must be an email address")
     return email
 
@@ -42,7 +44,7 @@ class SignupBody(BaseModel):
     """Unique, case-insensitive."""
     password: Password
     """8 to 128 characters."""
-    name: str = Field(default="", max_length=100)
+    name: Annotated[str, BeforeValidator(single_line)] = Field(default="", max_length=100)
     """Display name."""
     timezone: Timezone = "UTC"
     """IANA zone the user's dates are in."""
@@ -79,8 +81,9 @@ class AuthOut(BaseModel):
     """Who signed in."""
     access_token: str
     """Short-lived bearer token for /api/<user_id>/ routes."""
-    refresh_token: str
-    """Long-lived token for /api/auth/refresh."""
+    refresh_token: str | None = None
+    """Long-lived token for /api/auth/refresh, only when asked for with `X-Refresh-Token: body`
+    (otherwise it is set as an HttpOnly cookie)."""
 
 
 class RefreshOut(BaseModel):
@@ -88,8 +91,9 @@ class RefreshOut(BaseModel):
 
     access_token: str
     """New access token."""
-    refresh_token: str
-    """The replacement refresh token; the one just used stops working."""
+    refresh_token: str | None = None
+    """The replacement refresh token when the old one came as a Bearer token (else it is set as a
+    cookie); the one just used stops working."""
 
 
 class SessionOut(BaseModel):

@@ -28,9 +28,9 @@ from app.errors import APIError
 from app.extensions import api, db
 from app.metrics import TurnWatch
 from app.models import Conversation, Message, User
-from app.security import chat_limits, limiter
+from app.security import chat_limit
 from app.tasks.service import iso
-from app.validation import USER_ERRORS, document, parse_json, responses
+from app.validation import MAX_ID, USER_ERRORS, document, parse_json, responses
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
@@ -103,7 +103,7 @@ def _stream(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Iter
 
 
 @bp.post("/chat")
-@limiter.limit(chat_limits)
+@chat_limit()
 @owner_required
 def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
@@ -180,6 +180,8 @@ def list_conversations(user: User, query: PageQuery) -> Any:
             when, ident = datetime.fromisoformat(stamp), int(last_id)
         except ValueError as err:
             raise APIError("The cursor is invalid.", code="invalid_cursor") from err
+        if not 0 <= ident <= MAX_ID:
+            raise APIError("The cursor is invalid.", code="invalid_cursor")
         stmt = stmt.where(or_(Conversation.updated_at < when,
                               and_(Conversation.updated_at == when, Conversation.id < ident)))
     rows = list(db.session.scalars(
@@ -202,6 +204,8 @@ def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
             after = int(_uncursor(query.cursor, 1)[0])
         except ValueError as err:
             raise APIError("The cursor is invalid.", code="invalid_cursor") from err
+        if not 0 <= after <= MAX_ID:
+            raise APIError("The cursor is invalid.", code="invalid_cursor")
         stmt = stmt.where(Message.id > after)
     rows = list(db.session.scalars(stmt.order_by(Message.id).limit(query.limit + 1)))
     more = len(rows) > query.limit

@@ -6,6 +6,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.text import multi_line, single_line, title_text
+from app.validation import MAX_ID
+
 MAX_MESSAGE = 8000
 
 
@@ -18,9 +21,10 @@ class ChatBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE)]
+    message: Annotated[str, BeforeValidator(multi_line), BeforeValidator(_strip),
+                       Field(min_length=1, max_length=MAX_MESSAGE)]
     """What the user said (1-8000 characters)."""
-    conversation_id: int | None = None
+    conversation_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
     """The conversation to continue; a new one starts when absent."""
 
 
@@ -103,7 +107,7 @@ class PageQuery(BaseModel):
 
     limit: int = Field(default=50, ge=1, le=100)
     """Page size."""
-    cursor: str | None = Field(default=None, max_length=100)
+    cursor: Annotated[str, BeforeValidator(single_line)] | None = Field(default=None, max_length=100)
     """next_cursor of the previous page."""
 
 
@@ -112,5 +116,5 @@ class RenameBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    title: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+    title: Annotated[str, BeforeValidator(title_text), BeforeValidator(_strip), Field(min_length=1, max_length=200)]
     """The conversation's new title."""

@@ -56,7 +56,7 @@ from app.errors import APIError, Invalid, fields_of
 from app.extensions import db
 from app.metrics import TurnWatch
 from app.models import User
-from app.security import chat_limits, limiter
+from app.security import chat_limit
 from app.validation import document
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ class ChatKitBody(BaseModel):
 
 
 @bp.post("/chatkit")
-@limiter.limit(chat_limits, exempt_when=_not_a_turn, override_defaults=False)
+@chat_limit(exempt_when=_not_a_turn, override_defaults=False)
 @owner_required
 def chatkit(user: User) -> Any:
     """A ChatKit request: JSON answer for reads and edits, Server-Sent Events for a turn."""

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from app.tasks.recurrence import normalize_rrule
+from app.text import multi_line, single_line, title_text
 
 Priority = Literal["none", "low", "medium", "high"]
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -67,8 +68,9 @@ DueDate = Annotated[date | None, BeforeValidator(_parse_date)]
 DueTime = Annotated[time | None, BeforeValidator(_parse_time)]
 Tags = Annotated[list[str], BeforeValidator(_parse_tags)]
 Recurrence = Annotated[str | None, BeforeValidator(_parse_rrule)]
-Title = Annotated[str, BeforeValidator(_clean_title), Field(min_length=1, max_length=200)]
-Description = Annotated[str, Field(max_length=2000)]
+Title = Annotated[str, BeforeValidator(title_text), BeforeValidator(_clean_title), Field(min_length=1, max_length=200)]
+Description = Annotated[str, BeforeValidator(multi_line), Field(max_length=2000)]
+SearchText = Annotated[str, BeforeValidator(single_line)]
 
 
 class StrictModel(BaseModel):
@@ -150,9 +152,9 @@ class TaskQuery(BaseModel):
 
     status: Literal["all", "pending", "completed"] = "all"
     """Which tasks by completion."""
-    q: str | None = Field(default=None, max_length=200)
+    q: SearchText | None = Field(default=None, max_length=200)
     """Words searched in title and description."""
-    tag: str | None = Field(default=None, max_length=50)
+    tag: SearchText | None = Field(default=None, max_length=50)
     """Only tasks with this tag."""
     priority: Priority | None = None
     """Only tasks of this priority."""
@@ -166,7 +168,7 @@ class TaskQuery(BaseModel):
     """Sort direction."""
     limit: int = Field(default=50, ge=1, le=100)
     """Page size."""
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: SearchText | None = Field(default=None, max_length=500)
     """The previous page's next_cursor."""
 
 

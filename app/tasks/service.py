@@ -21,6 +21,7 @@ from app.errors import APIError, NotFound
 from app.models import PRIORITY_RANK, Task, User, utcnow
 from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
+from app.validation import MAX_ID
 
 DbSession = Session | scoped_session[Session]
 """A session, or the request-scoped proxy of one."""
@@ -98,7 +99,9 @@ def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
 
 
 def get_task(session: DbSession, user: User, task_id: int) -> Task:
-    """The user's task, or NotFound (also for another user's task)."""
+    """The user's task, or NotFound (also for another user's task, or an id no task can have)."""
+    if not 0 <= task_id <= MAX_ID:
+        raise NotFound(f"No task {task_id}.", code="task_not_found")
     task = session.scalar(select(Task).where(Task.id == task_id, Task.user_id == user.id))
     if task is None:
         raise NotFound(f"No task {task_id}.", code="task_not_found")
@@ -213,8 +216,9 @@ def _decode_cursor(cursor: str, query: TaskQuery) -> tuple[Any, int]:
         raise bad from err
     if not isinstance(doc, dict) or doc.get("s") != query.sort or doc.get("o") != query.order:
         raise bad
-    last_id, value = doc.get("id"), doc.get("v")
-    if not isinstance(last_id, int) or isinstance(last_id, bool):
+    last_id = doc.get("id")
+    value: Any = doc.get("v")
+    if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
         raise bad
     try:
         if query.sort == "due":
@@ -223,7 +227,19 @@ def _decode_cursor(cursor: str, query: TaskQuery) -> tuple[Any, int]:
             raise bad
     except (TypeError, ValueError) as err:
         raise bad from err
+    if query.sort == "priority" and not 0 <= value <= MAX_ID:
+        raise bad  # SQLite cannot bind integers past 2^63
+    if query.sort == "title" and ("\x00" in value or not _valid_unicode(value)):
+        raise bad  # PostgreSQL cannot bind NUL or lone surrogates
     return value, last_id
+
+
+def _valid_unicode(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def list_tasks(session: DbSession, user: User, query: TaskQuery) -> TaskPageResult:

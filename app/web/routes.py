@@ -13,8 +13,11 @@ and these files are exempt from the rate limits. Without a build, `/` answers a 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import mimetypes
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +26,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
-try:  # static files are not counted against the per-client request budget
-    from app.security import exempt
-except ImportError:  # pragma: no cover - app.security is optional for this blueprint
-    def exempt(view: Any) -> Any:
-        return view
+from app.security import content_security_policy, exempt
 
 bp = Blueprint("web", __name__)
 
@@ -102,7 +101,23 @@ def _send(file: Path, rel: str) -> Response:
         resp.vary.add("Accept-Encoding")
     resp.headers["Cache-Control"] = IMMUTABLE if rel.startswith("_next/static/") else REVALIDATE
     resp.headers["X-Content-Type-Options"] = "nosniff"
+    if file.suffix == ".html":
+        resp.headers["Content-Security-Policy"] = content_security_policy(_inline_script_hashes(file))
     return resp
+
+
+_INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_hash_cache: dict[tuple[str, float], tuple[str, ...]] = {}
+
+
+def _inline_script_hashes(file: Path) -> tuple[str, ...]:
+    """CSP hashes ('sha256-...') of the inline scripts of an exported page, so the CSP needs no 'unsafe-inline'."""
+    key = (str(file), file.stat().st_mtime)
+    if key not in _hash_cache:
+        bodies = _INLINE_SCRIPT.findall(file.read_bytes())
+        hashes = {"sha256-" + base64.b64encode(hashlib.sha256(body).digest()).decode() for body in bodies if body}
+        _hash_cache[key] = tuple(sorted(hashes))
+    return _hash_cache[key]
 
 
 @bp.get("/", defaults={"path": ""})

@@ -116,6 +116,17 @@ describe("Todo Assistant in the browser", () => {
       const stored = await page.evaluate(() => ({ ...localStorage }));
       expect(Object.keys(stored)).toEqual(["todo-assistant.auth"]);
       expect(JSON.stringify(stored)).not.toContain("buy milk");
+      // The refresh token is out of the page's reach: not in web storage, not in document.cookie,
+      // only in an HttpOnly cookie the browser sends to /api/auth.
+      const jar = await page.context().cookies();
+      const refreshCookie = jar.find((c) => c.name === "refresh_token_cookie");
+      expect(refreshCookie?.httpOnly).toBe(true);
+      expect(refreshCookie?.sameSite).toBe("Strict");
+      expect(refreshCookie?.path).toBe("/api/auth");
+      const visible = await page.evaluate(() => document.cookie + JSON.stringify({ ...localStorage }));
+      expect(visible).not.toContain(refreshCookie!.value);
+      expect(visible).not.toContain("refresh_token_cookie");
+      expect(visible).not.toMatch(/eyJ[\w-]+\.eyJ/); // no JWT at all
       expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
       await page.reload();
       await page.getByLabel("New task").waitFor();

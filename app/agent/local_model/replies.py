@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from app.text import escape_markdown, quoted
+
 from .clock import Now
 from .conversation import Task
 from .listing import ListQuery
@@ -35,8 +37,8 @@ UNKNOWN = (
 
 
 def quote(title: Any) -> str:
-    """A task title in quotes."""
-    return f"'{str(title or '').strip()}'"
+    """A task title in quotes, shown as data (never as Markdown)."""
+    return quoted(str(title or ""))
 
 
 def day_text(iso: str | None, now: Now) -> str:
@@ -189,7 +191,7 @@ def task_list(query: ListQuery, tasks: list[Task], now: Now) -> str:
         if task.get("completed") and query.status != "completed":
             facts.insert(0, "done")
         suffix = f" ({', '.join(facts)})" if facts else ""
-        lines.append(f"{number}. {str(task.get('title') or '').strip()}{suffix}")
+        lines.append(f"{number}. {escape_markdown(str(task.get('title') or ''))}{suffix}")
     return "\n".join(lines)
 
 

@@ -3,12 +3,13 @@
  *
  * Where tokens live:
  *  - the access token (15 minutes) only in memory;
- *  - the refresh token in localStorage under ONE key, `config.refreshTokenKey` ("todo-assistant.auth"),
- *    as JSON `{refresh_token, user}` (the public user object, so a reload knows whose data to ask for).
- *    That is what lets a reload or a second tab stay signed in. The server rotates the refresh token on
- *    every use and revokes the session when an old one comes back, so refreshes are serialised across tabs
- *    (Web Locks) and always use the newest stored token. Nothing else goes to web storage: conversation
- *    data stays on the server.
+ *  - the refresh token ONLY in an HttpOnly, SameSite=Strict cookie scoped to /api/auth that the server
+ *    sets: page JavaScript never sees it. A refresh posts to /api/auth/refresh with that cookie and the
+ *    double-submit `X-CSRF-TOKEN` header (from the readable `csrf_refresh_token` cookie).
+ *  - localStorage holds, under ONE key `config.refreshTokenKey` ("todo-assistant.auth"), only `{user}`
+ *    (the public user object): it tells a reload that a session probably exists and whose data to ask for,
+ *    and lets other tabs follow a sign-out. The server rotates the refresh cookie on every use and revokes
+ *    the session when an old one comes back, so refreshes are serialised across tabs (Web Locks).
  */
 
 import { apiUrl, baseRequestInit, config as defaultConfig, type AppConfig } from "./config";
@@ -29,14 +30,19 @@ export interface Session {
 }
 
 interface Stored {
-  refresh_token: string;
   user: User;
 }
 
 interface AuthAnswer {
   user: User;
   access_token: string;
-  refresh_token: string;
+}
+
+/** The double-submit CSRF value the server pairs with the refresh cookie (readable by design). */
+function csrfToken(): string | null {
+  if (typeof document === "undefined") return null;
+  const match = document.cookie.match(/(?:^|;\s*)csrf_refresh_token=([^;]+)/);
+  return match ? decodeURIComponent(match[1]) : null;
 }
 
 export interface SignUpInput {
@@ -105,7 +111,7 @@ export function createAuthClient(deps: AuthDeps = {}) {
       const raw = storage()?.getItem(cfg.refreshTokenKey);
       if (!raw) return null;
       const value = JSON.parse(raw) as Stored;
-      return value && typeof value.refresh_token === "string" && value.user?.id ? value : null;
+      return value && value.user?.id ? { user: value.user } : null;
     } catch {
       return null;
     }
@@ -142,10 +148,10 @@ export function createAuthClient(deps: AuthDeps = {}) {
     }, Math.max(0, lifetime - lead));
   }
 
-  function adopt(user: User, accessToken: string, refreshToken: string): Session {
+  function adopt(user: User, accessToken: string): Session {
     const lifetime = tokenLifetimeMs(accessToken) ?? 10 * 60_000;
     session = { user, accessToken, expiresAt: now() + lifetime };
-    writeStored({ refresh_token: refreshToken, user });
+    writeStored({ user });
     schedule();
     emit();
     return session;
@@ -160,13 +166,15 @@ export function createAuthClient(deps: AuthDeps = {}) {
     if (had) emit();
   }
 
-  async function post(path: string, body: unknown, bearer?: string): Promise<Response> {
+  async function post(path: string, body: unknown, bearer?: string, csrf?: string | null): Promise<Response> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    if (csrf) headers["X-CSRF-TOKEN"] = csrf;
     try {
       return await doFetch(apiUrl(path, cfg), {
         ...baseRequestInit(cfg),
+        credentials: "include", // the auth routes set and read the HttpOnly refresh cookie
         method: "POST",
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -183,16 +191,13 @@ export function createAuthClient(deps: AuthDeps = {}) {
       clear();
       return null;
     }
-    const res = await post("/api/auth/refresh", undefined, stored.refresh_token);
+    const res = await post("/api/auth/refresh", undefined, undefined, csrfToken());
     if (res.ok) {
-      const body = (await res.json()) as { access_token: string; refresh_token?: string };
-      return adopt(stored.user, body.access_token, body.refresh_token ?? stored.refresh_token);
+      const body = (await res.json()) as { access_token: string };
+      return adopt(stored.user, body.access_token);
     }
     const err = await errorFromResponse(res);
     if (err.status === 401 || err.status === 403) {
-      // A concurrent tab may have rotated the token between our read and the server's check.
-      const again = readStored();
-      if (again && again.refresh_token !== stored.refresh_token) return doRefresh();
       clear();
       return null;
     }
@@ -217,7 +222,7 @@ export function createAuthClient(deps: AuthDeps = {}) {
     const res = await post("/api/auth/signin", { email, password });
     if (!res.ok) throw await errorFromResponse(res);
     const body = (await res.json()) as AuthAnswer;
-    return adopt(body.user, body.access_token, body.refresh_token);
+    return adopt(body.user, body.access_token);
   }
 
   async function signUp(input: SignUpInput): Promise<Session> {
@@ -225,7 +230,7 @@ export function createAuthClient(deps: AuthDeps = {}) {
     const res = await post("/api/auth/signup", { email: input.email, password: input.password, name: input.name ?? "", timezone });
     if (!res.ok) throw await errorFromResponse(res);
     const body = (await res.json()) as AuthAnswer;
-    return adopt(body.user, body.access_token, body.refresh_token);
+    return adopt(body.user, body.access_token);
   }
 
   /** End the session on the server (best effort) and forget every token here. */
@@ -313,7 +318,7 @@ export function createAuthClient(deps: AuthDeps = {}) {
     onStorage,
     /** The session held in memory right now (no network). */
     peek: (): Session | null => session,
-    /** Whether a refresh token is stored (a reload can probably restore the session). */
+    /** Whether a session was started here (a reload can probably restore it through the cookie). */
     hasStoredSession: (): boolean => readStored() !== null,
   };
 }

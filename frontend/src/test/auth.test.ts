@@ -10,17 +10,19 @@ const user = { id: "u_1", email: "a@example.com", name: "", timezone: "UTC" };
 function setup(lifetimeSeconds = 15 * 60) {
   const storage = new MemoryStorage();
   let n = 0;
-  const calls: { url: string; auth: string | null; method: string }[] = [];
+  const calls: { url: string; auth: string | null; method: string; csrf: string | null; credentials?: RequestCredentials }[] = [];
   const fetch = vi.fn(async (url: RequestInfo | URL, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
-    calls.push({ url: String(url), auth: headers.get("Authorization"), method: init?.method ?? "GET" });
+    calls.push({ url: String(url), auth: headers.get("Authorization"), method: init?.method ?? "GET",
+                 csrf: headers.get("X-CSRF-TOKEN"), credentials: init?.credentials });
     const path = String(url);
     if (path.endsWith("/api/auth/signin") || path.endsWith("/api/auth/signup")) {
-      return jsonResponse({ user, access_token: tokenFor(lifetimeSeconds, { n: ++n }), refresh_token: `r${n}` }, path.endsWith("signup") ? 201 : 200);
+      // The refresh token is an HttpOnly cookie: never in the body the page reads.
+      return jsonResponse({ user, access_token: tokenFor(lifetimeSeconds, { n: ++n }) }, path.endsWith("signup") ? 201 : 200);
     }
     if (path.endsWith("/api/auth/refresh")) {
       n++;
-      return jsonResponse({ access_token: tokenFor(lifetimeSeconds, { n }), refresh_token: `r${n}` });
+      return jsonResponse({ access_token: tokenFor(lifetimeSeconds, { n }) });
     }
     if (path.endsWith("/api/auth/signout")) return new Response(null, { status: 204 });
     return jsonResponse({ ok: true });
@@ -38,54 +40,55 @@ describe("auth client", () => {
     expect(tokenLifetimeMs("not-a-jwt")).toBeNull();
   });
 
-  it("signs in: access token in memory, only the refresh token (and user) under one storage key", async () => {
+  it("signs in: access token in memory, no token in storage (only the public user under one key)", async () => {
     const { client, storage } = setup();
     const session = await client.signIn("a@example.com", "password123");
     expect(session.user.id).toBe("u_1");
     expect(storage.keys()).toEqual([KEY]);
     const stored = JSON.parse(storage.getItem(KEY)!);
-    expect(stored).toEqual({ refresh_token: "r1", user });
+    expect(stored).toEqual({ user });
     expect(JSON.stringify(stored)).not.toContain(session.accessToken);
     expect(await client.getSession()).toBe(session);
   });
 
-  it("refreshes silently before the access token expires, with the rotated refresh token", async () => {
-    const { client, storage, calls } = setup(15 * 60);
+  it("refreshes silently before the access token expires, through the cookie with the CSRF header", async () => {
+    document.cookie = "csrf_refresh_token=c1; path=/";
+    const { client, calls } = setup(15 * 60);
     const first = await client.signIn("a@example.com", "password123");
     const listener = vi.fn();
     client.subscribe(listener);
     // Nothing yet 13 minutes in.
     await vi.advanceTimersByTimeAsync(13 * 60_000);
     expect(calls.filter((c) => c.url.endsWith("/refresh"))).toHaveLength(0);
-    // One minute before expiry the refresh happens, with the stored refresh token as Bearer.
+    // One minute before expiry the refresh happens: cookie credentials, CSRF header, no bearer.
     await vi.advanceTimersByTimeAsync(60_000 + 10);
     const refreshes = calls.filter((c) => c.url.endsWith("/refresh"));
     expect(refreshes).toHaveLength(1);
-    expect(refreshes[0].auth).toBe("Bearer r1");
+    expect(refreshes[0].auth).toBeNull();
+    expect(refreshes[0].csrf).toBe("c1");
+    expect(refreshes[0].credentials).toBe("include");
     const second = client.peek()!;
     expect(second.accessToken).not.toBe(first.accessToken);
-    expect(JSON.parse(storage.getItem(KEY)!).refresh_token).toBe("r2");
     expect(listener).toHaveBeenCalledWith(second);
-    // And again before the new token expires, now with r2.
+    // And again before the new token expires.
     await vi.advanceTimersByTimeAsync(15 * 60_000);
-    const again = calls.filter((c) => c.url.endsWith("/refresh"));
-    expect(again).toHaveLength(2);
-    expect(again[1].auth).toBe("Bearer r2");
+    expect(calls.filter((c) => c.url.endsWith("/refresh"))).toHaveLength(2);
   });
 
-  it("restores a session after a reload from the stored refresh token", async () => {
+  it("restores a session after a reload through the refresh cookie", async () => {
     const { storage, fetch } = setup();
-    storage.setItem(KEY, JSON.stringify({ refresh_token: "r9", user }));
+    storage.setItem(KEY, JSON.stringify({ user }));
     const client = createAuthClient({ fetch: fetch as unknown as typeof globalThis.fetch, storage, config: cfg, locks: null });
     const session = await client.getSession();
     expect(session?.user).toEqual(user);
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(new Headers(fetch.mock.calls[0][1]?.headers).get("Authorization")).toBe("Bearer r9");
+    expect(String(fetch.mock.calls[0][0])).toContain("/api/auth/refresh");
+    expect(new Headers(fetch.mock.calls[0][1]?.headers).get("Authorization")).toBeNull();
   });
 
   it("concurrent callers share one refresh (the token rotates; a second use would revoke the session)", async () => {
     const { storage, fetch } = setup();
-    storage.setItem(KEY, JSON.stringify({ refresh_token: "r9", user }));
+    storage.setItem(KEY, JSON.stringify({ user }));
     const client = createAuthClient({ fetch: fetch as unknown as typeof globalThis.fetch, storage, config: cfg, locks: null });
     const [a, b, c] = await Promise.all([client.getSession(), client.getSession(), client.authFetch("/api/u_1/tasks")]);
     expect(a).toBe(b);
