@@ -18,6 +18,14 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 wsgi_app = "wsgi:app"
 
 
+def post_worker_init(worker: object) -> None:
+    """Run the reminder scheduler in each worker (SCHEDULER=embedded, the default; claims keep it exactly-once)."""
+    from app.reminders.scheduler import start_embedded
+    from wsgi import app
+
+    start_embedded(app)
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Stop the worker's asyncio loop thread cleanly (the agent runtime), if it was started."""
     try:
