@@ -116,7 +116,7 @@ class Config:
     """How often the scheduler looks for due reminders."""
     events_redis_url: str = ""
     """redis:// to fan live events out through Redis pub/sub; empty: PostgreSQL NOTIFY, or polling on SQLite."""
-    events_poll_seconds: float = 0.5
+    events_poll_seconds: float = 0.25
     """SQLite only: how often each process looks for other processes' events."""
     events_keep_hours: int = 48
     """Live events are kept this long for reconnects (at least 24)."""
@@ -170,7 +170,7 @@ class Config:
             scheduler=os.environ.get("SCHEDULER", "embedded").strip().lower(),
             reminder_tick_seconds=float(os.environ.get("REMINDER_TICK_SECONDS", "1")),
             events_redis_url=os.environ.get("EVENTS_REDIS_URL", ""),
-            events_poll_seconds=float(os.environ.get("EVENTS_POLL_SECONDS", "0.5")),
+            events_poll_seconds=float(os.environ.get("EVENTS_POLL_SECONDS", "0.25")),
             events_keep_hours=_env_int("EVENTS_KEEP_HOURS", 48),
             vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
             vapid_public_key=os.environ.get("VAPID_PUBLIC_KEY", ""),

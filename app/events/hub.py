@@ -57,7 +57,7 @@ class Hub:
         self._listener: threading.Thread | None = None
         self._url: str = app.config["DATABASE_URL"]
         self._redis_url: str = app.config.get("EVENTS_REDIS_URL", "")
-        self._poll_seconds = float(app.config.get("EVENTS_POLL_SECONDS", 0.5))
+        self._poll_seconds = float(app.config.get("EVENTS_POLL_SECONDS", 0.25))
         self._redis: Any = None
         if self._redis_url:
             import redis
