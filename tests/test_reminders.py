@@ -190,3 +190,13 @@ def test_cli_lists_and_fires(runner, auth: AuthActions, clock: Clock) -> None:
     assert "fired" in runner.invoke(args=["todo", "reminders", "list", "--user", user.email]).output
     bad = runner.invoke(args=["todo", "reminders", "fire-due", "--now", "soon"])
     assert bad.exit_code != 0
+
+
+def test_edges_of_the_calendar_are_clean_errors(auth: AuthActions, clock: Clock) -> None:
+    user = auth.signup(timezone="Asia/Tokyo")
+    task = user.add_task(title="ancient", due_date="0001-01-01", due_time="05:00")
+    assert task["reminders"] == []
+    far = user.add_task(title="far", due_date="9999-12-31", due_time="23:00")
+    resp = user.request("POST", f"/tasks/{far['id']}/reminders", json={"remind_at": "9999-12-31T23:59:59-23:59"})
+    assert resp.status_code == 422
+    assert user.request("POST", f"/tasks/{task['id']}/reminders", json={"before_minutes": 5}).status_code == 422

@@ -51,7 +51,10 @@ def due_instant(task: Task, user: User) -> datetime | None:
     if task.due_date is None or task.due_time is None:
         return None
     local = datetime.combine(task.due_date, task.due_time, tzinfo=user_zone(user))
-    return local.astimezone(UTC)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:  # a due date at the very edge of the calendar: nothing to remind of
+        return None
 
 
 def reminder_to_dict(reminder: Reminder) -> dict[str, Any]:
@@ -99,7 +102,10 @@ def follow_due(task: Task, user: User, now: datetime) -> None:
             task.reminders.remove(reminder)
             continue
         has_auto = has_auto or reminder.auto
-        at = due - timedelta(minutes=reminder.before_minutes)
+        try:
+            at = due - timedelta(minutes=reminder.before_minutes)
+        except OverflowError:
+            continue
         if aware(reminder.remind_at) != at and at > now:
             _rearm(reminder, at)
     if due is not None and due > now and not has_auto and user.remind_at_due and not task.completed:

@@ -47,7 +47,10 @@ def parse_remind_at(text: str, user: User) -> datetime:
         if not _LOCAL_RE.match(text.strip()):
             raise bad
         value = value.replace(tzinfo=schedule.user_zone(user))
-    return schedule.aware(value)
+    try:
+        return schedule.aware(value)
+    except OverflowError as err:
+        raise bad from err
 
 
 def add_reminder(session: DbSession, user: User, task_id: int, data: ReminderCreate) -> Reminder:
@@ -59,7 +62,11 @@ def add_reminder(session: DbSession, user: User, task_id: int, data: ReminderCre
         if due is None:
             raise Invalid("That task has no due date and time to remind before.", code="task_not_timed",
                           fields={"before_minutes": "the task needs a due date and time"})
-        at = due - timedelta(minutes=data.before_minutes)
+        try:
+            at = due - timedelta(minutes=data.before_minutes)
+        except OverflowError as err:
+            raise Invalid("That moment is out of range.", code="invalid_remind_at",
+                          fields={"before_minutes": "out of range"}) from err
     else:
         at = parse_remind_at(data.remind_at or "", user)
     if at < now - PAST_GRACE:
