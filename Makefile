@@ -90,6 +90,7 @@ dev: install migrate
 # Benchmarks: ratios against a trivial SSE stream measured in the same run (loadtests/reports/bench.md).
 bench: install
 	$(BIN)/python -m loadtests.bench
+	$(BIN)/python -m loadtests.bench_events
 
 # Locust scenarios, headless, against a server it starts; exits non-zero when a target is missed.
 loadtest: install

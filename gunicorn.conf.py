@@ -74,6 +74,14 @@ if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
     }
 
 
+def post_worker_init(worker: object) -> None:
+    """Run the reminder scheduler in each worker (SCHEDULER=embedded, the default; claims keep it exactly-once)."""
+    from app.reminders.scheduler import start_embedded
+    from wsgi import app
+
+    start_embedded(app)
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Stop the worker's asyncio loop thread cleanly (the agent runtime), if it was started."""
     try:

@@ -61,8 +61,12 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     from app.auth.routes import bp as auth_bp
     from app.chat.routes import bp as chat_bp
     from app.chatkit.routes import bp as chatkit_bp
+    from app.events.hub import init_events
+    from app.events.routes import bp as events_bp
     from app.ops.bench import init_bench
     from app.ops.routes import bp as ops_bp
+    from app.reminders.push import init_push
+    from app.reminders.routes import bp as reminders_bp
     from app.tasks.routes import bp as tasks_bp
     from app.web import bp as web_bp
 
@@ -71,6 +75,10 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(tasks_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(chatkit_bp)
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(events_bp)
+    init_events(app)
+    init_push(app)
     init_bench(app)
     api.register(app)
     app.register_blueprint(web_bp)

@@ -124,6 +124,23 @@ class Config:
     """Messages of recent history that each turn rebuilds as the agent's context."""
     sse_ping_seconds: float = 10.0
     """Seconds of silence after which a stream sends a `: ping` comment."""
+    scheduler: str = "embedded"
+    """embedded: every web worker runs the reminder scheduler (claims make that safe); off: run
+    `flask todo reminders scheduler` as its own process instead."""
+    reminder_tick_seconds: float = 1.0
+    """How often the scheduler looks for due reminders."""
+    events_redis_url: str = ""
+    """redis:// to fan live events out through Redis pub/sub; empty: PostgreSQL NOTIFY, or polling on SQLite."""
+    events_poll_seconds: float = 0.25
+    """SQLite only: how often each process looks for other processes' events."""
+    events_keep_hours: int = 48
+    """Live events are kept this long for reconnects (at least 24)."""
+    vapid_private_key: str = ""
+    """Web Push: the VAPID private key (base64url or PEM); empty turns Web Push off."""
+    vapid_public_key: str = ""
+    """Web Push: the VAPID public key (base64url, uncompressed point) handed to browsers."""
+    vapid_subject: str = "mailto:admin@example.com"
+    """Web Push: the contact the push services see."""
     log_format: str = ""
     """json or text; empty: text in developer mode, json in production."""
     log_level: str = "INFO"
@@ -167,6 +184,14 @@ class Config:
             slow_model_token_ms=_env_int("SLOW_MODEL_TOKEN_MS", 0),
             chat_history_window=_env_int("CHAT_HISTORY_WINDOW", 40),
             sse_ping_seconds=float(os.environ.get("SSE_PING_SECONDS", "10")),
+            scheduler=os.environ.get("SCHEDULER", "embedded").strip().lower(),
+            reminder_tick_seconds=float(os.environ.get("REMINDER_TICK_SECONDS", "1")),
+            events_redis_url=os.environ.get("EVENTS_REDIS_URL", ""),
+            events_poll_seconds=float(os.environ.get("EVENTS_POLL_SECONDS", "0.25")),
+            events_keep_hours=_env_int("EVENTS_KEEP_HOURS", 48),
+            vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
+            vapid_public_key=os.environ.get("VAPID_PUBLIC_KEY", ""),
+            vapid_subject=os.environ.get("VAPID_SUBJECT", "mailto:admin@example.com"),
         )
 
     @property
@@ -231,6 +256,14 @@ class Config:
             "SLOW_MODEL_TOKEN_MS": self.slow_model_token_ms,
             "CHAT_HISTORY_WINDOW": self.chat_history_window,
             "SSE_PING_SECONDS": self.sse_ping_seconds,
+            "SCHEDULER": self.scheduler,
+            "REMINDER_TICK_SECONDS": self.reminder_tick_seconds,
+            "EVENTS_REDIS_URL": self.events_redis_url,
+            "EVENTS_POLL_SECONDS": self.events_poll_seconds,
+            "EVENTS_KEEP_HOURS": self.events_keep_hours,
+            "VAPID_PRIVATE_KEY": self.vapid_private_key,
+            "VAPID_PUBLIC_KEY": self.vapid_public_key,
+            "VAPID_SUBJECT": self.vapid_subject,
             "JSON_SORT_KEYS": False,
         }
         settings.update(self.extra)
@@ -243,7 +276,7 @@ class Config:
             if f.name == "extra":
                 continue
             value = getattr(self, f.name)
-            if f.name in ("secret_key", "openai_api_key", "metrics_token") and value:
+            if f.name in ("secret_key", "openai_api_key", "metrics_token", "vapid_private_key") and value:
                 value = value[:3] + "…" + f" ({len(value)} chars)"
             if f.name == "database_url" and "@" in value:
                 scheme, _, rest = value.partition("://")

@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 PRIORITIES = ("none", "low", "medium", "high")
@@ -44,6 +44,8 @@ class User(Base):
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     """Bumped to revoke every token issued before (password reset, disable)."""
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    remind_at_due: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """A task given a due time gets a reminder at that time unless this is off."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -86,6 +88,76 @@ class Task(Base):
     recurrence: Mapped[str | None] = mapped_column(String(500), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    reminders: Mapped[list[Reminder]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", passive_deletes=True, lazy="selectin",
+        order_by="Reminder.remind_at, Reminder.id",
+    )
+
+
+REMINDER_STATUSES = ("scheduled", "fired", "dismissed")
+
+
+class Reminder(Base):
+    """A moment to remind the user of a task: absolute, or `before_minutes` before its due date and time."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index("ix_reminders_due", "status", "remind_at"),
+        Index("ix_reminders_user_at", "user_id", "remind_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    remind_at: Mapped[datetime] = mapped_column()
+    """When it fires (UTC)."""
+    before_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Set for a reminder relative to the due date and time; it follows the task's occurrences."""
+    auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    """The default reminder at the due time (re-added when the due time changes)."""
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    """scheduled, fired or dismissed; firing claims it with an atomic UPDATE on status."""
+    fired_at: Mapped[datetime | None] = mapped_column(default=None)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Fired well after its time (it came due while nothing ran)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="reminders")
+
+
+class Event(Base):
+    """A live event for a user's open screens, kept for replay (`Last-Event-ID`).
+
+    Ids are increasing per user in commit order: publishing locks the user's row first.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_user_id", "user_id", "id"),
+        Index("ix_events_created", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """The event's JSON payload (with its `type`)."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PushSubscription(Base):
+    """A browser's Web Push subscription (endpoint and keys), for reminders that reach a closed tab."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Conversation(Base):

@@ -22,6 +22,7 @@ def test_downgrade_to_base_and_back(migrated: str) -> None:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         assert diff == []
+        assert {"reminders", "events", "push_subscriptions"} <= set(inspect(engine).get_table_names())
         if migrated.startswith("sqlite"):
             with engine.connect() as conn:
                 sql = " ".join(r[0] for r in conn.exec_driver_sql(

@@ -19,6 +19,9 @@ from app.errors import APIError
 from app.extensions import db
 from app.metrics import ToolErrorCounter
 from app.models import User
+from app.reminders import service as reminders
+from app.reminders.schedule import reminder_to_dict
+from app.reminders.schemas import ReminderCreate, ReminderQuery
 from app.tasks import service
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
 
@@ -167,4 +170,63 @@ def build_server(fixed_user_id: str | None = None) -> MCPServer:
 
         return await _with_user(ctx, fixed_user_id, work)
 
+    _reminder_tools(server, fixed_user_id)
     return server
+
+
+ReminderId = Annotated[int, Field(description="The reminder's numeric id, as shown by list_reminders.")]
+
+
+def _reminder_tools(server: MCPServer, fixed_user_id: str | None) -> None:
+    """The reminder tools, over reminders.service."""
+
+    @server.tool()
+    async def add_reminder(
+        task_id: TaskId,
+        ctx: Context,
+        remind_at: Annotated[str | None, Field(
+            description="When: YYYY-MM-DDTHH:MM in the user's timezone, or ISO 8601 with an offset.")] = None,
+        before_minutes: Annotated[int | None, Field(
+            ge=0, le=10080, description="Instead: minutes before the task's due date and time.")] = None,
+    ) -> dict[str, Any]:
+        """Remind the user of a task at a moment, or some minutes before it is due."""
+        data = ReminderCreate.model_validate({"remind_at": remind_at, "before_minutes": before_minutes})
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "reminder": reminder_to_dict(reminders.add_reminder(s, u, task_id, data))})
+
+    @server.tool()
+    async def list_reminders(
+        ctx: Context,
+        status: Literal["active", "scheduled", "fired", "dismissed", "all"] = "scheduled",
+        limit: Annotated[int, Field(ge=1, le=100)] = 50,
+    ) -> dict[str, Any]:
+        """The user's reminders, soonest first (upcoming ones by default), with their task titles."""
+        query = ReminderQuery.model_validate({"status": status, "limit": limit})
+
+        def work(s: Any, u: User) -> dict[str, Any]:
+            page = reminders.list_reminders(s, u, query)
+            items = [{**reminder_to_dict(r), "task_title": r.task.title} for r in page.reminders]
+            return {"reminders": items, "count": len(items), "more": page.next_cursor is not None}
+
+        return await _with_user(ctx, fixed_user_id, work)
+
+    @server.tool()
+    async def snooze_reminder(
+        reminder_id: ReminderId,
+        ctx: Context,
+        minutes: Annotated[int, Field(ge=1, le=1440, description="Remind again in this many minutes.")] = 10,
+    ) -> dict[str, Any]:
+        """Snooze a reminder: it fires again that many minutes from now."""
+        if not 1 <= minutes <= 1440:
+            raise ToolError("minutes must be between 1 and 1440")
+        return await _with_user(ctx, fixed_user_id, lambda s, u: {
+            "reminder": reminder_to_dict(reminders.snooze(s, u, reminder_id, minutes))})
+
+    @server.tool()
+    async def delete_reminder(reminder_id: ReminderId, ctx: Context) -> dict[str, Any]:
+        """Remove a reminder."""
+        def work(s: Any, u: User) -> dict[str, Any]:
+            reminders.delete_reminder(s, u, reminder_id)
+            return {"deleted": True}
+
+        return await _with_user(ctx, fixed_user_id, work)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from app.reminders.schemas import ReminderOut
 from app.tasks.recurrence import normalize_rrule
 from app.text import multi_line, single_line, title_text
 
@@ -199,6 +200,8 @@ class TaskOut(BaseModel):
     """ISO 8601, UTC."""
     updated_at: str
     """ISO 8601, UTC."""
+    reminders: list[ReminderOut] = Field(default_factory=list)
+    """Its reminders that are not dismissed, soonest first."""
 
 
 class TaskPage(BaseModel):

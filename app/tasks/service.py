@@ -18,7 +18,9 @@ from sqlalchemy import String, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, scoped_session
 
 from app.errors import APIError, NotFound
+from app.events.store import publish
 from app.models import PRIORITY_RANK, Task, User, utcnow
+from app.reminders import schedule
 from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
 from app.validation import MAX_ID
@@ -43,7 +45,7 @@ def user_today(user: User) -> date:
         zone = ZoneInfo(user.timezone or "UTC")
     except (KeyError, ValueError):
         zone = ZoneInfo("UTC")
-    return datetime.now(zone).date()
+    return schedule.now().astimezone(zone).date()
 
 
 def iso(value: datetime | None) -> str | None:
@@ -70,7 +72,16 @@ def task_to_dict(task: Task) -> dict[str, Any]:
         "recurrence": task.recurrence,
         "created_at": iso(task.created_at),
         "updated_at": iso(task.updated_at),
+        "reminders": schedule.visible(task),
     }
+
+
+def _announce(session: DbSession, user: User, kind: str, task: Task) -> None:
+    """Tell the user's open screens (live events) about a created or updated task."""
+    publish(session, user.id, {"type": kind, "task": task_to_dict(task)})
+
+
+_DUE_FIELDS = ("due_date", "due_time")
 
 
 def _apply(task: Task, values: dict[str, Any]) -> None:
@@ -94,7 +105,9 @@ def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
     task.created_at = now
     task.updated_at = now
     session.add(task)
+    schedule.follow_due(task, user, schedule.now())
     session.flush()
+    _announce(session, user, "task.created", task)
     return task
 
 
@@ -111,16 +124,26 @@ def get_task(session: DbSession, user: User, task_id: int) -> Task:
 def replace_task(session: DbSession, user: User, task_id: int, data: TaskCreate) -> Task:
     """Full update: every field takes the given value or its default."""
     task = get_task(session, user, task_id)
+    before = (task.due_date, task.due_time)
     _apply(task, data.model_dump())
-    session.flush()
+    _changed(session, user, task, before)
     return task
+
+
+def _changed(session: DbSession, user: User, task: Task, due_before: tuple[Any, Any]) -> None:
+    """After an edit: reminders follow a moved due date or time; open screens learn of the change."""
+    if (task.due_date, task.due_time) != due_before:
+        schedule.follow_due(task, user, schedule.now())
+    session.flush()
+    _announce(session, user, "task.updated", task)
 
 
 def update_task(session: DbSession, user: User, task_id: int, patch: TaskPatch) -> Task:
     """Partial update: only the fields the caller set change."""
     task = get_task(session, user, task_id)
+    before = (task.due_date, task.due_time)
     _apply(task, patch.changes())
-    session.flush()
+    _changed(session, user, task, before)
     return task
 
 
@@ -130,6 +153,7 @@ def delete_task(session: DbSession, user: User, task_id: int) -> dict[str, Any]:
     gone = task_to_dict(task)
     session.delete(task)
     session.flush()
+    publish(session, user.id, {"type": "task.deleted", "task": {"id": task_id}})
     return gone
 
 
@@ -140,24 +164,31 @@ def set_completed(session: DbSession, user: User, task_id: int, completed: bool 
     open; when the rule has no occurrence left the task is completed for good.
     """
     task = get_task(session, user, task_id)
+    before = (task.due_date, task.due_time)
     target = (not task.completed) if completed is None else completed
     if target and task.recurrence and not task.completed:
         upcoming = next_occurrence(task.recurrence, task.due_date, user_today(user))
         if upcoming is not None:
             task.due_date = upcoming
             task.updated_at = utcnow()
-            session.flush()
+            _changed(session, user, task, before)
             return task
+    if target and not task.completed:
+        schedule.stop(task)
     task.completed = target
     task.completed_at = utcnow() if target else None
     task.updated_at = utcnow()
-    session.flush()
+    _changed(session, user, task, before)
     return task
 
 
 def clear_completed(session: DbSession, user: User) -> int:
     """Delete every completed task of the user; returns how many."""
-    result = session.execute(delete(Task).where(Task.user_id == user.id, Task.completed.is_(True)))
+    done = Task.user_id == user.id, Task.completed.is_(True)
+    ids = list(session.scalars(select(Task.id).where(*done)))
+    result = session.execute(delete(Task).where(*done, Task.id.in_(ids)))
+    for task_id in ids:
+        publish(session, user.id, {"type": "task.deleted", "task": {"id": task_id}})
     return int(getattr(result, "rowcount", 0) or 0)
 
 

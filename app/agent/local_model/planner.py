@@ -89,6 +89,10 @@ class Planner:
                 return self._confirmed(pending)
             if pending and is_no(turn.user):
                 return _reply("Okay, I won't delete anything.")
+        from .reminders import plan_reminder  # reminder phrasings (issue 13)
+
+        if (reminder_step := plan_reminder(self)) is not None:
+            return reminder_step
         intent = parse_intent(turn.user, self.now)
         if previous is not None and previous.assistant.startswith(replies.WHICH_ONE):
             follow = self._follow_up(previous, intent)

@@ -4,6 +4,7 @@ import { memo, useEffect, useRef, useState } from "react";
 import { ApiError } from "@/lib/http";
 import { describeRecurrence, dueState, formatDue, parseTags, type DueState, type Priority, type Task, type TaskPatch } from "@/lib/tasks";
 import { CalendarIcon, RepeatIcon } from "./Icons";
+import ReminderPicker from "./ReminderPicker";
 import { PriorityBadge, PriorityPicker, RecurrencePicker, fieldClass } from "./TaskFields";
 
 interface Props {
@@ -209,6 +210,7 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
         Tags
         <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} />
       </label>
+      <ReminderPicker task={task} />
       {error && (
         <p role="alert" className="mt-2 text-sm text-red-700">
           {error}

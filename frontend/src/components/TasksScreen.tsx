@@ -7,6 +7,7 @@ import { auth } from "@/lib/auth";
 import { addDays, createTasksApi, todayIn, type TaskQuery } from "@/lib/tasks";
 import { useSession } from "@/lib/useSession";
 import { useTasks } from "@/lib/useTasks";
+import LiveUpdates from "./LiveUpdates";
 import AddTaskForm from "./AddTaskForm";
 import { CheckCircleIcon } from "./Icons";
 import TaskFilters, { DEFAULT_FILTERS, type Filters } from "./TaskFilters";
@@ -218,6 +219,7 @@ export default function TasksScreen() {
         </aside>
       )}
 
+      <LiveUpdates userId={user.id} timezone={user.timezone} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
       <div aria-live="polite" className={`pointer-events-none fixed inset-x-0 bottom-4 z-50 justify-center px-4 ${chatOpen ? "hidden sm:flex sm:pr-[440px]" : "flex"}`}>
         {toast && (
           <div role="status" className="pointer-events-auto rounded-lg bg-slate-900 px-4 py-2 text-sm text-white shadow-lg">

@@ -3,6 +3,7 @@
 import { auth, type AuthClient } from "./auth";
 import { apiUrl } from "./config";
 import { errorFromResponse } from "./http";
+import type { Reminder } from "./reminders";
 
 export type Priority = "none" | "low" | "medium" | "high";
 export const PRIORITIES: Priority[] = ["high", "medium", "low", "none"];
@@ -20,6 +21,8 @@ export interface Task {
   recurrence: string | null;
   created_at: string;
   updated_at: string;
+  /** Reminders not dismissed (issue 13). */
+  reminders?: Reminder[];
 }
 
 export interface TaskInput {

@@ -160,5 +160,8 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
     [api, refetch],
   );
 
-  return { ...state, reload: () => load(false), refetch, loadMore, ...actions };
+  /** Apply a change computed elsewhere (live events) to the list, without a refetch. */
+  const patchTasks = useCallback((change: (tasks: Task[]) => Task[]) => setState((s) => ({ ...s, tasks: change(s.tasks) })), []);
+
+  return { ...state, reload: () => load(false), refetch, loadMore, patchTasks, ...actions };
 }

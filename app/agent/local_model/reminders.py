@@ -1,0 +1,164 @@
+"""Reminder phrasings of the embedded model (issue 13), kept apart from the task intents.
+
+- "remind me an hour before the dentist" / "remind me 30 minutes before it": add_reminder with
+  before_minutes on the task named (found through list_tasks) or spoken about last;
+- "snooze that for 10 minutes": snooze the reminder that fired last (or the one whose task is named);
+- "what reminders do I have?": list the upcoming reminders.
+"Remind me to call grandma tomorrow at 7pm" stays an ordinary add: a task with a due time gets its
+reminder at that time by default.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from .references import best_matches, parse_reference, recent_task
+
+if TYPE_CHECKING:
+    from .planner import Planner, Step
+
+_I = re.IGNORECASE
+_AMOUNT = r"(?P<amount>an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[- ]five|half\s+an?|\d{1,4})"
+_UNIT = r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
+_BEFORE = re.compile(
+    rf"^\s*(?:please\s+)?(?:remind|ping|alert|notify)\s+me\s+{_AMOUNT}\s*{_UNIT}\s+(?:before|ahead\s+of|prior\s+to)\s+"
+    r"(?P<target>.+?)\s*[.!?]*\s*$", _I)
+_SNOOZE = re.compile(
+    rf"^\s*(?:please\s+)?snooze\s*(?P<target>.*?)\s*(?:(?:for|by|another)\s+)?(?:{_AMOUNT}\s*{_UNIT})?\s*"
+    r"(?:more|longer)?\s*[.!?]*\s*$", _I)
+_LIST = re.compile(
+    r"^\s*(?:what|which|show|list|see|view|any|do\s+i\s+have|are\s+there|tell\s+me|display|give\s+me)\b.*\breminders?\b"
+    r"|^\s*(?:my\s+)?reminders\s*\??\s*$", _I)
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15,
+          "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45}
+_THAT = re.compile(r"^(?:it|that|this|that\s+one|this\s+one|the\s+reminder|that\s+reminder|this\s+reminder|me)?$", _I)
+
+
+def minutes_of(amount: str | None, unit: str | None) -> int | None:
+    """'an hour' -> 60, '30 minutes' -> 30, 'half an hour' -> 30 (None without an amount)."""
+    if not amount:
+        return None
+    word = re.sub(r"\s+", " ", amount.lower())
+    count = 0.5 if word.startswith("half") else float(word) if word.isdigit() else float(_WORDS.get(word, 1))
+    scale = {"h": 60, "d": 1440, "w": 10080}.get((unit or "m").lower()[0], 1)
+    if (unit or "").lower().startswith("mi") or (unit or "m").lower() == "m":
+        scale = 1
+    return int(count * scale)
+
+
+def plan_reminder(planner: Planner) -> Step | None:
+    """The next step when the user's message is a reminder phrasing, else None."""
+    text = planner.turn.user
+    before = _BEFORE.match(text)
+    if before and "add_reminder" in planner.tools:
+        return _remind_before(planner, minutes_of(before["amount"], before["unit"]) or 0, before["target"])
+    snooze = _SNOOZE.match(text)
+    if snooze and "snooze_reminder" in planner.tools:
+        return _snooze(planner, minutes_of(snooze["amount"], snooze["unit"]) or 10, snooze["target"] or "")
+    if _LIST.search(text) and "list_reminders" in planner.tools:
+        return _list(planner)
+    return None
+
+
+def _step(text: str = "", call: tuple[str, dict[str, Any]] | None = None) -> Step:
+    from .planner import Call, Step
+
+    return Step(calls=[Call(name=call[0], arguments=call[1])]) if call else Step(text=text)
+
+
+def _local(planner: Planner, stamp: str | None) -> str:
+    """'Tue 19:00' for a UTC instant, in the user's timezone."""
+    if not stamp:
+        return "soon"
+    try:
+        zone = ZoneInfo(planner.now.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone)
+    if moment.date() == planner.now.today:
+        return f"today at {moment:%H:%M}"
+    return f"{moment:%a %b} {moment.day} at {moment:%H:%M}"
+
+
+def _failed(exchange: Any) -> Step:
+    message = (exchange.output or "something went wrong").strip()
+    return _step(f"I couldn't do that: {message}.")
+
+
+def _remind_before(planner: Planner, minutes: int, target: str) -> Step:
+    done = planner.turn.last("add_reminder")
+    if done is not None:
+        if done.failed:
+            return _failed(done)
+        reminder = (done.data or {}).get("reminder") or {}
+        return _step(f"Okay, I'll remind you {_local(planner, reminder.get('remind_at'))}.")
+    ref = parse_reference(re.sub(r"^(?:the|my)\s+", "", target.strip(), flags=_I))
+    task: dict[str, Any] | None = None
+    if ref.task_id is not None:
+        task = {"id": ref.task_id, "due_time": "?"}
+    elif ref.pronoun:
+        task = recent_task(planner.conversation)
+        if task is None:
+            return _step("Which task should I remind you of?")
+    else:
+        listing = planner.turn.last("list_tasks")
+        if listing is None:
+            return _step(call=("list_tasks", {"status": "pending", "limit": 100}))
+        matches = best_matches(ref.stems, listing.tasks(), prefer_completed=False)
+        if not matches:
+            return _step(f"I couldn't find a task matching '{ref.phrase}'. Say \"show my tasks\" to see your list.")
+        if len(matches) > 1:
+            names = ", ".join(f"'{t.get('title')}'" for t in matches[:5])
+            return _step(f"Several tasks match: {names}. Which one? You can use its number.")
+        task = matches[0]
+    if not task.get("due_time"):
+        return _step(f"'{task.get('title')}' has no due time yet. When is it? For example: "
+                     f"\"move {task.get('title')} to tomorrow at 3pm\".")
+    return _step(call=("add_reminder", {"task_id": task["id"], "before_minutes": minutes}))
+
+
+def _snooze(planner: Planner, minutes: int, target: str) -> Step:
+    done = planner.turn.last("snooze_reminder")
+    if done is not None:
+        if done.failed:
+            return _failed(done)
+        reminder = (done.data or {}).get("reminder") or {}
+        return _step(f"Snoozed: I'll remind you again {_local(planner, reminder.get('remind_at'))}.")
+    listing = planner.turn.last("list_reminders")
+    if listing is None:
+        return _step(call=("list_reminders", {"status": "active", "limit": 100}))
+    if listing.failed:
+        return _failed(listing)
+    reminders = [r for r in (listing.data or {}).get("reminders", []) if isinstance(r, dict)]
+    if not reminders:
+        return _step("You have no reminders to snooze.")
+    words = target.strip()
+    if not _THAT.match(words):
+        named = best_matches(parse_reference(re.sub(r"^(?:the|my)\s+", "", words, flags=_I)).stems,
+                             [{**r, "title": r.get("task_title", "")} for r in reminders])
+        if len(named) != 1:
+            return _step(f"I couldn't tell which reminder '{words}' is. Say \"what reminders do I have?\".")
+        chosen = named[0]
+    else:
+        fired = [r for r in reminders if r.get("status") == "fired"]
+        chosen = (max(fired, key=lambda r: r.get("fired_at") or "") if fired else
+                  min(reminders, key=lambda r: r.get("remind_at") or ""))
+    return _step(call=("snooze_reminder", {"reminder_id": chosen["id"], "minutes": minutes}))
+
+
+def _list(planner: Planner) -> Step:
+    done = planner.turn.last("list_reminders")
+    if done is None:
+        return _step(call=("list_reminders", {"status": "scheduled", "limit": 50}))
+    if done.failed:
+        return _failed(done)
+    reminders = [r for r in (done.data or {}).get("reminders", []) if isinstance(r, dict)]
+    if not reminders:
+        return _step("You have no upcoming reminders. Give a task a due time and I'll remind you then.")
+    lines = [f"- {r.get('task_title') or 'task ' + str(r.get('task_id'))}: {_local(planner, r.get('remind_at'))}"
+             for r in reminders]
+    count = len(reminders)
+    return _step(f"You have {count} upcoming reminder{'s' if count != 1 else ''}:\n" + "\n".join(lines))

@@ -1,0 +1,1 @@
+"""Reminders: data and rules (schedule.py, service.py), REST (routes.py), the scheduler (scheduler.py)."""

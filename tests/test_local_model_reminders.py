@@ -1,0 +1,93 @@
+"""The embedded model's reminder phrasings, through /chat, the real MCP tools and the reminder service."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from app.agent.local_model.reminders import minutes_of
+from app.reminders import service
+from tests.conftest import Account, AuthActions
+
+
+def _say(user: Account, message: str, conversation: int | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"message": message}
+    if conversation is not None:
+        body["conversation_id"] = conversation
+    resp = user.request("POST", "/chat", json=body, headers={"Accept": "application/json"})
+    assert resp.status_code == 200, resp.get_json()
+    return dict(resp.get_json())
+
+
+def _reminders(user: Account, status: str = "active") -> list[dict[str, Any]]:
+    return list(user.request("GET", f"/reminders?status={status}").get_json()["reminders"])
+
+
+@pytest.mark.parametrize(("amount", "unit", "minutes"), [
+    ("an", "hour", 60), ("30", "minutes", 30), ("half an", "hour", 30), ("a", "day", 1440), ("2", "h", 120),
+    ("ten", "mins", 10), ("1", "week", 10080), (None, None, None),
+])
+def test_amounts(amount: str | None, unit: str | None, minutes: int | None) -> None:
+    assert minutes_of(amount, unit) == minutes
+
+
+def test_remind_me_to_creates_a_task_that_reminds_at_its_time(auth: AuthActions) -> None:
+    user = auth.signup(timezone="Europe/Paris")
+    _say(user, "remind me to call grandma tomorrow at 7pm")
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert task["title"] == "call grandma" and task["due_time"] == "19:00"
+    [reminder] = task["reminders"]
+    local = datetime.fromisoformat(reminder["remind_at"].replace("Z", "+00:00"))
+    assert reminder["status"] == "scheduled" and local.astimezone(__import__("zoneinfo").ZoneInfo(
+        "Europe/Paris")).strftime("%H:%M") == "19:00"
+
+
+def test_remind_me_an_hour_before_the_dentist(auth: AuthActions) -> None:
+    user = auth.signup(timezone="America/New_York")
+    user.add_task(title="buy milk")
+    conversation = _say(user, "add dentist tomorrow at 3pm")["conversation_id"]
+    reply = _say(user, "remind me an hour before the dentist", conversation)
+    assert [c["name"] for c in reply["tool_calls"]] == ["list_tasks", "add_reminder"]
+    assert "remind you" in reply["response"] and "14:00" in reply["response"]
+    befores = sorted((r["before_minutes"] for r in _reminders(user)), key=lambda m: m or 0)
+    assert befores == [0, 60]
+    again = _say(user, "remind me 30 minutes before it", conversation)
+    assert [c["name"] for c in again["tool_calls"]] == ["add_reminder"]
+    assert "14:30" in again["response"]
+
+
+def test_before_a_task_without_time_or_unknown_asks(auth: AuthActions) -> None:
+    user = auth.signup()
+    user.add_task(title="taxes")
+    assert "no due time" in _say(user, "remind me an hour before taxes")["response"]
+    assert "couldn't find" in _say(user, "remind me 10 minutes before the opera")["response"]
+    assert _reminders(user) == []
+
+
+def test_what_reminders_do_i_have(auth: AuthActions) -> None:
+    user = auth.signup(timezone="Asia/Tokyo")
+    assert "no upcoming reminders" in _say(user, "what reminders do I have?")["response"]
+    user.add_task(title="ramen", due_date="2099-01-02", due_time="12:00")
+    reply = _say(user, "show my reminders")
+    assert reply["tool_calls"][0]["name"] == "list_reminders"
+    assert "1 upcoming reminder" in reply["response"] and "ramen" in reply["response"] and "12:00" in reply["response"]
+
+
+def test_snooze_that_for_ten_minutes(app: Flask, auth: AuthActions) -> None:
+    user = auth.signup()
+    task = user.add_task(title="stretch", due_date="2099-01-01", due_time="09:00")
+    with app.app_context():
+        assert len(service.fire_due(datetime(2099, 1, 1, 9, 0, 5, tzinfo=UTC))) == 1
+    before = datetime.now(UTC)
+    reply = _say(user, "snooze that for 10 minutes")
+    after = datetime.now(UTC)
+    assert [c["name"] for c in reply["tool_calls"]] == ["list_reminders", "snooze_reminder"]
+    assert reply["response"].startswith("Snoozed")
+    [reminder] = user.request("GET", f"/tasks/{task['id']}").get_json()["reminders"]
+    at = datetime.fromisoformat(reminder["remind_at"].replace("Z", "+00:00"))
+    assert reminder["status"] == "scheduled"
+    assert before + timedelta(minutes=10) - timedelta(seconds=1) <= at <= after + timedelta(minutes=10)
+    assert "no reminders to snooze" in _say(auth.signup(), "snooze it")["response"]
