@@ -361,7 +361,8 @@ describe("the web app, finished (issue 14)", () => {
     try {
       await signIn(page, email);
       // A recurring task: a clear message, and Undo puts it back on today.
-      await taskRow(page, "Water the plants").getByRole("checkbox").check();
+      // A recurring task stays open (its box unchecked): click, not check().
+      await taskRow(page, "Water the plants").getByRole("checkbox").click();
       const moved = page.getByTestId("toast").filter({ hasText: "repeats, next on" });
       await moved.waitFor();
       expect(await moved.textContent()).toContain("Done for today");
@@ -384,6 +385,7 @@ describe("the web app, finished (issue 14)", () => {
       const doneOne = await acct.call("PATCH", `/tasks/${one.id}/complete`, { completed: true });
       const doneTwo = await acct.call("PATCH", `/tasks/${two.id}/complete`, { completed: true });
       await page.getByRole("radio", { name: "Done" }).click();
+      await expect.poll(() => page.url()).toContain("status=completed");
       await taskRow(page, "Post the letter").waitFor();
       await page.getByRole("button", { name: "Clear completed" }).click();
       const cleared = page.getByTestId("toast").filter({ hasText: "Cleared 2 completed tasks." });

@@ -111,22 +111,28 @@ const AddTaskForm = forwardRef<HTMLInputElement, Props>(function AddTaskForm({ o
             Due date
             <input type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} className={fieldClass} />
           </label>
-          <label className="text-xs font-medium text-slate-600">
-            Time
-            <input type="time" value={dueTime} disabled={!dueDate} onChange={(e) => setDueTime(e.target.value)} className={fieldClass} />
+          <div>
+            <label className="block text-xs font-medium text-slate-600">
+              Time
+              <input type="time" value={dueTime} disabled={!dueDate} onChange={(e) => setDueTime(e.target.value)} className={fieldClass} aria-describedby={fields.due_time ? "new-task-time-error" : undefined} />
+            </label>
             {fields.due_time && <FieldError id="new-task-time-error" text={fields.due_time} />}
-          </label>
+          </div>
           <RecurrencePicker value={recurrence} disabled={!dueDate} onChange={setRecurrence} />
-          <label className="col-span-2 text-xs font-medium text-slate-600">
-            Tags
-            <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} aria-invalid={!!fields.tags} aria-describedby={fields.tags ? "new-task-tags-error" : undefined} />
+          <div className="col-span-2">
+            <label className="block text-xs font-medium text-slate-600">
+              Tags
+              <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} aria-invalid={!!fields.tags} aria-describedby={fields.tags ? "new-task-tags-error" : undefined} />
+            </label>
             {fields.tags && <FieldError id="new-task-tags-error" text={fields.tags} />}
-          </label>
-          <label className="col-span-2 text-xs font-medium text-slate-600">
-            Notes
-            <input value={description} onChange={(e) => setDescription(e.target.value)} className={fieldClass} aria-invalid={!!fields.description} aria-describedby={fields.description ? "new-task-description-error" : undefined} />
+          </div>
+          <div className="col-span-2">
+            <label className="block text-xs font-medium text-slate-600">
+              Notes
+              <input value={description} onChange={(e) => setDescription(e.target.value)} className={fieldClass} aria-invalid={!!fields.description} aria-describedby={fields.description ? "new-task-description-error" : undefined} />
+            </label>
             {fields.description && <FieldError id="new-task-description-error" text={fields.description} />}
-          </label>
+          </div>
         </div>
       )}
       {fields.title && <FieldError id="new-task-title-error" text={fields.title} />}

@@ -77,9 +77,9 @@ export default function AuthForm({ mode }: { mode: Mode }) {
             <label className="block text-sm font-medium text-slate-700">
               Name <span className="font-normal text-slate-500">(optional)</span>
               <input id={`${id}-name`} className={input} name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!fields.name} aria-describedby={fields.name ? `${id}-name-error` : undefined} />
-              {fields.name && <FieldError id={`${id}-name-error`} text={fields.name} />}
             </label>
           )}
+          {signup && fields.name && <FieldError id={`${id}-name-error`} text={fields.name} />}
           <label className="block text-sm font-medium text-slate-700">
             Email
             <input
@@ -98,8 +98,8 @@ export default function AuthForm({ mode }: { mode: Mode }) {
               aria-invalid={!!fields.email}
               aria-describedby={fields.email ? `${id}-email-error` : undefined}
             />
-            {fields.email && <FieldError id={`${id}-email-error`} text={fields.email} />}
           </label>
+          {fields.email && <FieldError id={`${id}-email-error`} text={fields.email} />}
           <label className="block text-sm font-medium text-slate-700">
             Password
             <input
@@ -117,9 +117,9 @@ export default function AuthForm({ mode }: { mode: Mode }) {
               aria-invalid={!!fields.password}
               aria-describedby={fields.password ? `${id}-password-error` : signup ? `${id}-password-hint` : undefined}
             />
-            {signup && !fields.password && <span id={`${id}-password-hint`} className="mt-1 block text-xs font-normal text-slate-600">At least 8 characters.</span>}
-            {fields.password && <FieldError id={`${id}-password-error`} text={fields.password} />}
           </label>
+          {signup && !fields.password && <span id={`${id}-password-hint`} className="-mt-3 block text-xs font-normal text-slate-600">At least 8 characters.</span>}
+          {fields.password && <FieldError id={`${id}-password-error`} text={fields.password} />}
           <button
             type="submit"
             disabled={busy}
@@ -146,7 +146,7 @@ export default function AuthForm({ mode }: { mode: Mode }) {
 
 function FieldError({ id, text }: { id: string; text: string }) {
   return (
-    <span id={id} className="mt-1 block text-xs font-normal text-red-700" data-testid="field-error">
+    <span id={id} className="-mt-3 block text-xs font-normal text-red-700" data-testid="field-error">
       {text}
     </span>
   );

@@ -196,9 +196,9 @@ function TaskEditor({ task, onSave, onCancel, keyboardHints }: { task: Task; onS
       {fields.title && <FieldError id={`title-${task.id}-error`} text={fields.title} />}
       <label className="mt-2 block text-xs font-medium text-slate-600">
         Notes
-        <textarea value={description} rows={2} onChange={(e) => setDescription(e.target.value)} className={fieldClass} aria-invalid={!!fields.description} />
-        {fields.description && <FieldError id={`notes-${task.id}-error`} text={fields.description} />}
+        <textarea value={description} rows={2} onChange={(e) => setDescription(e.target.value)} className={fieldClass} aria-invalid={!!fields.description} aria-describedby={fields.description ? `notes-${task.id}-error` : undefined} />
       </label>
+      {fields.description && <FieldError id={`notes-${task.id}-error`} text={fields.description} />}
       <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4">
         <PriorityPicker value={priority} onChange={setPriority} />
         <label className="text-xs font-medium text-slate-600">
@@ -213,9 +213,9 @@ function TaskEditor({ task, onSave, onCancel, keyboardHints }: { task: Task; onS
       </div>
       <label className="mt-2 block text-xs font-medium text-slate-600">
         Tags
-        <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} aria-invalid={!!fields.tags} />
-        {fields.tags && <FieldError id={`tags-${task.id}-error`} text={fields.tags} />}
+        <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} aria-invalid={!!fields.tags} aria-describedby={fields.tags ? `tags-${task.id}-error` : undefined} />
       </label>
+      {fields.tags && <FieldError id={`tags-${task.id}-error`} text={fields.tags} />}
       {error && (
         <p role="alert" className="mt-2 text-sm text-red-700">
           {error}

@@ -83,17 +83,17 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   }, [load]);
 
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The latest query's loader: a refetch scheduled before the filters changed must load the new list.
+  const loadRef = useRef(load);
+  loadRef.current = load;
   /** A quiet refetch, coalesced (the assistant may change several tasks in a row). */
-  const refetch = useCallback(
-    (delay = 250) => {
-      if (refetchTimer.current) clearTimeout(refetchTimer.current);
-      refetchTimer.current = setTimeout(() => {
-        refetchTimer.current = null;
-        void load(true);
-      }, delay);
-    },
-    [load],
-  );
+  const refetch = useCallback((delay = 250) => {
+    if (refetchTimer.current) clearTimeout(refetchTimer.current);
+    refetchTimer.current = setTimeout(() => {
+      refetchTimer.current = null;
+      void loadRef.current(true);
+    }, delay);
+  }, []);
   useEffect(() => () => {
     if (refetchTimer.current) clearTimeout(refetchTimer.current);
   }, []);
