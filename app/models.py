@@ -71,6 +71,7 @@ class Task(Base):
         Index("ix_tasks_user_due", "user_id", "due_date", "id"),
         Index("ix_tasks_user_completed", "user_id", "completed", "id"),
         Index("ix_tasks_user_priority", "user_id", "priority_rank", "id"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -158,6 +159,22 @@ class PushSubscription(Base):
     p256dh: Mapped[str] = mapped_column(String(200))
     auth: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DeletedTask(Base):
+    """A deleted task kept for a while so that Undo can put it back exactly (same id, fields, recurrence)."""
+
+    __tablename__ = "deleted_tasks"
+    __table_args__ = (Index("ix_deleted_tasks_user_deleted", "user_id", "deleted_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    """The task's own id (task ids are never reused, so it is free until the task is restored)."""
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    """The owner; restore is only ever offered to them."""
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    """Every column of the task as it was, in JSON-friendly form."""
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """When it was deleted; rows older than the undo window are purged."""
 
 
 class Conversation(Base):

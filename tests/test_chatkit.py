@@ -447,3 +447,21 @@ def test_a_run_failing_mid_reply_keeps_the_partial_text_as_failed(auth: AuthActi
     reply = messages(acct, thread_id)[-1]
     assert reply["status"] == "failed" and reply["content"] == said and said
     assert reply["tool_calls"][0]["name"] == "list_tasks"
+
+
+def test_threads_list_orders_by_last_activity_and_says_when(auth: AuthActions) -> None:
+    acct = auth.signup()
+    made = [create_thread(acct, f"topic {n}")[0] for n in range(3)]
+    time.sleep(0.01)
+    send(acct, made[0], "add buy bread")  # the oldest thread is the one used last
+    listed = call(acct, {"type": "threads.list", "params": {}}, THREADS)
+    assert [t.id for t in listed.data] == [made[0], made[2], made[1]]
+    stamps = [t.metadata["updated_at"] for t in listed.data]
+    assert stamps == sorted(stamps, reverse=True)
+    first = call(acct, {"type": "threads.list", "params": {"limit": 1}}, THREADS)
+    rest = call(acct, {"type": "threads.list", "params": {"limit": 5, "after": first.after}}, THREADS)
+    assert [t.id for t in first.data + rest.data] == [made[0], made[2], made[1]]
+    up = call(acct, {"type": "threads.list", "params": {"order": "asc"}}, THREADS)
+    assert [t.id for t in up.data] == [made[1], made[2], made[0]]
+    conversations = acct.request("GET", "/conversations").get_json()["conversations"]
+    assert [f"thr_{c['id']}" for c in conversations] == [made[0], made[2], made[1]]

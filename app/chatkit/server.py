@@ -10,6 +10,7 @@ from chatkit.server import ChatKitServer
 from chatkit.types import (
     ErrorEvent,
     FeedbackKind,
+    Thread,
     ThreadItem,
     ThreadMetadata,
     ThreadStreamEvent,
@@ -46,6 +47,12 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
             await run.stop()
         if thread.title is None and start.title:
             thread.title = start.title
+
+    def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
+        """ChatKit's thread answer, keeping `metadata` (it carries `updated_at`, the last activity History shows)."""
+        answer = super()._to_thread_response(thread)
+        answer.metadata = dict(thread.metadata)
+        return answer
 
     async def add_feedback(self, thread_id: str, item_ids: list[str], feedback: FeedbackKind,
                            context: RequestContext) -> None:

@@ -38,7 +38,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.agent.bridge import run_blocking
@@ -200,7 +200,8 @@ def thread_metadata(conv: Conversation) -> ThreadMetadata:
     try:
         return ThreadMetadata.model_validate({
             **fields, "status": saved.get("status") or {"type": "active"},
-            "allowed_image_domains": saved.get("allowed_image_domains"), "metadata": saved.get("metadata") or {},
+            "allowed_image_domains": saved.get("allowed_image_domains"),
+            "metadata": {**(saved.get("metadata") or {}), "updated_at": _utc(conv.updated_at).isoformat()},
         })
     except ValidationError:
         return ThreadMetadata.model_validate(fields)
@@ -293,15 +294,24 @@ class DbStore(Store[RequestContext]):
 
     async def load_threads(self, limit: int, after: str | None, order: str,
                            context: RequestContext) -> Page[ThreadMetadata]:
-        """The user's threads in creation order (the id's), `desc` newest first."""
+        """The user's threads by last activity (`updated_at`, then id), `desc` most recent first.
+
+        The cursor is a thread id; the page continues from that thread's current place in the order.
+        """
         limit = max(1, min(limit, MAX_PAGE))
         start = _cursor(after, THREAD_PREFIX)
 
         def work() -> Page[ThreadMetadata]:
             with db.begin() as session:
-                owned = select(Conversation).where(Conversation.user_id == context.user_id)
-                stmt = _keyset(owned, Conversation.id, start, order)
-                rows = list(session.scalars(stmt.limit(limit + 1)))
+                stmt = select(Conversation).where(Conversation.user_id == context.user_id)
+                if start is not None:
+                    mark = conversation_of(session, context.user_id, thread_id_of(start))
+                    key = (Conversation.updated_at, Conversation.id)
+                    stmt = stmt.where(tuple_(*key) > (mark.updated_at, mark.id) if order == "asc"
+                                      else tuple_(*key) < (mark.updated_at, mark.id))
+                column_order = (Conversation.updated_at.asc(), Conversation.id.asc()) if order == "asc" \
+                    else (Conversation.updated_at.desc(), Conversation.id.desc())
+                rows = list(session.scalars(stmt.order_by(*column_order).limit(limit + 1)))
                 return _page(rows, limit, thread_metadata, lambda c: thread_id_of(c.id))
 
         return await run_blocking(work)

@@ -11,7 +11,18 @@ from app.errors import Invalid
 from app.extensions import api, db
 from app.models import User
 from app.tasks import service
-from app.tasks.schemas import CompleteBody, TaskCreate, TaskOut, TaskPage, TaskPatch, TaskQuery
+from app.tasks.schemas import (
+    ClearedTasks,
+    CompleteBody,
+    RestoreBody,
+    TagList,
+    TaskCreate,
+    TaskList,
+    TaskOut,
+    TaskPage,
+    TaskPatch,
+    TaskQuery,
+)
 from app.validation import USER_ERRORS, responses
 
 bp = Blueprint("tasks", __name__, url_prefix="/api/<user_id>/tasks")
@@ -89,3 +100,31 @@ def complete_task(user: User, task_id: int, json: CompleteBody) -> Any:
     task = service.set_completed(db.session, user, task_id, completed)
     db.session.commit()
     return _task(task)
+
+
+@bp.get("/tags")
+@owner_required
+@api.validate(resp=responses("HTTP_200", TagList, *USER_ERRORS), tags=["tasks"])
+def list_tags(user: User) -> Any:
+    """Every tag on the user's tasks, open or done."""
+    return {"tags": service.list_tags(db.session, user)}
+
+
+@bp.post("/clear-completed")
+@owner_required
+@api.validate(resp=responses("HTTP_200", ClearedTasks, *USER_ERRORS), tags=["tasks"])
+def clear_completed(user: User) -> Any:
+    """Delete every completed task; they stay restorable for 24 hours."""
+    ids = service.clear_completed_ids(db.session, user)
+    db.session.commit()
+    return {"ids": ids, "count": len(ids)}
+
+
+@bp.post("/restore")
+@owner_required
+@api.validate(json=RestoreBody, resp=responses("HTTP_200", TaskList, *USER_ERRORS), tags=["tasks"])
+def restore_tasks(user: User, json: RestoreBody) -> Any:
+    """Undo a delete or clear-completed: the tasks come back with the same id and fields."""
+    tasks = service.restore_tasks(db.session, user, json.ids)
+    db.session.commit()
+    return {"tasks": [_task(t) for t in tasks]}

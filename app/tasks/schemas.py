@@ -146,6 +146,36 @@ class CompleteBody(StrictModel):
     """True to complete, false to reopen, absent to toggle."""
 
 
+class RestoreBody(StrictModel):
+    """Body of POST .../tasks/restore: tasks deleted within the undo window to put back."""
+
+    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=500)
+    """Ids of the deleted tasks (from a DELETE or from clear-completed)."""
+
+
+class TaskList(BaseModel):
+    """Tasks without paging (what restore put back)."""
+
+    tasks: list[TaskOut]
+    """The tasks."""
+
+
+class ClearedTasks(BaseModel):
+    """What clear-completed deleted (restorable with POST .../tasks/restore)."""
+
+    ids: list[int]
+    """Ids of the deleted tasks."""
+    count: int
+    """How many."""
+
+
+class TagList(BaseModel):
+    """Every tag on the user's tasks."""
+
+    tags: list[str]
+    """Sorted, lower-case, without `#`."""
+
+
 class TaskQuery(BaseModel):
     """Query string of the task list."""
 

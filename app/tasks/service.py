@@ -10,7 +10,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from app.errors import APIError, NotFound
 from app.events.store import publish
-from app.models import PRIORITY_RANK, Task, User, utcnow
+from app.models import PRIORITY_RANK, DeletedTask, Task, User, utcnow
 from app.reminders import schedule
 from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
@@ -27,6 +27,9 @@ from app.validation import MAX_ID
 
 DbSession = Session | scoped_session[Session]
 """A session, or the request-scoped proxy of one."""
+
+UNDO_WINDOW = timedelta(hours=24)
+"""How long a deleted task can be restored (Undo in the web app, `POST /tasks/restore`)."""
 
 
 @dataclass
@@ -147,14 +150,73 @@ def update_task(session: DbSession, user: User, task_id: int, patch: TaskPatch) 
     return task
 
 
+def _snapshot(task: Task) -> dict[str, Any]:
+    """Every column of a task, JSON-friendly, so `restore_tasks` can rebuild it exactly."""
+    return {
+        "title": task.title, "description": task.description or "", "completed": task.completed,
+        "completed_at": iso(task.completed_at), "priority": task.priority, "priority_rank": task.priority_rank,
+        "due_date": task.due_date.isoformat() if task.due_date else None,
+        "due_time": task.due_time.strftime("%H:%M:%S") if task.due_time else None,
+        "tags": list(task.tags or []), "recurrence": task.recurrence,
+        "created_at": iso(task.created_at), "updated_at": iso(task.updated_at),
+    }
+
+
+def _parse_when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def _trash(session: DbSession, user: User, tasks: list[Task]) -> None:
+    """Delete tasks, keeping a copy for the undo window (and purging the user's older copies)."""
+    now = utcnow()
+    session.execute(delete(DeletedTask).where(DeletedTask.user_id == user.id,
+                                              DeletedTask.deleted_at < now - UNDO_WINDOW))
+    for task in tasks:
+        session.merge(DeletedTask(id=task.id, user_id=user.id, data=_snapshot(task), deleted_at=now))
+        session.delete(task)
+    session.flush()
+
+
 def delete_task(session: DbSession, user: User, task_id: int) -> dict[str, Any]:
-    """Delete a task; returns what it was."""
+    """Delete a task (restorable for UNDO_WINDOW); returns what it was."""
     task = get_task(session, user, task_id)
     gone = task_to_dict(task)
-    session.delete(task)
-    session.flush()
+    _trash(session, user, [task])
     publish(session, user.id, {"type": "task.deleted", "task": {"id": task_id}})
     return gone
+
+
+def restore_tasks(session: DbSession, user: User, task_ids: list[int]) -> list[Task]:
+    """Put deleted tasks back exactly as they were: same id, fields, dates and recurrence position.
+
+    Ids that were not deleted by this user within the undo window are NotFound (nothing is restored then).
+    """
+    wanted = list(dict.fromkeys(task_ids))
+    rows = {row.id: row for row in session.scalars(select(DeletedTask).where(
+        DeletedTask.user_id == user.id, DeletedTask.id.in_(wanted),
+        DeletedTask.deleted_at >= utcnow() - UNDO_WINDOW))}
+    missing = [i for i in wanted if i not in rows]
+    if missing:
+        raise NotFound(f"No deleted task {missing[0]} to restore.", code="task_not_found")
+    restored: list[Task] = []
+    for task_id in wanted:
+        data = dict(rows[task_id].data)
+        task = Task(id=task_id, user_id=user.id)
+        for name in ("title", "description", "completed", "priority", "priority_rank", "tags", "recurrence"):
+            setattr(task, name, data[name])
+        task.due_date = date.fromisoformat(data["due_date"]) if data["due_date"] else None
+        task.due_time = time.fromisoformat(data["due_time"]) if data["due_time"] else None
+        task.completed_at = _parse_when(data["completed_at"])
+        task.created_at = _parse_when(data["created_at"]) or utcnow()
+        task.updated_at = _parse_when(data["updated_at"]) or utcnow()
+        session.delete(rows[task_id])
+        session.add(task)
+        schedule.follow_due(task, user, schedule.now())
+        restored.append(task)
+    session.flush()
+    for task in restored:
+        _announce(session, user, "task.created", task)
+    return restored
 
 
 def set_completed(session: DbSession, user: User, task_id: int, completed: bool | None = None) -> Task:
@@ -183,13 +245,26 @@ def set_completed(session: DbSession, user: User, task_id: int, completed: bool 
 
 
 def clear_completed(session: DbSession, user: User) -> int:
-    """Delete every completed task of the user; returns how many."""
-    done = Task.user_id == user.id, Task.completed.is_(True)
-    ids = list(session.scalars(select(Task.id).where(*done)))
-    result = session.execute(delete(Task).where(*done, Task.id.in_(ids)))
+    """Delete every completed task of the user (restorable for UNDO_WINDOW); returns how many."""
+    return len(clear_completed_ids(session, user))
+
+
+def clear_completed_ids(session: DbSession, user: User) -> list[int]:
+    """Delete every completed task of the user (restorable for UNDO_WINDOW); returns their ids."""
+    tasks = list(session.scalars(select(Task).where(Task.user_id == user.id, Task.completed.is_(True))))
+    _trash(session, user, tasks)
+    ids = [task.id for task in tasks]
     for task_id in ids:
         publish(session, user.id, {"type": "task.deleted", "task": {"id": task_id}})
-    return int(getattr(result, "rowcount", 0) or 0)
+    return ids
+
+
+def list_tags(session: DbSession, user: User) -> list[str]:
+    """Every tag on the user's tasks (open or done), sorted: the web app's tag filter follows it."""
+    found: set[str] = set()
+    for tags in session.scalars(select(Task.tags).where(Task.user_id == user.id)):
+        found.update(tags or [])
+    return sorted(found)
 
 
 def count_tasks(session: DbSession, user: User, *, completed: bool | None = None) -> int:

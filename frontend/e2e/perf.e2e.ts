@@ -41,7 +41,7 @@ function trackScripts(page: Page): Set<string> {
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 describe("performance", () => {
-  it("JS shipped for the tasks page stays under 250 KB gzipped; the chat loads only when opened", async () => {
+  it("JS shipped for the tasks page stays under 160 KB gzipped; the chat loads only when opened", async () => {
     const { context, page } = await newPage(browser, server.baseURL);
     try {
       await signUp(page, uniqueEmail("perf"));
@@ -52,7 +52,7 @@ describe("performance", () => {
       const tasksScripts = [...scripts];
       const total = tasksScripts.reduce((sum, p) => sum + gzipSizeOf(p), 0);
       console.log(`[perf] tasks page JS: ${tasksScripts.length} files, ${kb(total)} gzipped`);
-      expect(total).toBeLessThan(250 * 1024);
+      expect(total).toBeLessThan(160 * 1024);
 
       scripts.clear();
       await page.getByRole("button", { name: "Assistant", exact: true }).click();

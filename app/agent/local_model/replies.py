@@ -22,9 +22,9 @@ HELP = (
     "- add call mom tomorrow at 6pm #family\n"
     "- remind me to pay rent every month on the 1st\n"
     "- what's due this week? / show my high priority tasks\n"
-    "- mark task 3 as done / I finished the report\n"
+    "- mark the report as done / I finished the report\n"
     "- move the dentist appointment to friday at 3pm\n"
-    "- make it high priority / rename task 4 to call dad\n"
+    "- make it high priority / rename call mom to call dad\n"
     "- delete the groceries task / clear completed tasks"
 )
 GREETING = "Hi! I'm your task assistant. I can add, list, complete, update or delete tasks. What would you like to do?"
@@ -32,7 +32,7 @@ THANKS = "You're welcome! Anything else I can do for you?"
 BYE = "Bye! Your tasks are saved whenever you need them."
 UNKNOWN = (
     "Sorry, I didn't quite get that. I can add, list, complete, update and delete tasks, "
-    'for example "add call mom tomorrow at 6pm", "what\'s due today?" or "mark task 3 as done".'
+    'for example "add call mom tomorrow at 6pm", "what\'s due today?" or "mark call mom as done".'
 )
 
 

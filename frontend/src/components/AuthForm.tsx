@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import { auth, defaultTimezone } from "@/lib/auth";
-import { ApiError } from "@/lib/http";
+import { checkSignIn, checkSignUp, formMessage, serverFieldErrors, type FieldErrors } from "@/lib/validation";
 
 type Mode = "signin" | "signup";
 
@@ -17,7 +17,7 @@ export default function AuthForm({ mode }: { mode: Mode }) {
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [fields, setFields] = useState<Record<string, string>>({});
+  const [fields, setFields] = useState<FieldErrors>({});
   const signup = mode === "signup";
 
   // Already signed in (e.g. a reload of /signin): go straight to the tasks.
@@ -35,20 +35,23 @@ export default function AuthForm({ mode }: { mode: Mode }) {
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
-    setBusy(true);
     setError(null);
-    setFields({});
+    // The server's rules, checked here first: nothing is sent while a field is wrong.
+    const problems = signup ? checkSignUp({ email, password, name }) : checkSignIn({ email, password });
+    setFields(problems);
+    if (Object.keys(problems).length) {
+      const first = Object.keys(problems)[0];
+      document.querySelector<HTMLInputElement>(`#${CSS.escape(`${id}-${first}`)}`)?.focus();
+      return;
+    }
+    setBusy(true);
     try {
       if (signup) await auth.signUp({ email, password, name, timezone: defaultTimezone() });
       else await auth.signIn(email, password);
       router.replace("/tasks");
     } catch (err) {
-      if (err instanceof ApiError) {
-        setError(err.message);
-        setFields(err.fields);
-      } else {
-        setError("Something went wrong. Please try again.");
-      }
+      setFields(serverFieldErrors(err));
+      setError(formMessage(err, "Something went wrong. Please try again."));
       setBusy(false);
     }
   }
@@ -73,12 +76,14 @@ export default function AuthForm({ mode }: { mode: Mode }) {
           {signup && (
             <label className="block text-sm font-medium text-slate-700">
               Name <span className="font-normal text-slate-500">(optional)</span>
-              <input className={input} name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+              <input id={`${id}-name`} className={input} name="name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={!!fields.name} aria-describedby={fields.name ? `${id}-name-error` : undefined} />
             </label>
           )}
+          {signup && fields.name && <FieldError id={`${id}-name-error`} text={fields.name} />}
           <label className="block text-sm font-medium text-slate-700">
             Email
             <input
+              id={`${id}-email`}
               className={input}
               type="email"
               name="email"
@@ -86,27 +91,35 @@ export default function AuthForm({ mode }: { mode: Mode }) {
               required
               autoFocus
               value={email}
-              onChange={(e) => setEmail(e.target.value)}
+              onChange={(e) => {
+                setEmail(e.target.value);
+                if (fields.email) setFields(({ email: _fixed, ...rest }) => rest);
+              }}
               aria-invalid={!!fields.email}
+              aria-describedby={fields.email ? `${id}-email-error` : undefined}
             />
-            {fields.email && <span className="mt-1 block text-xs text-red-700">Email {fields.email}</span>}
           </label>
+          {fields.email && <FieldError id={`${id}-email-error`} text={fields.email} />}
           <label className="block text-sm font-medium text-slate-700">
             Password
             <input
+              id={`${id}-password`}
               className={input}
               type="password"
               name="password"
               autoComplete={signup ? "new-password" : "current-password"}
               required
-              minLength={signup ? 8 : 1}
               value={password}
-              onChange={(e) => setPassword(e.target.value)}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                if (fields.password) setFields(({ password: _fixed, ...rest }) => rest);
+              }}
               aria-invalid={!!fields.password}
+              aria-describedby={fields.password ? `${id}-password-error` : signup ? `${id}-password-hint` : undefined}
             />
-            {signup && !fields.password && <span className="mt-1 block text-xs font-normal text-slate-500">At least 8 characters.</span>}
-            {fields.password && <span className="mt-1 block text-xs text-red-700">Password {fields.password}</span>}
           </label>
+          {signup && !fields.password && <span id={`${id}-password-hint`} className="-mt-3 block text-xs font-normal text-slate-600">At least 8 characters.</span>}
+          {fields.password && <FieldError id={`${id}-password-error`} text={fields.password} />}
           <button
             type="submit"
             disabled={busy}
@@ -128,5 +141,13 @@ export default function AuthForm({ mode }: { mode: Mode }) {
         </p>
       </div>
     </main>
+  );
+}
+
+function FieldError({ id, text }: { id: string; text: string }) {
+  return (
+    <span id={id} className="-mt-3 block text-xs font-normal text-red-700" data-testid="field-error">
+      {text}
+    </span>
   );
 }

@@ -8,10 +8,11 @@
 
 import dynamic from "next/dynamic";
 import { useEffect, useState } from "react";
+import { CHAT_HEADER } from "@/lib/chat/shared";
 import { config } from "@/lib/config";
 import { loadChatKit } from "@/lib/loadChatKit";
 
-const loading = () => <p className="p-6 text-sm text-slate-500" role="status">Loading the assistant…</p>;
+const loading = () => <p className="p-6 text-sm text-slate-600" role="status">Loading the assistant…</p>;
 const BuiltinChatPanel = dynamic(() => import("./BuiltinChatPanel"), { ssr: false, loading });
 const ChatKitView = dynamic(() => import("./ChatKitView"), { ssr: false, loading });
 
@@ -43,7 +44,7 @@ export default function ChatAssistant({ userId, onClose, onTasksChanged }: ChatA
   return (
     <div className="flex h-full min-h-0 flex-col">
       <div className="flex items-center justify-between border-b border-slate-200 px-3 py-2">
-        <h2 className="text-sm font-semibold">Assistant</h2>
+        <h2 className="text-sm font-semibold">{CHAT_HEADER.title}</h2>
         <button type="button" onClick={onClose} className="rounded-md px-2 py-1 text-slate-500 hover:bg-slate-100" aria-label="Close the assistant" title="Close (Esc)">
           ✕
         </button>

@@ -2,14 +2,16 @@
 
 /**
  * ChatKit's configuration (`useChatKit`): our ChatKit endpoint, a fetch that adds the user's JWT,
- * the domain key from configuration, history, retry and feedback enabled. The control it returns is
- * shared through context with `<ChatKit/>` (ChatAssistant).
+ * the domain key from configuration, history, retry and feedback enabled, and what it shares with the
+ * built-in panel (`lib/chat/shared`: endpoint, greeting, prompts, the thread to reopen, the task-refresh
+ * rule). The control it returns is shared through context with `<ChatKit/>` (ChatAssistant).
  */
 
 import { useChatKit, type UseChatKitReturn } from "@openai/chatkit-react";
 import { createContext, useCallback, useContext, useRef } from "react";
 import { auth } from "@/lib/auth";
-import { apiUrl, config } from "@/lib/config";
+import { CHAT_HEADER, STARTER_PROMPTS, chatkitEndpoint } from "@/lib/chat/shared";
+import { config } from "@/lib/config";
 
 const ChatKitContext = createContext<UseChatKitReturn | null>(null);
 
@@ -24,10 +26,12 @@ export interface ChatProviderProps {
   onTasksChanged?: () => void;
   /** An error before ChatKit said it was ready (e.g. the domain key refused): the caller falls back. */
   onFailure?: (error: Error) => void;
+  /** The thread to open first (the one used last), or null for a new one. */
+  initialThread?: string | null;
   children: React.ReactNode;
 }
 
-export default function ChatProvider({ userId, onTasksChanged, onFailure, children }: ChatProviderProps) {
+export default function ChatProvider({ userId, onTasksChanged, onFailure, initialThread = null, children }: ChatProviderProps) {
   const tasksChanged = useRef(onTasksChanged);
   tasksChanged.current = onTasksChanged;
   const failure = useRef(onFailure);
@@ -42,25 +46,19 @@ export default function ChatProvider({ userId, onTasksChanged, onFailure, childr
 
   const chatkit = useChatKit({
     api: {
-      url: apiUrl(`/api/${encodeURIComponent(userId)}/chatkit`),
+      url: chatkitEndpoint(userId),
       domainKey: config.chatkitDomainKey,
       fetch: authedFetch,
     },
     theme: "light",
+    initialThread,
     history: { enabled: true, showDelete: true, showRename: true },
     threadItemActions: { feedback: true, retry: true },
-    startScreen: {
-      greeting: "What can I help with?",
-      prompts: [
-        { label: "What's due this week?", prompt: "What's due this week?", icon: "calendar" },
-        { label: "Add a task", prompt: "Add buy milk tomorrow", icon: "plus" },
-        { label: "High priority", prompt: "Show my high priority tasks", icon: "star" },
-      ],
-    },
-    composer: { placeholder: "Ask or tell me anything about your tasks…" },
+    startScreen: { greeting: CHAT_HEADER.greeting, prompts: STARTER_PROMPTS },
+    composer: { placeholder: CHAT_HEADER.placeholder },
+    // The shared task-refresh rule: when a reply ends, and on client effects.
     onResponseEnd: () => tasksChanged.current?.(),
     onEffect: () => tasksChanged.current?.(),
-    onThreadLoadEnd: () => tasksChanged.current?.(),
     onReady: () => {
       ready.current = true;
     },

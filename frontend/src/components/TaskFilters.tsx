@@ -1,23 +1,13 @@
 "use client";
 
 import { forwardRef, useEffect, useState } from "react";
-import { PRIORITIES, type Priority, type TaskQuery } from "@/lib/tasks";
+import { DEFAULT_FILTERS, withSort, type DueFilter, type Filters, type SortField, type StatusFilter } from "@/lib/filters";
+import { PRIORITIES, type Priority } from "@/lib/tasks";
+import { useFinePointer } from "@/lib/useFinePointer";
 import { PRIORITY_LABEL } from "./TaskFields";
 
-export type DueFilter = "any" | "overdue" | "today" | "week" | "later";
-export type StatusFilter = "all" | "pending" | "completed";
-
-export interface Filters {
-  status: StatusFilter;
-  q: string;
-  priority: Priority | "";
-  tag: string;
-  due: DueFilter;
-  sort: NonNullable<TaskQuery["sort"]>;
-  order: "asc" | "desc";
-}
-
-export const DEFAULT_FILTERS: Filters = { status: "pending", q: "", priority: "", tag: "", due: "any", sort: "created", order: "desc" };
+export type { DueFilter, Filters, StatusFilter } from "@/lib/filters";
+export { DEFAULT_FILTERS } from "@/lib/filters";
 
 export function isFiltered(f: Filters): boolean {
   return !!(f.q || f.priority || f.tag || f.due !== "any" || f.status !== DEFAULT_FILTERS.status);
@@ -43,6 +33,7 @@ const TaskFilters = forwardRef<HTMLInputElement, Props>(function TaskFilters({ v
     return () => clearTimeout(t);
   }, [q, value, onChange]);
 
+  const finePointer = useFinePointer();
   const set = <K extends keyof Filters>(key: K, v: Filters[K]) => onChange({ ...value, [key]: v });
   const tags = value.tag && !knownTags.includes(value.tag) ? [value.tag, ...knownTags] : knownTags;
 
@@ -78,7 +69,7 @@ const TaskFilters = forwardRef<HTMLInputElement, Props>(function TaskFilters({ v
                 onChange({ ...value, q: "" });
               }
             }}
-            placeholder="Search…  (press /)"
+            placeholder={finePointer ? "Search…  (press /)" : "Search…"}
             maxLength={200}
             className="w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
           />
@@ -113,7 +104,7 @@ const TaskFilters = forwardRef<HTMLInputElement, Props>(function TaskFilters({ v
         </select>
         <span className="ml-auto inline-flex items-center gap-1">
           <label className="text-slate-600" htmlFor="sort">Sort</label>
-          <select id="sort" className={select} value={value.sort} onChange={(e) => set("sort", e.target.value as Filters["sort"])}>
+          <select id="sort" className={select} value={value.sort} onChange={(e) => onChange(withSort(value, e.target.value as SortField))}>
             <option value="created">Created</option>
             <option value="due">Due date</option>
             <option value="priority">Priority</option>

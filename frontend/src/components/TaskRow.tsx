@@ -1,10 +1,11 @@
 "use client";
 
 import { memo, useEffect, useRef, useState } from "react";
-import { ApiError } from "@/lib/http";
+import { checkTask, formMessage, serverFieldErrors, type FieldErrors } from "@/lib/validation";
 import { describeRecurrence, dueState, formatDue, parseTags, type DueState, type Priority, type Task, type TaskPatch } from "@/lib/tasks";
 import { CalendarIcon, RepeatIcon } from "./Icons";
 import ReminderPicker from "./ReminderPicker";
+import { FieldError } from "./AddTaskForm";
 import { PriorityBadge, PriorityPicker, RecurrencePicker, fieldClass } from "./TaskFields";
 
 interface Props {
@@ -14,6 +15,8 @@ interface Props {
   onUpdate: (id: number, patch: TaskPatch) => Promise<Task>;
   onDelete: (task: Task) => void;
   onTag: (tag: string) => void;
+  /** Show keyboard hints ("Esc"): not on touch screens. */
+  keyboardHints?: boolean;
 }
 
 const DUE_STYLE: Record<DueState, string> = {
@@ -25,7 +28,7 @@ const DUE_STYLE: Record<DueState, string> = {
   none: "",
 };
 
-function TaskRow({ task, today, onToggle, onUpdate, onDelete, onTag }: Props) {
+function TaskRow({ task, today, onToggle, onUpdate, onDelete, onTag, keyboardHints = false }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -45,7 +48,7 @@ function TaskRow({ task, today, onToggle, onUpdate, onDelete, onTag }: Props) {
   if (editing) {
     return (
       <li className="rounded-lg border border-indigo-300 bg-white p-3 shadow-sm" data-testid="task-row" data-task-id={task.id}>
-        <TaskEditor task={task} onCancel={() => setEditing(false)} onSave={async (patch) => {
+        <TaskEditor task={task} keyboardHints={keyboardHints} onCancel={() => setEditing(false)} onSave={async (patch) => {
           await onUpdate(task.id, patch);
           setEditing(false);
         }} />
@@ -75,7 +78,7 @@ function TaskRow({ task, today, onToggle, onUpdate, onDelete, onTag }: Props) {
           type="button"
           onClick={() => setEditing(true)}
           className={`block max-w-full text-left font-medium break-words ${task.completed ? "text-slate-500 line-through" : "text-slate-900"}`}
-          title="Edit (Enter)"
+          title={keyboardHints ? "Edit (Enter)" : "Edit"}
           aria-label={`Edit “${task.title}”`}
         >
           {task.title}
@@ -126,7 +129,7 @@ function TaskRow({ task, today, onToggle, onUpdate, onDelete, onTag }: Props) {
   );
 }
 
-function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: TaskPatch) => Promise<void>; onCancel: () => void }) {
+function TaskEditor({ task, onSave, onCancel, keyboardHints }: { task: Task; onSave: (patch: TaskPatch) => Promise<void>; onCancel: () => void; keyboardHints: boolean }) {
   const [title, setTitle] = useState(task.title);
   const [description, setDescription] = useState(task.description);
   const [priority, setPriority] = useState<Priority>(task.priority);
@@ -136,13 +139,14 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
   const [recurrence, setRecurrence] = useState<string | null>(task.recurrence);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<FieldErrors>({});
 
   async function save(event?: React.FormEvent) {
     event?.preventDefault();
-    if (!title.trim()) {
-      setError("The title cannot be empty.");
-      return;
-    }
+    const problems = checkTask({ title, description, tags: parseTags(tags), dueDate, dueTime });
+    setFields(problems);
+    setError(null);
+    if (Object.keys(problems).length) return;
     const patch: TaskPatch = {};
     if (title.trim() !== task.title) patch.title = title.trim();
     if (description !== task.description) patch.description = description;
@@ -164,9 +168,8 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
       await onSave(patch);
     } catch (err) {
       setBusy(false);
-      const e = err as ApiError;
-      const detail = e.fields ? Object.entries(e.fields).map(([k, v]) => `${k.replace("_", " ")} ${v}`).join("; ") : "";
-      setError(detail ? `${e.message} (${detail})` : e.message || "Could not save.");
+      setFields(serverFieldErrors(err));
+      setError(formMessage(err, "Could not save."));
     }
   }
 
@@ -186,14 +189,17 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
         id={`title-${task.id}`}
         autoFocus
         value={title}
-        maxLength={200}
         onChange={(e) => setTitle(e.target.value)}
+        aria-invalid={!!fields.title}
+        aria-describedby={fields.title ? `title-${task.id}-error` : undefined}
         className="block w-full rounded-md border border-slate-300 px-2 py-1.5 font-medium focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200"
       />
+      {fields.title && <FieldError id={`title-${task.id}-error`} text={fields.title} />}
       <label className="mt-2 block text-xs font-medium text-slate-600">
         Notes
-        <textarea value={description} maxLength={2000} rows={2} onChange={(e) => setDescription(e.target.value)} className={fieldClass} />
+        <textarea value={description} rows={2} onChange={(e) => setDescription(e.target.value)} className={fieldClass} aria-invalid={!!fields.description} aria-describedby={fields.description ? `notes-${task.id}-error` : undefined} />
       </label>
+      {fields.description && <FieldError id={`notes-${task.id}-error`} text={fields.description} />}
       <div className="mt-2 grid grid-cols-2 gap-2 sm:grid-cols-4">
         <PriorityPicker value={priority} onChange={setPriority} />
         <label className="text-xs font-medium text-slate-600">
@@ -208,8 +214,9 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
       </div>
       <label className="mt-2 block text-xs font-medium text-slate-600">
         Tags
-        <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} />
+        <input value={tags} onChange={(e) => setTags(e.target.value)} placeholder="home, errands" className={fieldClass} aria-invalid={!!fields.tags} aria-describedby={fields.tags ? `tags-${task.id}-error` : undefined} />
       </label>
+      {fields.tags && <FieldError id={`tags-${task.id}-error`} text={fields.tags} />}
       <ReminderPicker task={task} />
       {error && (
         <p role="alert" className="mt-2 text-sm text-red-700">
@@ -218,7 +225,7 @@ function TaskEditor({ task, onSave, onCancel }: { task: Task; onSave: (patch: Ta
       )}
       <div className="mt-3 flex justify-end gap-2">
         <button type="button" onClick={onCancel} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50">
-          Cancel <span className="text-slate-400">(Esc)</span>
+          Cancel {keyboardHints && <span className="text-slate-600">(Esc)</span>}
         </button>
         <button type="submit" disabled={busy} className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-60">
           {busy ? "Saving…" : "Save"}

@@ -4,14 +4,18 @@ import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { auth } from "@/lib/auth";
-import { addDays, createTasksApi, todayIn, type TaskQuery } from "@/lib/tasks";
+import { filtersFromSearch, filtersToSearch } from "@/lib/filters";
+import { addDays, createTasksApi, formatDue, todayIn, type Task, type TaskQuery } from "@/lib/tasks";
+import { useFinePointer } from "@/lib/useFinePointer";
 import { useSession } from "@/lib/useSession";
 import { useTasks } from "@/lib/useTasks";
 import LiveUpdates from "./LiveUpdates";
+import { useToasts } from "@/lib/useToasts";
 import AddTaskForm from "./AddTaskForm";
 import { CheckCircleIcon } from "./Icons";
 import TaskFilters, { DEFAULT_FILTERS, type Filters } from "./TaskFilters";
 import TaskRow from "./TaskRow";
+import ToastViewport from "./Toast";
 
 // The assistant costs nothing until the sidebar is first opened.
 const ChatAssistant = dynamic(() => import("./ChatAssistant"), {
@@ -59,17 +63,53 @@ export default function TasksScreen() {
     return () => clearInterval(t);
   }, [user]);
 
-  const [filters, setFilters] = useState<Filters>(DEFAULT_FILTERS);
-  const query = useMemo(() => toQuery(filters, today), [filters, today]);
-  const [toast, setToast] = useState<string | null>(null);
+  // Filters and sort live in the URL (shareable, kept on reload); the page is client-rendered, so the
+  // first render can read it.
+  const [filters, setFilters] = useState<Filters>(() => (typeof window === "undefined" ? DEFAULT_FILTERS : filtersFromSearch(window.location.search)));
   useEffect(() => {
-    if (!toast) return;
-    const t = setTimeout(() => setToast(null), 6000);
-    return () => clearTimeout(t);
-  }, [toast]);
+    const search = filtersToSearch(filters);
+    if (search !== window.location.search && !(search === "" && window.location.search === "?")) {
+      window.history.replaceState(window.history.state, "", `${window.location.pathname}${search}${window.location.hash}`);
+    }
+  }, [filters]);
+  const query = useMemo(() => toQuery(filters, today), [filters, today]);
+  const toasts = useToasts();
+  const { show: showToast } = toasts;
+  const showError = useCallback((message: string) => void showToast({ message, tone: "error" }), [showToast]);
+  const finePointer = useFinePointer();
 
-  const tasks = useTasks(api, query, setToast);
+  const tasks = useTasks(api, query, showError);
   const { refetch } = tasks;
+
+  const { toggle, undoComplete, remove, restore, clearCompleted } = tasks;
+  const onToggle = useCallback(
+    async (task: Task) => {
+      const after = await toggle(task);
+      if (!after) return;
+      const undo = { label: "Undo", run: () => undoComplete(task) };
+      if (task.recurrence && !task.completed && !after.completed) {
+        const next = after.due_date ? formatDue(after, today) : "its next date";
+        showToast({ message: `Done for ${task.due_date ? formatDue({ ...task, due_time: null }, today).toLowerCase() : "now"}: “${task.title}” repeats, next on ${next}.`, action: undo });
+      } else if (after.completed) {
+        showToast({ message: `Completed “${task.title}”.`, action: undo });
+      } else {
+        showToast({ message: `Reopened “${task.title}”.`, action: undo });
+      }
+    },
+    [toggle, undoComplete, showToast, today],
+  );
+  const onDelete = useCallback(
+    async (task: Task) => {
+      if (await remove(task)) showToast({ message: `Deleted “${task.title}”.`, action: { label: "Undo", run: () => restore([task.id]) } });
+    },
+    [remove, restore, showToast],
+  );
+  const onClearCompleted = useCallback(async () => {
+    const ids = await clearCompleted();
+    if (!ids) return;
+    if (!ids.length) showToast("No completed tasks to clear.");
+    else showToast({ message: `Cleared ${ids.length} completed ${ids.length === 1 ? "task" : "tasks"}.`, action: { label: "Undo", run: () => restore(ids) } });
+  }, [clearCompleted, restore, showToast]);
 
   const [chatOpen, setChatOpen] = useState(false);
   const [chatMounted, setChatMounted] = useState(false);
@@ -138,7 +178,7 @@ export default function TasksScreen() {
               aria-expanded={chatOpen}
               aria-controls="assistant-panel"
               className="inline-flex items-center gap-1.5 rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-indigo-700"
-              title="Assistant (A)"
+              title={finePointer ? "Assistant (A)" : "Assistant"}
             >
               <span aria-hidden>✦</span> Assistant
             </button>
@@ -157,7 +197,7 @@ export default function TasksScreen() {
       </header>
 
       <main className="mx-auto max-w-3xl space-y-4 px-4 py-4">
-        <AddTaskForm ref={newTaskInput} onCreate={tasks.create} />
+        <AddTaskForm ref={newTaskInput} onCreate={tasks.create} keyboardHints={finePointer} />
         <TaskFilters ref={searchInput} value={filters} onChange={setFilters} knownTags={tasks.knownTags} />
 
         <section aria-label="Task list" aria-busy={tasks.loading}>
@@ -185,9 +225,16 @@ export default function TasksScreen() {
             <>
               <ul className="space-y-2" data-testid="task-list">
                 {tasks.tasks.map((task) => (
-                  <TaskRow key={task.id} task={task} today={today} onToggle={tasks.toggle} onUpdate={tasks.update} onDelete={tasks.remove} onTag={onTag} />
+                  <TaskRow key={task.id} task={task} today={today} onToggle={onToggle} onUpdate={tasks.update} onDelete={onDelete} onTag={onTag} keyboardHints={finePointer} />
                 ))}
               </ul>
+              {filters.status !== "pending" && tasks.tasks.some((t) => t.completed) && (
+                <div className="mt-3 text-right">
+                  <button type="button" onClick={() => void onClearCompleted()} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50">
+                    Clear completed
+                  </button>
+                </div>
+              )}
               {tasks.nextCursor && (
                 <div className="mt-3 text-center">
                   <button
@@ -203,9 +250,11 @@ export default function TasksScreen() {
             </>
           )}
         </section>
-        <p className="hidden text-center text-xs text-slate-400 sm:block">
-          Shortcuts: <kbd>N</kbd> new task · <kbd>/</kbd> search · <kbd>A</kbd> assistant · <kbd>Esc</kbd> close
-        </p>
+        {finePointer && (
+          <p className="hidden text-center text-xs text-slate-600 sm:block" data-testid="shortcuts">
+            Shortcuts: <kbd>N</kbd> new task · <kbd>/</kbd> search · <kbd>A</kbd> assistant · <kbd>Esc</kbd> close
+          </p>
+        )}
       </main>
 
       {chatMounted && (
@@ -220,13 +269,7 @@ export default function TasksScreen() {
       )}
 
       <LiveUpdates userId={user.id} timezone={user.timezone} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
-      <div aria-live="polite" className={`pointer-events-none fixed inset-x-0 bottom-4 z-50 justify-center px-4 ${chatOpen ? "hidden sm:flex sm:pr-[440px]" : "flex"}`}>
-        {toast && (
-          <div role="status" className="pointer-events-auto rounded-lg bg-slate-900 px-4 py-2 text-sm text-white shadow-lg">
-            {toast}
-          </div>
-        )}
-      </div>
+      <ToastViewport toasts={toasts.toasts} onDismiss={toasts.dismiss} className={chatOpen ? "hidden sm:flex sm:pr-[440px]" : "flex"} />
     </div>
   );
 }

@@ -13,7 +13,7 @@
  */
 
 import { apiUrl, baseRequestInit, config as defaultConfig, type AppConfig } from "./config";
-import { ApiError, NetworkError, errorFromResponse, isAbortError } from "./http";
+import { ApiError, errorFromResponse, fetchOrThrow } from "./http";
 
 export interface User {
   id: string;
@@ -171,18 +171,13 @@ export function createAuthClient(deps: AuthDeps = {}) {
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (csrf) headers["X-CSRF-TOKEN"] = csrf;
-    try {
-      return await doFetch(apiUrl(path, cfg), {
-        ...baseRequestInit(cfg),
-        credentials: "include", // the auth routes set and read the HttpOnly refresh cookie
-        method: "POST",
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      if (isAbortError(err)) throw err;
-      throw new NetworkError();
-    }
+    return fetchOrThrow(doFetch, apiUrl(path, cfg), {
+      ...baseRequestInit(cfg),
+      credentials: "include", // the auth routes set and read the HttpOnly refresh cookie
+      method: "POST",
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   async function doRefresh(): Promise<Session | null> {
@@ -264,27 +259,16 @@ export function createAuthClient(deps: AuthDeps = {}) {
       const headers = new Headers(init.headers);
       headers.set("Authorization", `Bearer ${token}`);
       if (!headers.has("Accept")) headers.set("Accept", "application/json");
-      return doFetch(input, { ...baseRequestInit(cfg), ...init, headers });
+      return fetchOrThrow(doFetch, input, { ...baseRequestInit(cfg), ...init, headers });
     };
-    let res: Response;
-    try {
-      res = await send(current.accessToken);
-    } catch (err) {
-      if (isAbortError(err)) throw err;
-      throw new NetworkError();
-    }
+    let res = await send(current.accessToken);
     if (res.status !== 401) return res;
     const renewed = await refresh().catch(() => null);
     if (!renewed) {
       clear();
       return res;
     }
-    try {
-      res = await send(renewed.accessToken);
-    } catch (err) {
-      if (isAbortError(err)) throw err;
-      throw new NetworkError();
-    }
+    res = await send(renewed.accessToken);
     if (res.status === 401) clear();
     return res;
   }

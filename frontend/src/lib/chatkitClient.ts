@@ -9,7 +9,7 @@
  */
 
 import { config } from "./config";
-import { ApiError, NetworkError, errorFromResponse, isAbortError } from "./http";
+import { ApiError, errorFromResponse, fetchOrThrow, isAbortError } from "./http";
 import { withRetry, type BackoffOptions, type RetryInfo } from "./retry";
 import { readSSE, StreamIdleError } from "./sse";
 import type { Page, StreamingRequest, Thread, ThreadItem, ThreadMetadata, ThreadStreamEvent } from "./chatkitTypes";
@@ -53,19 +53,13 @@ export class ChatKitClient {
     this.opts = { retry: config.retry, idleTimeoutMs: config.streamIdleTimeoutMs, ...opts };
   }
 
-  private async post(body: unknown, accept: string, signal?: AbortSignal): Promise<Response> {
-    let res: Response;
-    try {
-      res = await this.opts.fetch(this.opts.url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: accept },
-        body: JSON.stringify(body),
-        signal,
-      });
-    } catch (err) {
-      if (isAbortError(err) || err instanceof ApiError) throw err;
-      throw new NetworkError();
-    }
+  private async post(body: unknown, accept: string, signal?: AbortSignal, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    const res = await fetchOrThrow(this.opts.fetch, this.opts.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: accept, ...extraHeaders },
+      body: JSON.stringify(body),
+      signal,
+    });
     if (!res.ok) throw await errorFromResponse(res);
     return res;
   }
@@ -110,10 +104,14 @@ export class ChatKitClient {
   /**
    * Send a streaming request and hand each ThreadStreamEvent to `onEvent` until the stream ends.
    * Rejects with an AbortError when `signal` aborts (stop), an ApiError when the request is refused,
-   * or a StreamInterruptedError when the connection breaks mid-stream.
+   * or a StreamInterruptedError when the connection breaks mid-stream. `idempotencyKey` goes out as the
+   * `Idempotency-Key` header.
    */
-  async stream(req: StreamingRequest, handlers: StreamHandlers, signal?: AbortSignal): Promise<StreamResult> {
-    const res = await withRetry(() => this.post({ ...req, metadata: {} }, "text/event-stream", signal), {
+  async stream(req: StreamingRequest, handlers: StreamHandlers, signal?: AbortSignal, idempotencyKey?: string): Promise<StreamResult> {
+    // The same key on every attempt of the same message (and on a manual resend), so a server that
+    // honours Idempotency-Key never runs the turn twice.
+    const headers: Record<string, string> = idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {};
+    const res = await withRetry(() => this.post({ ...req, metadata: {} }, "text/event-stream", signal, headers), {
       ...this.opts.retry,
       signal,
       onRetry: handlers.onRetry,

@@ -68,3 +68,17 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
 export function isAbortError(err: unknown): boolean {
   return !!err && typeof err === "object" && (err as { name?: string }).name === "AbortError";
 }
+
+/**
+ * The one fetch wrapper for network errors: a request that gets no HTTP answer at all (server down,
+ * connection refused or reset) rejects with a `NetworkError`; an abort stays an AbortError and an
+ * `ApiError` thrown by a wrapped fetch (e.g. "signed out") passes through unchanged.
+ */
+export async function fetchOrThrow(doFetch: (input: string, init: RequestInit) => Promise<Response>, input: string, init: RequestInit): Promise<Response> {
+  try {
+    return await doFetch(input, init);
+  } catch (err) {
+    if (isAbortError(err) || err instanceof ApiError) throw err;
+    throw new NetworkError();
+  }
+}

@@ -83,6 +83,12 @@ export function createTasksApi(userId: string, client: AuthClient = auth) {
     remove: (id: number) => call<void>(`${base}/${id}`, { method: "DELETE" }),
     setCompleted: (id: number, completed: boolean) =>
       call<Task>(`${base}/${id}/complete`, { method: "PATCH", body: JSON.stringify({ completed }) }),
+    /** Every tag on the user's tasks (the tag filter follows it). */
+    tags: (signal?: AbortSignal) => call<{ tags: string[] }>(`${base}/tags`, { signal }).then((r) => r.tags),
+    /** Delete every completed task; their ids, restorable for 24 hours. */
+    clearCompleted: () => call<{ ids: number[]; count: number }>(`${base}/clear-completed`, { method: "POST" }),
+    /** Undo a delete or clear-completed: the tasks come back with the same id and fields. */
+    restore: (ids: number[]) => call<{ tasks: Task[] }>(`${base}/restore`, { method: "POST", body: JSON.stringify({ ids }) }).then((r) => r.tasks),
   };
 }
 

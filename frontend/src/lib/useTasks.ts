@@ -35,11 +35,13 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
+  // Tags seen on tasks just added or changed, until the server's tag list (fetched with every load) follows.
   const remember = (tasks: Task[], known: string[]) => {
     const set = new Set(known);
     for (const t of tasks) for (const tag of t.tags) set.add(tag);
     return set.size === known.length ? known : [...set].sort();
   };
+  const sameTags = (a: string[], b: string[]) => a.length === b.length && a.every((t, i) => t === b[i]);
 
   /** Load the first page(s) again; `quiet` keeps the current list on screen meanwhile. */
   const load = useCallback(
@@ -51,7 +53,10 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       if (!quiet) setState((s) => ({ ...s, loading: true, error: null }));
       const limit = quiet ? Math.min(100, Math.max(PAGE, countRef.current)) : PAGE;
       try {
+        // The tag list follows the tasks: the server's list of every tag, fetched with the page.
+        const tags = api.tags(controller.signal).catch(() => null);
         const page = await api.list({ ...(JSON.parse(queryKey) as TaskQuery), limit }, controller.signal);
+        const known = await tags;
         if (controller.signal.aborted) return;
         setState((s) => ({
           ...s,
@@ -60,7 +65,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
           loading: false,
           loaded: true,
           error: null,
-          knownTags: remember(page.tasks, s.knownTags),
+          knownTags: known ? (sameTags(known, s.knownTags) ? s.knownTags : known) : remember(page.tasks, s.knownTags),
         }));
       } catch (err) {
         if (isAbortError(err) || controller.signal.aborted) return;
@@ -78,17 +83,17 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   }, [load]);
 
   const refetchTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The latest query's loader: a refetch scheduled before the filters changed must load the new list.
+  const loadRef = useRef(load);
+  loadRef.current = load;
   /** A quiet refetch, coalesced (the assistant may change several tasks in a row). */
-  const refetch = useCallback(
-    (delay = 250) => {
-      if (refetchTimer.current) clearTimeout(refetchTimer.current);
-      refetchTimer.current = setTimeout(() => {
-        refetchTimer.current = null;
-        void load(true);
-      }, delay);
-    },
-    [load],
-  );
+  const refetch = useCallback((delay = 250) => {
+    if (refetchTimer.current) clearTimeout(refetchTimer.current);
+    refetchTimer.current = setTimeout(() => {
+      refetchTimer.current = null;
+      void loadRef.current(true);
+    }, delay);
+  }, []);
   useEffect(() => () => {
     if (refetchTimer.current) clearTimeout(refetchTimer.current);
   }, []);
@@ -132,27 +137,69 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         refetch(400);
         return task;
       },
-      async toggle(task: Task): Promise<void> {
-        if (!api) return;
-        const optimistic = { ...task, completed: !task.completed };
+      /** Complete or reopen; the task as the server left it (a recurring one moves to its next date), or null. */
+      async toggle(task: Task): Promise<Task | null> {
+        if (!api) return null;
+        const optimistic = task.recurrence && !task.completed ? task : { ...task, completed: !task.completed };
         replace(optimistic);
         try {
-          replace(await api.setCompleted(task.id, !task.completed));
+          const after = await api.setCompleted(task.id, !task.completed);
+          replace(after);
           refetch(600);
+          return after;
         } catch (err) {
           replace(task);
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not update the task.");
+          return null;
         }
       },
-      async remove(task: Task): Promise<void> {
+      /** Put a task back exactly as it was before a complete (open again, or at its earlier date). */
+      async undoComplete(before: Task): Promise<void> {
         if (!api) return;
+        try {
+          if (before.recurrence && !before.completed) replace(await api.update(before.id, { due_date: before.due_date, due_time: before.due_time }));
+          else replace(await api.setCompleted(before.id, before.completed));
+          refetch(300);
+        } catch (err) {
+          onErrorRef.current(err instanceof ApiError ? err.message : "Could not undo.");
+        }
+      },
+      /** Delete; true when the task is gone. */
+      async remove(task: Task): Promise<boolean> {
+        if (!api) return false;
         setState((s) => ({ ...s, tasks: s.tasks.filter((t) => t.id !== task.id) }));
         try {
           await api.remove(task.id);
+          refetch(400);
+          return true;
         } catch (err) {
-          if (err instanceof ApiError && err.status === 404) return;
+          if (err instanceof ApiError && err.status === 404) return false;
           setState((s) => ({ ...s, tasks: [task, ...s.tasks] }));
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not delete the task.");
+          return false;
+        }
+      },
+      /** Delete every completed task; their ids (for Undo), or null. */
+      async clearCompleted(): Promise<number[] | null> {
+        if (!api) return null;
+        try {
+          const { ids } = await api.clearCompleted();
+          setState((s) => ({ ...s, tasks: s.tasks.filter((t) => !ids.includes(t.id)) }));
+          refetch(300);
+          return ids;
+        } catch (err) {
+          onErrorRef.current(err instanceof ApiError ? err.message : "Could not clear the completed tasks.");
+          return null;
+        }
+      },
+      /** Undo a delete or clear-completed: the same tasks, ids and fields. */
+      async restore(ids: number[]): Promise<void> {
+        if (!api || !ids.length) return;
+        try {
+          await api.restore(ids);
+          refetch(0);
+        } catch (err) {
+          onErrorRef.current(err instanceof ApiError ? err.message : "Could not undo.");
         }
       },
     }),

@@ -70,7 +70,7 @@ describe("BuiltinChatPanel", () => {
       input: { content: [{ type: "input_text", text: "add buy milk tomorrow" }], attachments: [], inference_options: {} },
     });
     expect(onTasksChanged).toHaveBeenCalled();
-    expect(screen.getByTestId("chat-title").textContent).toBe("Conversation");
+    expect(screen.getByTestId("chat-title").textContent).toBe("Untitled conversation");
   });
 
   it("shows a lost connection at once with a retry button; retry re-runs from the stored message", async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { ChatKitClient, StreamInterruptedError } from "@/lib/chatkitClient";
 import type { ThreadStreamEvent } from "@/lib/chatkitTypes";
-import { applyEvent, emptyThread, touchesTasks } from "@/lib/chatState";
+import { applyEvent, emptyThread } from "@/lib/chat/reducer";
+import { isClientEffect } from "@/lib/chat/shared";
 import { ApiError } from "@/lib/http";
 import { jsonResponse, sse, sseResponse } from "./helpers";
 
@@ -51,7 +52,7 @@ describe("ChatKit protocol client: streams", () => {
     expect(view.items.map((i) => i.type)).toEqual(["user_message", "assistant_message"]);
     expect(view.streamingItemId).toBeNull();
     expect(view.progress).toBeNull();
-    expect(events.filter(touchesTasks)).toHaveLength(1); // the assistant's item done
+    expect(events.filter(isClientEffect)).toHaveLength(0); // no client effect: the list refreshes when the reply ends
   });
 
   it("an error event is reported in the view with its retry flag", () => {

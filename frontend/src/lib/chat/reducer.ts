@@ -1,6 +1,10 @@
-/** The built-in panel's view of one thread, and how each ThreadStreamEvent changes it (pure functions). */
+/**
+ * The chat's one reducer module: the built-in panel's view of one thread, how each ThreadStreamEvent and each
+ * panel action changes it (pure functions), and the outbox, i.e. the message being sent (or that failed), kept
+ * with its idempotency key so a retry sends exactly that message again.
+ */
 
-import type { AssistantMessageContent, ThreadItem, ThreadMetadata, ThreadStreamEvent, WorkflowItem } from "./chatkitTypes";
+import type { AssistantMessageContent, ThreadItem, ThreadMetadata, ThreadStreamEvent, WorkflowItem } from "../chatkitTypes";
 
 export interface ChatError {
   message: string;
@@ -20,8 +24,23 @@ export interface ThreadView {
   progress: { text: string; icon?: string | null } | null;
   notice: { level: string; message: string; title?: string | null } | null;
   error: ChatError | null;
+  /** The last message the user sent, until its turn ends well (then null). */
+  outbox: Outbox | null;
   /** Bumped on every change to the items, so the list knows to keep the bottom in view. */
   version: number;
+}
+
+/** A message on its way, or one whose turn failed: what Retry or "Send again" sends. */
+export interface Outbox {
+  text: string;
+  /** Sent as `Idempotency-Key` on every attempt of this message. */
+  key: string;
+  /** The server's id of the stored message once the stream said so; null while unknown. */
+  itemId: string | null;
+  /** `sending`; `failed` (the turn broke); `unsent` (the server never answered: nothing was stored). */
+  state: "sending" | "failed" | "unsent";
+  /** Ids of the items the view held when the message was sent (to recognise the server's copy later). */
+  knownIds: string[];
 }
 
 export const emptyThread: ThreadView = {
@@ -33,6 +52,7 @@ export const emptyThread: ThreadView = {
   progress: null,
   notice: null,
   error: null,
+  outbox: null,
   version: 0,
 };
 
@@ -77,6 +97,13 @@ function setPart(content: AssistantMessageContent[], index: number, part: Assist
   return next;
 }
 
+/** The server's copy of the message in the outbox: remember its id (a retry then re-runs exactly it). */
+function withOutboxItem(view: ThreadView, item: ThreadItem): ThreadView {
+  const box = view.outbox;
+  if (!box || box.itemId || item.type !== "user_message" || !view.items.some((i) => i.id === PENDING_USER_ID)) return view;
+  return { ...view, outbox: { ...box, itemId: item.id } };
+}
+
 /** Apply one stream event to the view. */
 export function applyEvent(view: ThreadView, event: ThreadStreamEvent): ThreadView {
   switch (event.type) {
@@ -90,6 +117,7 @@ export function applyEvent(view: ThreadView, event: ThreadStreamEvent): ThreadVi
     case "thread.item.added":
     case "thread.item.replaced": {
       if (!isVisible(event.item)) return view;
+      view = withOutboxItem(view, event.item);
       const streaming = event.item.type === "assistant_message" && event.type === "thread.item.added" ? event.item.id : view.streamingItemId;
       return {
         ...view,
@@ -101,6 +129,7 @@ export function applyEvent(view: ThreadView, event: ThreadStreamEvent): ThreadVi
     }
     case "thread.item.done": {
       if (!isVisible(event.item)) return view;
+      view = withOutboxItem(view, event.item);
       return {
         ...view,
         items: upsert(view.items, event.item),
@@ -143,18 +172,12 @@ export function applyEvent(view: ThreadView, event: ThreadStreamEvent): ThreadVi
         ...view,
         progress: null,
         streamingItemId: null,
+        outbox: view.outbox ? { ...view.outbox, state: "failed" } : null,
         error: { message: event.message || "The assistant could not answer. Please try again.", retryable: !!event.allow_retry },
       };
     default:
       return view; // stream_options, client_effect and future types change nothing here
   }
-}
-
-/** Does this event mean the assistant may have changed the user's tasks (so the list should refetch)? */
-export function touchesTasks(event: ThreadStreamEvent): boolean {
-  if (event.type === "thread.item.done") return event.item.type !== "user_message";
-  if (event.type === "client_effect") return true;
-  return false;
 }
 
 /** The latest user message at or before `index` (what a retry of the answer at `index` re-runs from). */
@@ -163,4 +186,81 @@ export function userMessageBefore(items: ThreadItem[], index: number): ThreadIte
     if (items[i].type === "user_message" && items[i].id !== PENDING_USER_ID) return items[i];
   }
   return null;
+}
+
+/** A failed or interrupted reply's status line: the server's `task` item `<assistant item id>_status`. */
+export function isReplyStatus(item: ThreadItem): boolean {
+  return item.type === "task" && item.id.endsWith("_status") && (item.task as { type?: string }).type === "custom";
+}
+
+/** What the panel does besides stream events. */
+export type ChatAction =
+  | { type: "reset"; thread?: ThreadMetadata | null }
+  | { type: "loaded"; items: ThreadItem[]; hasOlder: boolean; cursor: string | null }
+  | { type: "older"; items: ThreadItem[]; hasOlder: boolean; cursor: string | null }
+  /** A message goes out (new, or sent again): shown at once, kept in the outbox with its key. */
+  | { type: "sending"; text: string; key: string; itemId?: string | null }
+  | { type: "event"; event: ThreadStreamEvent }
+  /** The stream ended normally: the outbox is done. */
+  | { type: "finished" }
+  | { type: "stopped" }
+  /** The request or stream failed; `reachedServer` false means nothing was stored. */
+  | { type: "failed"; message: string; retryable: boolean; reachedServer: boolean }
+  | { type: "clearError" }
+  | { type: "truncateAfter"; itemId: string };
+
+function pendingItem(view: ThreadView, text: string): ThreadItem {
+  return { id: PENDING_USER_ID, thread_id: view.thread?.id ?? "", created_at: new Date().toISOString(), type: "user_message", content: [{ type: "input_text", text }] };
+}
+
+export function chatReducer(view: ThreadView, action: ChatAction): ThreadView {
+  switch (action.type) {
+    case "reset":
+      return { ...emptyThread, thread: action.thread ?? null, version: view.version + 1 };
+    case "loaded":
+      return { ...view, items: action.items.filter(isVisible), hasOlder: action.hasOlder, olderCursor: action.cursor, version: view.version + 1 };
+    case "older": {
+      const seen = new Set(view.items.map((i) => i.id));
+      const older = action.items.filter((i) => isVisible(i) && !seen.has(i.id));
+      return { ...view, items: [...older, ...view.items], hasOlder: action.hasOlder, olderCursor: action.cursor };
+    }
+    case "sending": {
+      const others = view.items.filter((i) => i.id !== PENDING_USER_ID);
+      const itemId = action.itemId ?? null;
+      // A message the server already holds stays where it is; a new (or never stored) one shows as pending.
+      const items = itemId ? others : [...others, pendingItem(view, action.text)];
+      return {
+        ...view,
+        items,
+        error: null,
+        notice: null,
+        outbox: { text: action.text, key: action.key, itemId, state: "sending", knownIds: others.map((i) => i.id) },
+        version: view.version + 1,
+      };
+    }
+    case "event":
+      return applyEvent(view, action.event);
+    case "finished":
+      if (view.error) return { ...view, streamingItemId: null, progress: null };
+      return { ...view, streamingItemId: null, progress: null, outbox: null };
+    case "stopped":
+      return { ...view, streamingItemId: null, progress: null, outbox: view.outbox ? { ...view.outbox, state: "failed" } : null };
+    case "failed": {
+      const box = view.outbox;
+      const unsent = !!box && !box.itemId && !action.reachedServer;
+      return {
+        ...view,
+        streamingItemId: null,
+        progress: null,
+        outbox: box ? { ...box, state: unsent ? "unsent" : "failed" } : null,
+        error: { message: action.message, retryable: action.retryable },
+      };
+    }
+    case "clearError":
+      return view.error || view.notice ? { ...view, error: null, notice: null } : view;
+    case "truncateAfter": {
+      const index = view.items.findIndex((i) => i.id === action.itemId);
+      return index === -1 ? view : { ...view, items: view.items.slice(0, index + 1), version: view.version + 1 };
+    }
+  }
 }
