@@ -37,6 +37,8 @@ class Intent:
     """For update: tags to take off."""
     query: ListQuery | None = None
     """For list: the query."""
+    lang: str = "en"
+    """The language the message was written in ("en", "es", "ur")."""
 
 
 _FILLER = re.compile(
@@ -215,7 +217,21 @@ def _looks_like_add(core: str, now: Now) -> bool:
 
 
 def parse_intent(message: str, now: Now) -> Intent:
-    """Understand one user message."""
+    """Understand one user message, in English, Spanish or Urdu."""
+    intent = parse_english(message, now)
+    if intent.kind != UNKNOWN and message.isascii():
+        return intent
+    from .foreign import parse_foreign
+    from .languages import ENGLISH, detect_language
+
+    lang = detect_language(message, english_understood=intent.kind != UNKNOWN)
+    if lang == ENGLISH:
+        return intent
+    return parse_foreign(message, lang, now) or Intent(kind=UNKNOWN, lang=lang)
+
+
+def parse_english(message: str, now: Now) -> Intent:
+    """Understand one user message in English."""
     text = normalize(message)
     core = _TRAIL.sub("", _strip_lead(text)).strip()
     bare = core.strip(" !.?,")

@@ -7,6 +7,7 @@ an LLM re-reads its context; nothing is remembered between calls.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,8 +33,10 @@ from .intents import (
     is_yes,
     parse_intent,
 )  # fmt: skip
+from .languages import is_nastaliq
 from .listing import apply_query
 from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+from .say import Voice, voice
 
 MAX_EXCHANGES = 8
 ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
@@ -75,6 +78,7 @@ class Planner:
         self.now = now
         self.tools = tools
         self.turn: Turn = conversation.current
+        self.voice: Voice | None = None
 
     def plan(self) -> Step:
         """The next step of the current turn."""
@@ -90,7 +94,11 @@ class Planner:
             if pending and is_no(turn.user):
                 return _reply("Okay, I won't delete anything.")
         intent = parse_intent(turn.user, self.now)
-        if previous is not None and previous.assistant.startswith(replies.WHICH_ONE):
+        self.voice = voice(intent.lang, is_nastaliq(turn.user))
+        if previous is not None and (
+            previous.assistant.startswith(replies.WHICH_ONE)
+            or ("\n1. " in previous.assistant and "?" in previous.assistant.split("\n")[0])
+        ):
             follow = self._follow_up(previous, intent)
             if follow is not None:
                 return follow
@@ -114,6 +122,8 @@ class Planner:
             if listing is None:
                 return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
             return _reply(replies.confirm_delete_all(len(listing.tasks())))
+        if kind == UNKNOWN and self.voice is not None:
+            return _reply(self.voice("unknown"))
         return _reply(
             {GREET: replies.GREETING, THANKS: replies.THANKS, BYE: replies.BYE, HELP: replies.HELP}.get(
                 kind, replies.UNKNOWN
@@ -131,8 +141,16 @@ class Planner:
             if done.failed:
                 return _reply(replies.tool_error(done.output or ""))
             tasks = done.tasks()
+            if tasks and self.voice is not None:
+                return _reply(
+                    self.voice(
+                        "added", title=replies.quote(tasks[0].get("title")), due=self.voice.due(tasks[0], self.now)
+                    )
+                )
             return _reply(replies.added(tasks[0], self.now) if tasks else "Added it.")
         if not intent.title:
+            if self.voice is not None:
+                return _reply(self.voice("what_title"))
             return _reply('Sure, what should the task be? For example: "add buy milk tomorrow at 5pm".')
         f = intent.fields
         args: dict[str, Any] = {"title": intent.title[:200]}
@@ -157,7 +175,10 @@ class Planner:
             return self._tool_or_sorry("list_tasks", intent.query.tool_arguments())
         if done.failed:
             return _reply(replies.tool_error(done.output or ""))
-        return _reply(replies.task_list(intent.query, apply_query(intent.query, done.tasks()), self.now))
+        shown = apply_query(intent.query, done.tasks())
+        if self.voice is not None:
+            return _reply(self.voice.task_list(shown))
+        return _reply(replies.task_list(intent.query, shown, self.now))
 
     def shown_list(self) -> list[Task] | None:
         """The tasks of the last list shown to the user, in the order shown."""
@@ -195,7 +216,7 @@ class Planner:
         if ref.pronoun:
             spoken = recent_task(self.conversation)
             if spoken is None:
-                return _reply("Which task do you mean? You can tell me its title or number.")
+                return _reply("Which task do you mean? Tell me a few words of its title.")
             return spoken
         listing = self.turn.last("list_tasks")
         if listing is None:
@@ -205,9 +226,11 @@ class Planner:
         prefer = {COMPLETE: False, REOPEN: True}.get(intent.kind)
         matches = best_matches(ref.stems, listing.tasks(), prefer_completed=prefer)
         if not matches:
+            if self.voice is not None:
+                return _reply(self.voice("not_found", phrase=ref.phrase))
             return _reply(replies.not_found(ref.phrase))
         if len(matches) > 1:
-            return _reply(replies.which_one(matches))
+            return _reply(replies.which_one(matches, self.now, self.voice))
         return matches[0]
 
     def _act(self, intent: Intent, ref: Reference, target: Task | None = None) -> Step:
@@ -249,6 +272,9 @@ class Planner:
         if not tasks:
             return "Done."
         task = tasks[0]
+        if self.voice is not None:
+            key = {COMPLETE: "completed", REOPEN: "reopened", DELETE: "deleted"}.get(intent.kind, "updated")
+            return self.voice(key, title=replies.quote(task.get("title")), due=self.voice.due(task, self.now))
         if intent.kind == COMPLETE:
             return replies.completed(task, self.now)
         if intent.kind == REOPEN:
@@ -281,6 +307,9 @@ class Planner:
         prefer = {COMPLETE: False, REOPEN: True}.get(earlier.kind)
         candidates = best_matches(first.stems, listing.tasks(), prefer_completed=prefer)
         answer = parse_reference(self.turn.user)
+        bare = re.fullmatch(r"\s*(?:number\s+|no\.?\s*)?(\d+)\s*[.!]?\s*", self.turn.user, re.IGNORECASE)
+        if bare and 1 <= int(bare.group(1)) <= len(candidates):
+            answer.position, answer.task_id = int(bare.group(1)), None
         if answer.position is not None:
             chosen = pick_position(answer.position, candidates)
             picked = [chosen] if chosen else []
