@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from .clock import Now
+from .english import TASK_VERBS as _TASK_VERBS
 from .fields import Fields, extract_fields
 from .listing import ListQuery, parse_list_query
 from .text import normalize, squash
+from .typos import fix_typing
 from .updates import parse_change
 
 _I = re.IGNORECASE
@@ -124,19 +126,6 @@ _PUT = re.compile(r"^(?:put|stick|throw|pop|get)\s+(?=.+\b(?:on|onto|in|to)\s+(?
 _LIST_MENTION = re.compile(
     r"\s*\b(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+|tasks\s+)?list\b", _I
 )
-_TASK_VERBS_TEXT = """
-    buy call email e-mail text phone pay clean wash fix book schedule send write read finish start
-    prepare plan organize organise pick get go visit meet order cook bake water feed walk take return
-    renew cancel submit review check update file sort print sign mail post ship pack unpack study learn
-    practice practise drop bring fill refill replace repair paint mow vacuum tidy iron fold shop grab
-    collect contact ask tell invite thank reply respond follow register apply research draft edit
-    finalize finalise backup back install upgrade charge exercise run workout stretch meditate defrost
-    empty lock unlock change make set move see watch listen attend celebrate wrap donate recycle sweep
-    mop dust hang assemble build cut trim rake shovel confirm arrange reserve hire interview test deploy
-    merge publish upload download print scan translate record measure count deliver prep plant harvest
-    groom bathe brush floss schedule
-"""
-_TASK_VERBS = frozenset(_TASK_VERBS_TEXT.split())
 _STRONG_LIST = re.compile(
     r"^(?:list|show|display|view|see|give\s+me|get\s+me|tell\s+me|read|print|pull\s+up|bring\s+up|let\s+me\s+see"
     r"|find|search|look\s+for|look\s+up|lookup|locate|check\s+my|review\s+my|go\s+over|when\s+(?:is|are|was|do\s+i)"
@@ -205,6 +194,14 @@ def _parse_add(text: str, now: Now) -> Intent | None:
     return Intent(kind=ADD, title=title, fields=found)
 
 
+def starts_with_add(message: str) -> bool:
+    """Whether a message opens with an add command ("add", "remind me to", "new task:")."""
+    core = _strip_lead(normalize(message))
+    if re.match(r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?|description|note|priority)\b", core, _I):
+        return False
+    return any(lead.match(core) for lead in (*_ADD_LEADS, _PUT))
+
+
 def _looks_like_add(core: str, now: Now) -> bool:
     for lead in (*_ADD_LEADS, _PUT):
         if lead.match(core):
@@ -232,7 +229,7 @@ def parse_intent(message: str, now: Now) -> Intent:
 
 def parse_english(message: str, now: Now) -> Intent:
     """Understand one user message in English."""
-    text = normalize(message)
+    text = normalize(fix_typing(message))
     core = _TRAIL.sub("", _strip_lead(text)).strip()
     bare = core.strip(" !.?,")
     if not bare:

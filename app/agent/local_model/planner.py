@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import replies
+from .batch import Batch, bare_numbers, several_targets
 from .clock import Now
 from .conversation import Conversation, Exchange, Task, Turn
 from .intents import (
@@ -37,6 +38,7 @@ from .languages import is_nastaliq
 from .listing import apply_query
 from .references import Reference, best_matches, parse_reference, pick_position, recent_task
 from .say import Voice, voice
+from .split import split_requests
 
 MAX_EXCHANGES = 8
 ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
@@ -102,6 +104,16 @@ class Planner:
             follow = self._follow_up(previous, intent)
             if follow is not None:
                 return follow
+        if intent.lang == "en" and intent.kind not in (LIST, GREET, THANKS, BYE, HELP, CLEAR_COMPLETED, DELETE_ALL):
+            several = split_requests(turn.user, self.now)
+            if several and len(several) > 1:
+                return Batch(self, several).plan()
+            if several:
+                intent = several[0]
+        if intent.kind in ACTION_TOOLS and intent.target:
+            by_position = bare_numbers(intent.target) and self.shown_list() is not None
+            if by_position or several_targets(intent.target):
+                return Batch(self, [intent]).plan()
         return self._dispatch(intent)
 
     def _dispatch(self, intent: Intent) -> Step:
@@ -152,21 +164,7 @@ class Planner:
             if self.voice is not None:
                 return _reply(self.voice("what_title"))
             return _reply('Sure, what should the task be? For example: "add buy milk tomorrow at 5pm".')
-        f = intent.fields
-        args: dict[str, Any] = {"title": intent.title[:200]}
-        if f.description:
-            args["description"] = f.description
-        if f.priority:
-            args["priority"] = f.priority
-        if f.due_date:
-            args["due_date"] = f.due_date.isoformat()
-        if f.due_time:
-            args["due_time"] = f.due_time.strftime("%H:%M")
-        if f.tags:
-            args["tags"] = f.tags
-        if f.recurrence:
-            args["recurrence"] = f.recurrence
-        return self._tool_or_sorry("add_task", args)
+        return self._tool_or_sorry("add_task", add_arguments(intent))
 
     def _list(self, intent: Intent) -> Step:
         assert intent.query is not None
@@ -356,6 +354,25 @@ class Planner:
         if done.data.get("confirmation_required"):
             return _reply(replies.confirm_clear(int(done.data.get("count") or 0)))
         return _reply(replies.cleared(int(done.data.get("deleted_count") or done.data.get("count") or 0)))
+
+
+def add_arguments(intent: Intent) -> dict[str, Any]:
+    """add_task arguments for a new task."""
+    f = intent.fields
+    args: dict[str, Any] = {"title": intent.title[:200]}
+    if f.description:
+        args["description"] = f.description
+    if f.priority:
+        args["priority"] = f.priority
+    if f.due_date:
+        args["due_date"] = f.due_date.isoformat()
+    if f.due_time:
+        args["due_time"] = f.due_time.strftime("%H:%M")
+    if f.tags:
+        args["tags"] = f.tags
+    if f.recurrence:
+        args["recurrence"] = f.recurrence
+    return args
 
 
 def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = False) -> dict[str, Any]:
