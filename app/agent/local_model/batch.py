@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from . import replies
 from .conversation import Exchange, Task
 from .intents import ADD, COMPLETE, DELETE, REOPEN, UPDATE, Intent
-from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+from .references import Reference, best_matches, parse_reference, pick_position
 
 if TYPE_CHECKING:
     from .planner import Planner, Step
@@ -93,7 +93,10 @@ class Batch:
                 args["completed"] = intent.kind == COMPLETE
             elif intent.kind == UPDATE:
                 changes = update_arguments(
-                    intent, task, clear_list="clear" in self.planner.tools.get("update_task", set())
+                    intent,
+                    task,
+                    clear_list="clear" in self.planner.tools.get("update_task", set()),
+                    today=self.planner.now.today,
                 )
                 if not changes:
                     out.append((intent, "", "What would you like to change about it?", None))
@@ -125,7 +128,7 @@ class Batch:
                 return f"I don't see a number {part.strip()} in the last list I showed."
             return next((t for t in tasks if t.get("id") == picked.get("id")), picked)
         if ref.pronoun:
-            spoken = recent_task(planner.conversation)
+            spoken = planner.spoken_task()
             return spoken if spoken is not None else "Which task do you mean? Tell me a few words of its title."
         prefer = {COMPLETE: False, REOPEN: True}.get(intent.kind)
         matches = best_matches(ref.stems, tasks, prefer_completed=prefer)

@@ -39,6 +39,8 @@ class Intent:
     """For update: tags to take off."""
     query: ListQuery | None = None
     """For list: the query."""
+    shift_days: int = 0
+    """For update: days to move the due date by."""
     lang: str = "en"
     """The language the message was written in ("en", "es", "ur")."""
 
@@ -254,6 +256,7 @@ def parse_english(message: str, now: Now) -> Intent:
             title=change.title,
             clear=change.clear,
             untag=change.untag,
+            shift_days=change.shift_days,
         )
     if _STRONG_LIST.match(bare) or ((_WEAK_QUESTION.match(bare) or core.endswith("?")) and _LIST_WORDS.search(bare)):
         return Intent(kind=LIST, query=parse_list_query(bare, now))

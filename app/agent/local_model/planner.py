@@ -7,6 +7,7 @@ an LLM re-reads its context; nothing is remembered between calls.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -189,10 +190,25 @@ class Planner:
                 return apply_query(intent.query, listing.tasks())
         return None
 
+    def spoken_task(self) -> Task | None:
+        """The task spoken about last: a list that showed one task, or the latest one changed."""
+        for turn in reversed(self.conversation.turns[:-1]):
+            listing = turn.last("list_tasks")
+            acted = [e for e in turn.exchanges if e.name in ("add_task", "update_task", "complete_task") and e.tasks()]
+            if acted:
+                return acted[-1].tasks()[0]
+            if listing is not None:
+                intent = parse_intent(turn.user, self.now)
+                if intent.kind == LIST and intent.query is not None:
+                    shown = apply_query(intent.query, listing.tasks())
+                    if len(shown) == 1:
+                        return shown[0]
+        return recent_task(self.conversation)
+
     def _resolve(self, intent: Intent, ref: Reference) -> Task | Step | int:
         """A task (or an id) the reference points at, or a step to take first."""
         if ref.task_id is not None:
-            if intent.fields.tags or intent.untag:
+            if intent.fields.tags or intent.untag or intent.shift_days:
                 listing = self.turn.last("list_tasks")
                 if listing is None:
                     return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
@@ -212,7 +228,7 @@ class Planner:
                 )
             return picked
         if ref.pronoun:
-            spoken = recent_task(self.conversation)
+            spoken = self.spoken_task()
             if spoken is None:
                 return _reply("Which task do you mean? Tell me a few words of its title.")
             return spoken
@@ -247,7 +263,7 @@ class Planner:
             return self._tool_or_sorry(tool, {"task_id": task_id})
         if intent.kind in (COMPLETE, REOPEN):
             return self._tool_or_sorry(tool, {"task_id": task_id, "completed": intent.kind == COMPLETE})
-        args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()))
+        args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()), today=self.now.today)
         if len(args) == 0:
             return _reply("What would you like to change about it? For example a new title, due date or priority.")
         return self._tool_or_sorry(tool, {"task_id": task_id, **args})
@@ -375,7 +391,9 @@ def add_arguments(intent: Intent) -> dict[str, Any]:
     return args
 
 
-def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = False) -> dict[str, Any]:
+def update_arguments(
+    intent: Intent, task: Task | None, *, clear_list: bool = False, today: dt.date | None = None
+) -> dict[str, Any]:
     """update_task arguments for the change asked, given the task when it is known.
 
     Fields to empty go in the tool's "clear" list when it has one, else as nulls.
@@ -388,6 +406,12 @@ def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = Fa
         args["due_date"] = f.due_date.isoformat()
     if f.due_time:
         args["due_time"] = f.due_time.strftime("%H:%M")
+    if intent.shift_days and today is not None:
+        try:
+            start = dt.date.fromisoformat(str((task or {}).get("due_date") or today.isoformat()))
+        except ValueError:
+            start = today
+        args["due_date"] = (start + dt.timedelta(days=intent.shift_days)).isoformat()
     if f.priority:
         args["priority"] = f.priority
     if f.recurrence:

@@ -17,7 +17,7 @@ from .clock import Now
 from .english import TASK_VERBS
 from .fields import Fields, extract_fields
 from .intents import ADD, COMPLETE, DELETE, LIST, REOPEN, UNKNOWN, UPDATE, Intent, parse_english, starts_with_add
-from .text import STOPWORDS, normalize
+from .text import STOPWORDS, content_stems, normalize
 from .typos import fix_typing
 
 _I = re.IGNORECASE
@@ -142,7 +142,8 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
             parsed.append(_as_add(piece, now))
         elif intent.kind in _EXPLICIT and _pronoun(intent.target) and not modifier:
             _before, rest = extract_fields(clauses[-1], now, description=False)
-            intent.target = rest.strip(" ,.")
+            if len(content_stems(rest)) >= 2:
+                intent.target = rest.strip(" ,.")
             clauses[-1] = piece
             parsed[-1] = intent
         else:
