@@ -84,13 +84,21 @@ _YES = re.compile(
     _I,
 )
 _NO = re.compile(
-    r"^(?:n|no|nope|nah|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+it|not\s+now|no\s+thanks|keep\s+(?:them|it|everything))\b[\s!.,]*(?:(?:don'?t|keep|thanks|thank\s+you)\b.*)?$",
+    r"^(?:n|no|nope|nah|nay|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+(?:it|that|about\s+it)|not\s+now"
+    r"|no\s+thanks|keep\s+(?:them|it|everything|all|those)|leave\s+(?:them|it|everything|those|all)|hold\s+on|wait"
+    r"|(?:i\s+)?changed\s+my\s+mind|actually\s+no|on\s+second\s+thought|not\s+really|scratch\s+that)\b"
+    r"(?![\s,]+(?:yes|go\s+ahead|do\s+it|delete|clear)\b).*$",
     _I,
 )
 
 _CLEAR_COMPLETED = re.compile(
     r"^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|archive|trash|empty|drop)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked(?:[\s-]+off)?|ticked(?:[\s-]+off)?|old\s+completed)\s*(?:tasks|todos|to-?dos|items|ones|stuff)?$"
-    r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$",
+    r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$"
+    r"|^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|trash|drop|throw\s+out|bin)\s+(?:out\s+)?"
+    r"(?:all\s+)?(?:of\s+)?(?:everything|all|the\s+(?:tasks|ones|items|todos|stuff|things)|tasks|ones|items|what|those)\s+"
+    r"(?:that\s+(?:is|are|was|were|'s|i'?ve|i\s+have)\s+|which\s+(?:is|are)\s+|(?:i'?ve|i\s+have|i'?d|i\s+had|i)\s+)?"
+    r"(?:already\s+|been\s+|marked\s+(?:as\s+)?)?(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off)"
+    r"(?:\s+already)?$",
     _I,
 )
 _DELETE_ALL = re.compile(
@@ -143,7 +151,7 @@ _WEAK_QUESTION = re.compile(
 )
 _LIST_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
-    r"|remaining|upcoming|coming\s+up|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
+    r"|remaining|upcoming|coming\s+up|behind|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
     r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do)\b|#\w",
     _I,
 )

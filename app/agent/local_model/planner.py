@@ -95,7 +95,11 @@ class Planner:
             if pending and is_yes(turn.user):
                 return self._confirmed(pending)
             if pending and is_no(turn.user):
-                return _reply("Okay, I won't delete anything.")
+                said = parse_intent(turn.user, self.now)
+                spoken = voice(said.lang, is_nastaliq(turn.user))
+                return _reply(
+                    spoken("nothing_changed") if spoken else "Okay, I won't delete anything. Nothing changed."
+                )
         intent = parse_intent(turn.user, self.now)
         self.voice = voice(intent.lang, is_nastaliq(turn.user))
         if previous is not None and (
@@ -171,10 +175,10 @@ class Planner:
         assert intent.query is not None
         done = self.turn.last("list_tasks")
         if done is None:
-            return self._tool_or_sorry("list_tasks", intent.query.tool_arguments())
+            return self._tool_or_sorry("list_tasks", intent.query.tool_arguments(self.tools.get("list_tasks")))
         if done.failed:
             return _reply(replies.tool_error(done.output or ""))
-        shown = apply_query(intent.query, done.tasks())
+        shown = apply_query(intent.query, done.tasks(), self.now.timezone)
         if self.voice is not None:
             return _reply(self.voice.task_list(shown))
         return _reply(replies.task_list(intent.query, shown, self.now))
@@ -187,7 +191,7 @@ class Planner:
                 continue
             intent = parse_intent(turn.user, self.now)
             if intent.kind == LIST and intent.query is not None:
-                return apply_query(intent.query, listing.tasks())
+                return apply_query(intent.query, listing.tasks(), self.now.timezone)
         return None
 
     def spoken_task(self) -> Task | None:
@@ -200,7 +204,7 @@ class Planner:
             if listing is not None:
                 intent = parse_intent(turn.user, self.now)
                 if intent.kind == LIST and intent.query is not None:
-                    shown = apply_query(intent.query, listing.tasks())
+                    shown = apply_query(intent.query, listing.tasks(), self.now.timezone)
                     if len(shown) == 1:
                         return shown[0]
         return recent_task(self.conversation)

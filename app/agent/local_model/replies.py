@@ -165,6 +165,8 @@ def _header(query: ListQuery, count: int) -> str:
     before, after = _describe_query(query)
     if query.search:
         return f"I found {count} {noun} matching '{query.search}'{after}:"
+    if query.status == "completed" and query.done_from:
+        return f"You completed {count} {before}{noun} {query.label}:"
     if query.status == "completed":
         return f"You have completed {count} {before}{noun}{after}:"
     return f"You have {count} {before}{noun}{after}:"
@@ -174,6 +176,8 @@ def _empty(query: ListQuery) -> str:
     before, after = _describe_query(query)
     if query.search:
         return f"I couldn't find any tasks matching '{query.search}'{after}."
+    if query.status == "completed" and query.done_from:
+        return f"You haven't completed any {before}tasks {query.label}."
     if query.status == "completed":
         return f"You haven't completed any {before}tasks{after} yet."
     return f"You have no {before}tasks{after}."

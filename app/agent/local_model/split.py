@@ -133,19 +133,27 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
             continue
         current = parsed[-1]
         intent = parse_english(piece, now)
-        modifier = current.kind == ADD and intent.kind == UPDATE and _pronoun(intent.target)
-        if current.kind not in (UNKNOWN, LIST) and _explicit(piece, intent) and not modifier:
-            clauses.append(piece)
-            parsed.append(intent)
-        elif _new_add(current, piece, sep, shouting, now):
-            clauses.append(piece)
-            parsed.append(_as_add(piece, now))
-        elif intent.kind in _EXPLICIT and _pronoun(intent.target) and not modifier:
+        really_add = current.kind == ADD and (
+            starts_with_add(clauses[-1]) or _first_word(clauses[-1]).lower() in TASK_VERBS
+        )
+        modifier = really_add and intent.kind == UPDATE and _pronoun(intent.target)
+        if (
+            intent.kind in _EXPLICIT
+            and _pronoun(intent.target)
+            and not really_add
+            and not _explicit(clauses[-1], current)
+        ):
             _before, rest = extract_fields(clauses[-1], now, description=False)
             if len(content_stems(rest)) >= 2:
                 intent.target = rest.strip(" ,.")
             clauses[-1] = piece
             parsed[-1] = intent
+        elif current.kind not in (UNKNOWN, LIST) and _explicit(piece, intent) and not modifier:
+            clauses.append(piece)
+            parsed.append(intent)
+        elif _new_add(current, piece, sep, shouting, now):
+            clauses.append(piece)
+            parsed.append(_as_add(piece, now))
         else:
             clauses[-1] += sep + piece
             parsed[-1] = parse_english(clauses[-1], now)
