@@ -126,6 +126,7 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
     pieces = _SEP.split(text)
     shouting = text.isupper()
     clauses = [pieces[0]]
+    modified = False
     parsed = [parse_english(pieces[0], now)]
     for index in range(1, len(pieces) - 1, 2):
         sep, piece = pieces[index], pieces[index + 1]
@@ -148,16 +149,21 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
                 intent.target = rest.strip(" ,.")
             clauses[-1] = piece
             parsed[-1] = intent
+        elif modifier:
+            _apply_shared([current], intent.fields)
+            modified = True
         elif current.kind not in (UNKNOWN, LIST) and _explicit(piece, intent) and not modifier:
             clauses.append(piece)
             parsed.append(intent)
-        elif _new_add(current, piece, sep, shouting, now):
+        elif not modifier and _new_add(current, piece, sep, shouting, now):
             clauses.append(piece)
             parsed.append(_as_add(piece, now))
         else:
             clauses[-1] += sep + piece
             parsed[-1] = parse_english(clauses[-1], now)
     if len(parsed) < 2:
+        if modified:
+            return parsed
         if parsed and parsed[0].kind in _EXPLICIT and parsed[0].target != parse_english(text, now).target:
             return parsed
         return None
