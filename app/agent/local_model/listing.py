@@ -63,6 +63,7 @@ _FILLER_TEXT = """
     stuff please can could you would will all my the a an on in of with about left remaining pending
     open due currently current now still got need should overdue late past missed behind upcoming soon
     coming completed finished done outstanding undated date dates today tomorrow tonight this next week
+    wrapped knocked through far already yet last past yesterday get got
     month
 """
 _FILLER = frozenset(_FILLER_TEXT.split())
