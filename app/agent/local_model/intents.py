@@ -96,7 +96,7 @@ _CLEAR_COMPLETED = re.compile(
     r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$"
     r"|^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|trash|drop|throw\s+out|bin)\s+(?:out\s+)?"
     r"(?:all\s+)?(?:of\s+)?(?:everything|all|the\s+(?:tasks|ones|items|todos|stuff|things)|tasks|ones|items|what|those)\s+"
-    r"(?:that\s+(?:is|are|was|were|'s|i'?ve|i\s+have)\s+|which\s+(?:is|are)\s+|(?:i'?ve|i\s+have|i'?d|i\s+had|i)\s+)?"
+    r"(?:that(?:\s+(?:is|are|was|were|i'?ve|i\s+have)|'s)\s+|which\s+(?:is|are)\s+|(?:i'?ve|i\s+have|i'?d|i\s+had|i)\s+)?"
     r"(?:already\s+|been\s+|marked\s+(?:as\s+)?)?(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off)"
     r"(?:\s+already)?$",
     _I,
