@@ -176,7 +176,10 @@ def detect_language(text: str, *, english_understood: bool) -> str:
         return ENGLISH
     if not english_understood:
         hits, share = _marker_share(text, URDU)
-        if hits >= 2 and share >= 0.2:
+        tokens = [w.lower() for w in _WORD.findall(text)]
+        endings = lexicon(URDU).add_endings
+        infinitive = len(tokens) >= 2 and tokens[-1] in endings and tokens[-2].endswith(("na", "ni", "ne"))
+        if (hits >= 2 and share >= 0.2) or infinitive:
             return URDU
     probabilities = _statistical(text)
     if probabilities.get(SPANISH, 0.0) >= (0.6 if spanish_letters else 0.8):
