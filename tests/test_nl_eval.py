@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 from tests.live import LiveServer, start_server
 
 pytestmark = pytest.mark.gunicorn
-EVAL = Path(__file__).resolve().parents[2] / "shared" / "nl-eval"
+EVAL = Path(os.environ.get("NL_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "nl-eval")
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,9 @@ INSTRUCTIONS = "Task tools of Todo Assistant. Every tool acts on the signed-in u
 
 TaskId = Annotated[int, Field(description="The task's numeric id, as shown by list_tasks.")]
 OptDate = Annotated[str | None, Field(description="A date as YYYY-MM-DD in the user's timezone.")]
+OptMoment = Annotated[
+    str | None, Field(description="When a task was completed: YYYY-MM-DD (the user's timezone) or an ISO date-time.")
+]
 OptTime = Annotated[str | None, Field(description="A time as HH:MM (24-hour) in the user's timezone.")]
 Rrule = Annotated[str | None, Field(description="An RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=TH or FREQ=DAILY.")]
 TagList = Annotated[list[str] | None, Field(description="Tags, lower-case words without '#'.")]
@@ -97,6 +100,8 @@ def build_server(fixed_user_id: str | None = None) -> MCPServer:
         tag: str | None = None,
         due_before: OptDate = None,
         due_after: OptDate = None,
+        completed_after: OptMoment = None,
+        completed_before: OptMoment = None,
         q: Annotated[str | None, Field(description="Words to search in titles and descriptions.")] = None,
         sort: Literal["created", "due", "priority", "title"] = "created",
         limit: Annotated[int, Field(ge=1, le=100)] = 50,
@@ -104,7 +109,8 @@ def build_server(fixed_user_id: str | None = None) -> MCPServer:
         """List the user's tasks (pending by default), with optional filters. Dates are inclusive."""
         query = TaskQuery.model_validate({
             "status": status, "priority": priority, "tag": tag, "due_before": due_before,
-            "due_after": due_after, "q": q, "sort": sort, "limit": limit,
+            "due_after": due_after, "completed_after": completed_after, "completed_before": completed_before,
+            "q": q, "sort": sort, "limit": limit,
             "order": "desc" if sort == "priority" else "asc",
         })
 

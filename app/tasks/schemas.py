@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -24,6 +24,20 @@ def _parse_date(value: Any) -> Any:
     if not isinstance(value, str) or not _DATE_RE.match(value):
         raise ValueError("must be a date as YYYY-MM-DD")
     return date.fromisoformat(value)
+
+
+def _parse_moment(value: Any) -> Any:
+    """An ISO date or date-time (a trailing Z means UTC)."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and _DATE_RE.match(value):
+        return date.fromisoformat(value)
+    if isinstance(value, str) and len(value) <= 40:
+        try:
+            return datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        except ValueError:
+            pass
+    raise ValueError("must be a date (YYYY-MM-DD) or a date-time (YYYY-MM-DDTHH:MM[:SS][+HH:MM|Z])")
 
 
 def _parse_time(value: Any) -> Any:
@@ -66,6 +80,7 @@ def _clean_title(value: Any) -> Any:
 
 
 DueDate = Annotated[date | None, BeforeValidator(_parse_date)]
+Moment = Annotated[datetime | date | None, BeforeValidator(_parse_moment)]
 DueTime = Annotated[time | None, BeforeValidator(_parse_time)]
 Tags = Annotated[list[str], BeforeValidator(_parse_tags)]
 Recurrence = Annotated[str | None, BeforeValidator(_parse_rrule)]
@@ -193,6 +208,10 @@ class TaskQuery(BaseModel):
     """Only tasks due on or before this date."""
     due_after: DueDate = None
     """Only tasks due on or after this date."""
+    completed_after: Moment = None
+    """Only tasks completed at or after this moment (a date: from its start in the user's timezone)."""
+    completed_before: Moment = None
+    """Only tasks completed at or before this moment (a date: to its end in the user's timezone)."""
     sort: Literal["created", "due", "priority", "title"] = "created"
     """Sort key."""
     order: Literal["asc", "desc"] = "asc"

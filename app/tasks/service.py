@@ -51,6 +51,20 @@ def user_today(user: User) -> date:
     return schedule.now().astimezone(zone).date()
 
 
+def completion_bound(user: User, value: date | datetime, *, end: bool) -> datetime:
+    """A completed_after/completed_before bound in UTC; a date covers its whole day in the user's timezone."""
+    try:
+        zone = ZoneInfo(user.timezone or "UTC")
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+        return moment.astimezone(UTC)
+    day = value + timedelta(days=1) if end else value
+    start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+    return start - timedelta(microseconds=1) if end else start
+
+
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 in UTC; SQLite hands back naive datetimes that are UTC already."""
     if value is None:
@@ -361,6 +375,12 @@ def list_tasks(session: DbSession, user: User, query: TaskQuery) -> TaskPageResu
         stmt = stmt.where(Task.due_date.is_not(None), Task.due_date <= query.due_before)
     if query.due_after:
         stmt = stmt.where(Task.due_date.is_not(None), Task.due_date >= query.due_after)
+    if query.completed_after:
+        after = completion_bound(user, query.completed_after, end=False)
+        stmt = stmt.where(Task.completed_at.is_not(None), Task.completed_at >= after)
+    if query.completed_before:
+        before = completion_bound(user, query.completed_before, end=True)
+        stmt = stmt.where(Task.completed_at.is_not(None), Task.completed_at <= before)
     if query.tag:
         # Tags are a JSON list of words without quotes, stored as json.dumps writes it, so the
         # quoted tag is an exact match on both SQLite and PostgreSQL.

@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 from .clock import Now
+from .english import TASK_VERBS as _TASK_VERBS
 from .fields import Fields, extract_fields
 from .listing import ListQuery, parse_list_query
 from .text import normalize, squash
+from .typos import fix_typing
 from .updates import parse_change
 
 _I = re.IGNORECASE
@@ -37,6 +39,10 @@ class Intent:
     """For update: tags to take off."""
     query: ListQuery | None = None
     """For list: the query."""
+    shift_days: int = 0
+    """For update: days to move the due date by."""
+    lang: str = "en"
+    """The language the message was written in ("en", "es", "ur")."""
 
 
 _FILLER = re.compile(
@@ -78,13 +84,21 @@ _YES = re.compile(
     _I,
 )
 _NO = re.compile(
-    r"^(?:n|no|nope|nah|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+it|not\s+now|no\s+thanks|keep\s+(?:them|it|everything))\b[\s!.,]*(?:(?:don'?t|keep|thanks|thank\s+you)\b.*)?$",
+    r"^(?:n|no|nope|nah|nay|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+(?:it|that|about\s+it)|not\s+now"
+    r"|no\s+thanks|keep\s+(?:them|it|everything|all|those)|leave\s+(?:them|it|everything|those|all)|hold\s+on|wait"
+    r"|(?:i\s+)?changed\s+my\s+mind|actually\s+no|on\s+second\s+thought|not\s+really|scratch\s+that)\b"
+    r"(?![\s,]+(?:yes|go\s+ahead|do\s+it|delete|clear)\b).*$",
     _I,
 )
 
 _CLEAR_COMPLETED = re.compile(
     r"^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|archive|trash|empty|drop)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked(?:[\s-]+off)?|ticked(?:[\s-]+off)?|old\s+completed)\s*(?:tasks|todos|to-?dos|items|ones|stuff)?$"
-    r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$",
+    r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$"
+    r"|^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|trash|drop|throw\s+out|bin)\s+(?:out\s+)?"
+    r"(?:all\s+)?(?:of\s+)?(?:everything|all|the\s+(?:tasks|ones|items|todos|stuff|things)|tasks|ones|items|what|those)\s+"
+    r"(?:that(?:\s+(?:is|are|was|were|i'?ve|i\s+have)|'s)\s+|which\s+(?:is|are)\s+|(?:i'?ve|i\s+have|i'?d|i\s+had|i)\s+)?"
+    r"(?:already\s+|been\s+|marked\s+(?:as\s+)?)?(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off)"
+    r"(?:\s+already)?$",
     _I,
 )
 _DELETE_ALL = re.compile(
@@ -122,19 +136,6 @@ _PUT = re.compile(r"^(?:put|stick|throw|pop|get)\s+(?=.+\b(?:on|onto|in|to)\s+(?
 _LIST_MENTION = re.compile(
     r"\s*\b(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+|tasks\s+)?list\b", _I
 )
-_TASK_VERBS_TEXT = """
-    buy call email e-mail text phone pay clean wash fix book schedule send write read finish start
-    prepare plan organize organise pick get go visit meet order cook bake water feed walk take return
-    renew cancel submit review check update file sort print sign mail post ship pack unpack study learn
-    practice practise drop bring fill refill replace repair paint mow vacuum tidy iron fold shop grab
-    collect contact ask tell invite thank reply respond follow register apply research draft edit
-    finalize finalise backup back install upgrade charge exercise run workout stretch meditate defrost
-    empty lock unlock change make set move see watch listen attend celebrate wrap donate recycle sweep
-    mop dust hang assemble build cut trim rake shovel confirm arrange reserve hire interview test deploy
-    merge publish upload download print scan translate record measure count deliver prep plant harvest
-    groom bathe brush floss schedule
-"""
-_TASK_VERBS = frozenset(_TASK_VERBS_TEXT.split())
 _STRONG_LIST = re.compile(
     r"^(?:list|show|display|view|see|give\s+me|get\s+me|tell\s+me|read|print|pull\s+up|bring\s+up|let\s+me\s+see"
     r"|find|search|look\s+for|look\s+up|lookup|locate|check\s+my|review\s+my|go\s+over|when\s+(?:is|are|was|do\s+i)"
@@ -150,7 +151,7 @@ _WEAK_QUESTION = re.compile(
 )
 _LIST_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
-    r"|remaining|upcoming|coming\s+up|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
+    r"|remaining|upcoming|coming\s+up|behind|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
     r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do)\b|#\w",
     _I,
 )
@@ -203,6 +204,14 @@ def _parse_add(text: str, now: Now) -> Intent | None:
     return Intent(kind=ADD, title=title, fields=found)
 
 
+def starts_with_add(message: str) -> bool:
+    """Whether a message opens with an add command ("add", "remind me to", "new task:")."""
+    core = _strip_lead(normalize(message))
+    if re.match(r"^add\s+(?:the\s+|a\s+)?(?:tags?|labels?|description|note|priority)\b", core, _I):
+        return False
+    return any(lead.match(core) for lead in (*_ADD_LEADS, _PUT))
+
+
 def _looks_like_add(core: str, now: Now) -> bool:
     for lead in (*_ADD_LEADS, _PUT):
         if lead.match(core):
@@ -215,8 +224,22 @@ def _looks_like_add(core: str, now: Now) -> bool:
 
 
 def parse_intent(message: str, now: Now) -> Intent:
-    """Understand one user message."""
-    text = normalize(message)
+    """Understand one user message, in English, Spanish or Urdu."""
+    intent = parse_english(message, now)
+    if intent.kind != UNKNOWN and message.isascii():
+        return intent
+    from .foreign import parse_foreign
+    from .languages import ENGLISH, detect_language
+
+    lang = detect_language(message, english_understood=intent.kind != UNKNOWN)
+    if lang == ENGLISH:
+        return intent
+    return parse_foreign(message, lang, now) or Intent(kind=UNKNOWN, lang=lang)
+
+
+def parse_english(message: str, now: Now) -> Intent:
+    """Understand one user message in English."""
+    text = normalize(fix_typing(message))
     core = _TRAIL.sub("", _strip_lead(text)).strip()
     bare = core.strip(" !.?,")
     if not bare:
@@ -241,6 +264,7 @@ def parse_intent(message: str, now: Now) -> Intent:
             title=change.title,
             clear=change.clear,
             untag=change.untag,
+            shift_days=change.shift_days,
         )
     if _STRONG_LIST.match(bare) or ((_WEAK_QUESTION.match(bare) or core.endswith("?")) and _LIST_WORDS.search(bare)):
         return Intent(kind=LIST, query=parse_list_query(bare, now))

@@ -15,7 +15,8 @@ from .text import STOPWORDS, content_stems, stem, words
 
 _I = re.IGNORECASE
 _COMPLETED = re.compile(
-    r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|accomplished|achieved|did\s+i\s+(?:do|finish|complete))\b",
+    r"\b(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off|accomplished|achieved|wrapped\s+up|knocked\s+out"
+    r"|got\s+through|did\s+i\s+(?:do|finish|complete))\b",
     _I,
 )
 _NOT_DONE = re.compile(
@@ -46,7 +47,8 @@ _WHEN_DUE = re.compile(
     r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
 )
 _UPCOMING = re.compile(r"\b(?:upcoming|coming\s+up|soon|next\s+few\s+days|next\s+7\s+days)\b", _I)
-_RANGE = re.compile(r"\b(this|next)\s+(week|month)\b", _I)
+_RANGE = re.compile(r"\b(this|next|last|past)\s+(week|month)\b", _I)
+_DONE_DAY = re.compile(r"\b(today|yesterday|tonight|this\s+morning)\b", _I)
 _BEFORE = re.compile(r"\b(?:by|before|until)\b", _I)
 _NOT_TOPIC_TEXT = """
     pending open completed finished done all my current remaining outstanding overdue upcoming urgent
@@ -61,6 +63,7 @@ _FILLER_TEXT = """
     stuff please can could you would will all my the a an on in of with about left remaining pending
     open due currently current now still got need should overdue late past missed behind upcoming soon
     coming completed finished done outstanding undated date dates today tomorrow tonight this next week
+    wrapped knocked through far already yet last past yesterday get got
     month
 """
 _FILLER = frozenset(_FILLER_TEXT.split())
@@ -88,10 +91,19 @@ class ListQuery:
     """Only tasks without a due date."""
     label: str = ""
     """A phrase for the reply ("due today", "tagged work")."""
+    done_from: dt.date | None = None
+    """First day of completion included (by when tasks were completed), or None."""
+    done_to: dt.date | None = None
+    """Last day of completion included, or None."""
 
-    def tool_arguments(self) -> dict[str, Any]:
-        """Arguments for list_tasks (date and word filters are applied locally)."""
+    def tool_arguments(self, params: set[str] | None = None) -> dict[str, Any]:
+        """Arguments for list_tasks (date and word filters are applied locally too)."""
         args: dict[str, Any] = {"status": self.status, "limit": 100}
+        if params is None or "completed_after" in params:
+            if self.done_from:
+                args["completed_after"] = self.done_from.isoformat()
+            if self.done_to:
+                args["completed_before"] = self.done_to.isoformat()
         if self.priority:
             args["priority"] = self.priority
         if self.tag:
@@ -160,11 +172,68 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
         query.search = " ".join(w for w in query.search.split() if w not in _PRIORITY_WORDS) or None
     if query.search and query.status == "pending" and not _NOT_DONE.search(text):
         query.status = "all"
+    if query.status == "completed" and not re.search(r"\bdue\b", text, _I):
+        _by_completion(query, text, now)
     return query
+
+
+def _by_completion(query: ListQuery, text: str, now: Now) -> None:
+    """Dates in a question about finished tasks are about when they were finished."""
+    today = now.today
+    monday = today - dt.timedelta(days=today.weekday())
+    rng = _RANGE.search(text)
+    day = _DONE_DAY.search(text)
+    if rng:
+        which, unit = rng.group(1).lower(), rng.group(2).lower()
+        if unit == "week":
+            start = monday - dt.timedelta(days=7) if which in ("last", "past") else monday
+            end = start + dt.timedelta(days=6) if which in ("last", "past") else today
+        else:
+            first = today.replace(day=1)
+            start = (first - dt.timedelta(days=1)).replace(day=1) if which in ("last", "past") else first
+            end = first - dt.timedelta(days=1) if which in ("last", "past") else today
+        query.label = f"{which} {unit}"
+    elif day:
+        word = day.group(1).lower()
+        start = end = today - dt.timedelta(days=1) if word == "yesterday" else today
+        query.label = "yesterday" if word == "yesterday" else "today"
+    else:
+        return
+    query.due_from = query.due_to = None
+    query.done_from, query.done_to = start, end
+
+
+def _done_day(task: Task, zone: str) -> str:
+    """The day (in the user's timezone) a task was completed, as ISO, or ""."""
+    stamp = str(task.get("completed_at") or "")
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:10]
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    try:
+        from zoneinfo import ZoneInfo
+
+        return moment.astimezone(ZoneInfo(zone)).date().isoformat()
+    except (KeyError, ValueError):
+        return moment.date().isoformat()
 
 
 def _apply_range(query: ListQuery, which: str, unit: str, now: Now) -> None:
     today = now.today
+    if which in ("last", "past"):
+        if unit == "week":
+            end = today - dt.timedelta(days=today.weekday() + 1)
+            start = end - dt.timedelta(days=6)
+        else:
+            end = today.replace(day=1) - dt.timedelta(days=1)
+            start = end.replace(day=1)
+        query.due_from, query.due_to = start, end
+        query.label = f"due {which} {unit}"
+        return
     if unit == "week":
         start = today if which == "this" else today + dt.timedelta(days=7 - today.weekday())
         end = (
@@ -200,10 +269,16 @@ def _matches_words(task: Task, terms: str) -> bool:
     ) or terms.lower() in low
 
 
-def apply_query(query: ListQuery, tasks: list[Task]) -> list[Task]:
+def apply_query(query: ListQuery, tasks: list[Task], zone: str = "UTC") -> list[Task]:
     """The tasks of a list_tasks output that answer the query, in the tool's order."""
     shown = []
     for task in tasks:
+        if query.done_from or query.done_to:
+            finished = _done_day(task, zone)
+            if not finished or (query.done_from and finished < query.done_from.isoformat()):
+                continue
+            if query.done_to and finished > query.done_to.isoformat():
+                continue
         done = bool(task.get("completed"))
         if (query.status == "pending" and done) or (query.status == "completed" and not done):
             continue

@@ -7,10 +7,13 @@ an LLM re-reads its context; nothing is remembered between calls.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import replies
+from .batch import Batch, bare_numbers, several_targets
 from .clock import Now
 from .conversation import Conversation, Exchange, Task, Turn
 from .intents import (
@@ -32,8 +35,11 @@ from .intents import (
     is_yes,
     parse_intent,
 )  # fmt: skip
+from .languages import is_nastaliq
 from .listing import apply_query
 from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+from .say import Voice, voice
+from .split import split_requests
 
 MAX_EXCHANGES = 8
 ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
@@ -75,6 +81,7 @@ class Planner:
         self.now = now
         self.tools = tools
         self.turn: Turn = conversation.current
+        self.voice: Voice | None = None
 
     def plan(self) -> Step:
         """The next step of the current turn."""
@@ -88,16 +95,34 @@ class Planner:
             if pending and is_yes(turn.user):
                 return self._confirmed(pending)
             if pending and is_no(turn.user):
-                return _reply("Okay, I won't delete anything.")
+                said = parse_intent(turn.user, self.now)
+                spoken = voice(said.lang, is_nastaliq(turn.user))
+                return _reply(
+                    spoken("nothing_changed") if spoken else "Okay, I won't delete anything. Nothing changed."
+                )
         from .reminders import plan_reminder  # reminder phrasings (issue 13)
 
         if (reminder_step := plan_reminder(self)) is not None:
             return reminder_step
         intent = parse_intent(turn.user, self.now)
-        if previous is not None and previous.assistant.startswith(replies.WHICH_ONE):
+        self.voice = voice(intent.lang, is_nastaliq(turn.user))
+        if previous is not None and (
+            previous.assistant.startswith(replies.WHICH_ONE)
+            or ("\n1. " in previous.assistant and "?" in previous.assistant.split("\n")[0])
+        ):
             follow = self._follow_up(previous, intent)
             if follow is not None:
                 return follow
+        if intent.lang == "en" and intent.kind not in (LIST, GREET, THANKS, BYE, HELP, CLEAR_COMPLETED, DELETE_ALL):
+            several = split_requests(turn.user, self.now)
+            if several and len(several) > 1:
+                return Batch(self, several).plan()
+            if several:
+                intent = several[0]
+        if intent.kind in ACTION_TOOLS and intent.target:
+            by_position = bare_numbers(intent.target) and self.shown_list() is not None
+            if by_position or several_targets(intent.target):
+                return Batch(self, [intent]).plan()
         return self._dispatch(intent)
 
     def _dispatch(self, intent: Intent) -> Step:
@@ -118,6 +143,8 @@ class Planner:
             if listing is None:
                 return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
             return _reply(replies.confirm_delete_all(len(listing.tasks())))
+        if kind == UNKNOWN and self.voice is not None:
+            return _reply(self.voice("unknown"))
         return _reply(
             {GREET: replies.GREETING, THANKS: replies.THANKS, BYE: replies.BYE, HELP: replies.HELP}.get(
                 kind, replies.UNKNOWN
@@ -135,33 +162,30 @@ class Planner:
             if done.failed:
                 return _reply(replies.tool_error(done.output or ""))
             tasks = done.tasks()
+            if tasks and self.voice is not None:
+                return _reply(
+                    self.voice(
+                        "added", title=replies.quote(tasks[0].get("title")), due=self.voice.due(tasks[0], self.now)
+                    )
+                )
             return _reply(replies.added(tasks[0], self.now) if tasks else "Added it.")
         if not intent.title:
+            if self.voice is not None:
+                return _reply(self.voice("what_title"))
             return _reply('Sure, what should the task be? For example: "add buy milk tomorrow at 5pm".')
-        f = intent.fields
-        args: dict[str, Any] = {"title": intent.title[:200]}
-        if f.description:
-            args["description"] = f.description
-        if f.priority:
-            args["priority"] = f.priority
-        if f.due_date:
-            args["due_date"] = f.due_date.isoformat()
-        if f.due_time:
-            args["due_time"] = f.due_time.strftime("%H:%M")
-        if f.tags:
-            args["tags"] = f.tags
-        if f.recurrence:
-            args["recurrence"] = f.recurrence
-        return self._tool_or_sorry("add_task", args)
+        return self._tool_or_sorry("add_task", add_arguments(intent))
 
     def _list(self, intent: Intent) -> Step:
         assert intent.query is not None
         done = self.turn.last("list_tasks")
         if done is None:
-            return self._tool_or_sorry("list_tasks", intent.query.tool_arguments())
+            return self._tool_or_sorry("list_tasks", intent.query.tool_arguments(self.tools.get("list_tasks")))
         if done.failed:
             return _reply(replies.tool_error(done.output or ""))
-        return _reply(replies.task_list(intent.query, apply_query(intent.query, done.tasks()), self.now))
+        shown = apply_query(intent.query, done.tasks(), self.now.timezone)
+        if self.voice is not None:
+            return _reply(self.voice.task_list(shown))
+        return _reply(replies.task_list(intent.query, shown, self.now))
 
     def shown_list(self) -> list[Task] | None:
         """The tasks of the last list shown to the user, in the order shown."""
@@ -171,13 +195,28 @@ class Planner:
                 continue
             intent = parse_intent(turn.user, self.now)
             if intent.kind == LIST and intent.query is not None:
-                return apply_query(intent.query, listing.tasks())
+                return apply_query(intent.query, listing.tasks(), self.now.timezone)
         return None
+
+    def spoken_task(self) -> Task | None:
+        """The task spoken about last: a list that showed one task, or the latest one changed."""
+        for turn in reversed(self.conversation.turns[:-1]):
+            listing = turn.last("list_tasks")
+            acted = [e for e in turn.exchanges if e.name in ("add_task", "update_task", "complete_task") and e.tasks()]
+            if acted:
+                return acted[-1].tasks()[0]
+            if listing is not None:
+                intent = parse_intent(turn.user, self.now)
+                if intent.kind == LIST and intent.query is not None:
+                    shown = apply_query(intent.query, listing.tasks(), self.now.timezone)
+                    if len(shown) == 1:
+                        return shown[0]
+        return recent_task(self.conversation)
 
     def _resolve(self, intent: Intent, ref: Reference) -> Task | Step | int:
         """A task (or an id) the reference points at, or a step to take first."""
         if ref.task_id is not None:
-            if intent.fields.tags or intent.untag:
+            if intent.fields.tags or intent.untag or intent.shift_days:
                 listing = self.turn.last("list_tasks")
                 if listing is None:
                     return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
@@ -197,9 +236,9 @@ class Planner:
                 )
             return picked
         if ref.pronoun:
-            spoken = recent_task(self.conversation)
+            spoken = self.spoken_task()
             if spoken is None:
-                return _reply("Which task do you mean? You can tell me its title or number.")
+                return _reply("Which task do you mean? Tell me a few words of its title.")
             return spoken
         listing = self.turn.last("list_tasks")
         if listing is None:
@@ -209,9 +248,11 @@ class Planner:
         prefer = {COMPLETE: False, REOPEN: True}.get(intent.kind)
         matches = best_matches(ref.stems, listing.tasks(), prefer_completed=prefer)
         if not matches:
+            if self.voice is not None:
+                return _reply(self.voice("not_found", phrase=ref.phrase))
             return _reply(replies.not_found(ref.phrase))
         if len(matches) > 1:
-            return _reply(replies.which_one(matches))
+            return _reply(replies.which_one(matches, self.now, self.voice))
         return matches[0]
 
     def _act(self, intent: Intent, ref: Reference, target: Task | None = None) -> Step:
@@ -230,7 +271,7 @@ class Planner:
             return self._tool_or_sorry(tool, {"task_id": task_id})
         if intent.kind in (COMPLETE, REOPEN):
             return self._tool_or_sorry(tool, {"task_id": task_id, "completed": intent.kind == COMPLETE})
-        args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()))
+        args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()), today=self.now.today)
         if len(args) == 0:
             return _reply("What would you like to change about it? For example a new title, due date or priority.")
         return self._tool_or_sorry(tool, {"task_id": task_id, **args})
@@ -253,6 +294,9 @@ class Planner:
         if not tasks:
             return "Done."
         task = tasks[0]
+        if self.voice is not None:
+            key = {COMPLETE: "completed", REOPEN: "reopened", DELETE: "deleted"}.get(intent.kind, "updated")
+            return self.voice(key, title=replies.quote(task.get("title")), due=self.voice.due(task, self.now))
         if intent.kind == COMPLETE:
             return replies.completed(task, self.now)
         if intent.kind == REOPEN:
@@ -285,6 +329,9 @@ class Planner:
         prefer = {COMPLETE: False, REOPEN: True}.get(earlier.kind)
         candidates = best_matches(first.stems, listing.tasks(), prefer_completed=prefer)
         answer = parse_reference(self.turn.user)
+        bare = re.fullmatch(r"\s*(?:number\s+|no\.?\s*)?(\d+)\s*[.!]?\s*", self.turn.user, re.IGNORECASE)
+        if bare and 1 <= int(bare.group(1)) <= len(candidates):
+            answer.position, answer.task_id = int(bare.group(1)), None
         if answer.position is not None:
             chosen = pick_position(answer.position, candidates)
             picked = [chosen] if chosen else []
@@ -333,7 +380,28 @@ class Planner:
         return _reply(replies.cleared(int(done.data.get("deleted_count") or done.data.get("count") or 0)))
 
 
-def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = False) -> dict[str, Any]:
+def add_arguments(intent: Intent) -> dict[str, Any]:
+    """add_task arguments for a new task."""
+    f = intent.fields
+    args: dict[str, Any] = {"title": intent.title[:200]}
+    if f.description:
+        args["description"] = f.description
+    if f.priority:
+        args["priority"] = f.priority
+    if f.due_date:
+        args["due_date"] = f.due_date.isoformat()
+    if f.due_time:
+        args["due_time"] = f.due_time.strftime("%H:%M")
+    if f.tags:
+        args["tags"] = f.tags
+    if f.recurrence:
+        args["recurrence"] = f.recurrence
+    return args
+
+
+def update_arguments(
+    intent: Intent, task: Task | None, *, clear_list: bool = False, today: dt.date | None = None
+) -> dict[str, Any]:
     """update_task arguments for the change asked, given the task when it is known.
 
     Fields to empty go in the tool's "clear" list when it has one, else as nulls.
@@ -346,6 +414,12 @@ def update_arguments(intent: Intent, task: Task | None, *, clear_list: bool = Fa
         args["due_date"] = f.due_date.isoformat()
     if f.due_time:
         args["due_time"] = f.due_time.strftime("%H:%M")
+    if intent.shift_days and today is not None:
+        try:
+            start = dt.date.fromisoformat(str((task or {}).get("due_date") or today.isoformat()))
+        except ValueError:
+            start = today
+        args["due_date"] = (start + dt.timedelta(days=intent.shift_days)).isoformat()
     if f.priority:
         args["priority"] = f.priority
     if f.recurrence:

@@ -22,7 +22,7 @@ HELP = (
     "- add call mom tomorrow at 6pm #family\n"
     "- remind me to pay rent every month on the 1st\n"
     "- what's due this week? / show my high priority tasks\n"
-    "- mark the report as done / I finished the report\n"
+    "- mark the report as done / I finished the report / the first one is done\n"
     "- move the dentist appointment to friday at 3pm\n"
     "- make it high priority / rename call mom to call dad\n"
     "- delete the groceries task / clear completed tasks"
@@ -32,7 +32,7 @@ THANKS = "You're welcome! Anything else I can do for you?"
 BYE = "Bye! Your tasks are saved whenever you need them."
 UNKNOWN = (
     "Sorry, I didn't quite get that. I can add, list, complete, update and delete tasks, "
-    'for example "add call mom tomorrow at 6pm", "what\'s due today?" or "mark call mom as done".'
+    'for example "add call mom tomorrow at 6pm", "what\'s due today?" or "mark the report as done".'
 )
 
 
@@ -167,6 +167,8 @@ def _header(query: ListQuery, count: int) -> str:
     before, after = _describe_query(query)
     if query.search:
         return f"I found {count} {noun} matching '{query.search}'{after}:"
+    if query.status == "completed" and query.done_from:
+        return f"You completed {count} {before}{noun} {query.label}:"
     if query.status == "completed":
         return f"You have completed {count} {before}{noun}{after}:"
     return f"You have {count} {before}{noun}{after}:"
@@ -176,6 +178,8 @@ def _empty(query: ListQuery) -> str:
     before, after = _describe_query(query)
     if query.search:
         return f"I couldn't find any tasks matching '{query.search}'{after}."
+    if query.status == "completed" and query.done_from:
+        return f"You haven't completed any {before}tasks {query.label}."
     if query.status == "completed":
         return f"You haven't completed any {before}tasks{after} yet."
     return f"You have no {before}tasks{after}."
@@ -195,11 +199,27 @@ def task_list(query: ListQuery, tasks: list[Task], now: Now) -> str:
     return "\n".join(lines)
 
 
-def which_one(tasks: list[Task]) -> str:
-    """Ask which of several matching tasks the user means."""
-    names = [quote(t.get("title")) for t in tasks[:5]]
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
-    return f"{WHICH_ONE} {listed}? Several tasks match, so tell me which one (or use its number)."
+def which_one(tasks: list[Task], now: Now, voice: Any = None) -> str:
+    """Ask which of several matching tasks the user means, as numbered options told apart by what the
+    user sees (due date, priority, tags, done, when added), answerable by position or by title."""
+    options = tasks[:5]
+    facts = [details(t, now) + (["done"] if t.get("completed") else []) for t in options]
+    for index, task in enumerate(options):
+        same = [j for j, other in enumerate(facts) if j != index and other == facts[index]]
+        if same and task.get("created_at"):
+            facts[index] = facts[index] + [f"added {day_text(str(task['created_at'])[:10], now)}"]
+        if not facts[index]:
+            facts[index] = ["no due date"]
+    lines = [
+        f"{n}. {quote(t.get('title'))} ({', '.join(f)})"
+        for n, (t, f) in enumerate(zip(options, facts, strict=True), start=1)
+    ]
+    if voice is not None:
+        return voice("which_one", options="; ".join(lines)) + "\n" + "\n".join(lines)
+    return (
+        f"{WHICH_ONE}\n" + "\n".join(lines) + "\nSeveral tasks match, so tell me which one: its position "
+        '(for example "the second one" or "2") or more of its title.'
+    )
 
 
 def not_found(phrase: str) -> str:

@@ -127,7 +127,7 @@ IRREGULAR = {
 }
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
-_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _VOWELS = set("aeiouy")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .clock import Now
 from .fields import Fields, extract_fields
+from .indirect import parse_indirect
 from .references import parse_reference
 from .text import IRREGULAR, squash
 
@@ -194,6 +195,8 @@ class Change:
     """Fields to clear (update)."""
     untag: list[str] = field(default_factory=list)
     """Tags to take off (update)."""
+    shift_days: int = 0
+    """Days to move the due date by (update)."""
 
 
 def clean_target(text: str) -> str:
@@ -202,7 +205,7 @@ def clean_target(text: str) -> str:
     for _ in range(3):
         before = text
         text = re.sub(
-            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an)$",
+            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an|instead|actually|back)$",
             "",
             text,
             flags=_I,
@@ -271,7 +274,8 @@ def _update(rest: str, verb: str, now: Now) -> Change | None:
     if not found.any():
         return None
     only_when = not (found.priority or found.recurrence or found.tags)
-    if only_when and verb in _SOFT_VERBS and not _is_concrete(target) and not re.search(r"\bdue\b", rest, _I):
+    evidence = re.search(r"\b(?:due|instead)\b", rest, _I)
+    if only_when and verb in _SOFT_VERBS and not _is_concrete(target) and not evidence:
         return None
     return Change(kind="update", target=target, fields=found)
 
@@ -281,6 +285,18 @@ def parse_change(text: str, now: Now) -> Change | None:
     text = text.strip(" .!?")
     if _QUESTION.match(text):
         return None
+    indirect = parse_indirect(text, now)
+    if indirect is not None:
+        target = clean_target(indirect.target)
+        if target:
+            return Change(
+                kind="update",
+                target=target,
+                fields=indirect.fields,
+                title=indirect.title,
+                clear=indirect.clear,
+                shift_days=indirect.shift_days,
+            )
     for pattern in CLEAR_PATTERNS:
         m = pattern.match(text)
         if m:

@@ -1,0 +1,141 @@
+"""Requests in Spanish and Urdu (Roman and Nastaliq): the same intents as English, read with the
+language's vocabulary file. Dates and times are turned into English phrases the English date
+reader already knows, so every date rule lives in one place; titles keep the user's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clock import Now
+from .fields import Fields, extract_fields
+from .intents import ADD, COMPLETE, DELETE, LIST, UPDATE, Intent
+from .languages import Lexicon, lexicon, normalize_digits
+from .listing import parse_list_query
+from .text import squash
+
+_FLAGS = re.IGNORECASE | re.UNICODE
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ENGLISH_WHEN_TEXT = """
+    today tomorrow tonight morning afternoon evening night week this next last day after the at on
+    monday tuesday wednesday thursday friday saturday sunday
+"""
+_ENGLISH_WHEN = frozenset(_ENGLISH_WHEN_TEXT.split())
+
+
+def _hour24(hour: int, minute: int, daypart: str | None) -> str:
+    evening = daypart in ("pm", "night") and hour < 12 and not (daypart == "night" and hour < 4)
+    if evening or (daypart == "noon" and 1 <= hour <= 6):
+        hour += 12
+    elif daypart in ("am", "night") and hour == 12:
+        hour = 0
+    return f"{hour % 24:02d}:{minute:02d}"
+
+
+def to_english_when(text: str, lex: Lexicon) -> str:
+    """The text with its clock times, date words and weekdays written as English phrases."""
+    for pattern in lex.time_patterns:
+
+        def clock(m: re.Match[str]) -> str:
+            word = (m.group("dp") or "").lower()
+            minute = int(m.group("m") or 0)
+            return f" at {_hour24(int(m.group('h')), minute, lex.dayparts.get(word))} "
+
+        text = pattern.sub(clock, text)
+    for pattern, english in lex.date_words:
+        text = pattern.sub(f" {english} ", text)
+    for pattern, day in lex.weekdays:
+        text = pattern.sub(f" on {day} ", text)
+    return squash(text)
+
+
+def _find_command(text: str, lex: Lexicon, kinds: tuple[str, ...]) -> tuple[str, re.Match[str]] | None:
+    best: tuple[str, re.Match[str]] | None = None
+    for kind in kinds:
+        for phrase in lex.commands.get(kind, []):
+            m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, _FLAGS)
+            if m and (best is None or len(m.group(0)) > len(best[1].group(0))):
+                best = (kind, m)
+        if best is not None:
+            return best
+    return None
+
+
+def _trim(text: str, lex: Lexicon) -> str:
+    tokens = text.split()
+    while tokens and tokens[-1].lower().strip(",.;:!?¿¡") in lex.title_trim:
+        tokens.pop()
+    while tokens and tokens[0].lower().strip(",.;:!?¿¡") in lex.title_trim:
+        tokens.pop(0)
+    return squash(" ".join(tokens)).strip(" ,.;:!?¿¡")
+
+
+def _target(text: str, lex: Lexicon) -> str:
+    """A task reference: the words that can name a task, or "it" for a pronoun."""
+    words = [w for w in _WORD.findall(text)]
+    kept = [w for w in words if w.lower() not in lex.stopwords and w.lower() not in lex.pronouns]
+    if not kept:
+        return "it"
+    return " ".join(kept)
+
+
+def _priority(text: str, lex: Lexicon) -> tuple[str | None, str]:
+    for phrase in sorted(lex.priority_words, key=len, reverse=True):
+        m = re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text, _FLAGS)
+        if m:
+            return lex.priority_words[phrase], text[: m.start()] + " " + text[m.end() :]
+    return None, text
+
+
+def _fields(text: str, lex: Lexicon, now: Now) -> tuple[Fields, str]:
+    priority, text = _priority(text, lex)
+    found, rest = extract_fields(to_english_when(text, lex), now, description=False)
+    if priority:
+        found.priority = priority
+    leftover = [w for w in rest.split() if w.lower() not in _ENGLISH_WHEN]
+    return found, " ".join(leftover)
+
+
+def _list_query(text: str, lex: Lexicon, now: Now, code: str) -> Intent:
+    english = to_english_when(text.lower(), lex)
+    kept = []
+    for word in re.findall(r"[^\W_]+", english):
+        if word in lex.list_words:
+            kept.append(lex.list_words[word])
+        elif word in _ENGLISH_WHEN or word == "overdue":
+            kept.append(word)
+    return Intent(kind=LIST, query=parse_list_query("show tasks " + " ".join(kept), now), lang=code)
+
+
+def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
+    """Read a message in that language; None when it is not a task request."""
+    lex = lexicon(code)
+    text = normalize_digits(message).strip()
+    bare = text.strip(" ¿?¡!.")
+    question = "?" in text or "؟" in text
+    first = (_WORD.findall(bare.lower()) or [""])[0]
+    command = _find_command(bare, lex, ("complete", "delete"))
+    if command is None and (question or first in lex.question_words):
+        return _list_query(bare, lex, now, code)
+    if command is None:
+        command = _find_command(bare, lex, ("add", "update", "list"))
+    kind, m = command if command else ("", None)
+    rest = bare if m is None else bare[: m.start()] + " " + bare[m.end() :]
+    if kind == "list":
+        return _list_query(bare, lex, now, code)
+    if kind in ("complete", "delete"):
+        target = _target(rest, lex)
+        return Intent(kind=COMPLETE if kind == "complete" else DELETE, target=target, lang=code)
+    found, leftover = _fields(rest, lex, now)
+    if kind == "update":
+        if not found.any():
+            return None
+        return Intent(kind=UPDATE, target=_target(leftover, lex), fields=found, lang=code)
+    endings = lex.add_endings
+    statement = bool(endings) and bare.split()[-1].lower() in endings if bare.split() else False
+    if kind == "add" or statement or (found.due_date is not None and not question):
+        title = _trim(leftover, lex)
+        if not title:
+            return Intent(kind=ADD, lang=code)
+        return Intent(kind=ADD, title=title[:200], fields=found, lang=code)
+    return None

@@ -1,0 +1,189 @@
+"""Languages besides English: which one a message is in, and each language's vocabulary file.
+
+A language's vocabulary (command words, date words, stop words, replies) lives in one JSON file
+per language beside this module and is read the first time a message in that language (or one
+the English grammar could not read) needs it, never at start-up. Weekday and month names come
+from dateparser's own language data. The statistical detector is langdetect, loaded with only
+the profiles of the languages spoken here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+ENGLISH, SPANISH, URDU = "en", "es", "ur"
+FOREIGN = (SPANISH, URDU)
+_HERE = os.path.dirname(__file__)
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_SPANISH_LETTERS = re.compile(r"[ñáéíóú¿¡]", re.IGNORECASE)
+_URDU_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass
+class Lexicon:
+    """One language's vocabulary, as read from its data file."""
+
+    code: str
+    """ISO 639-1 code."""
+    markers: frozenset[str]
+    """Common words that show a message is in this language."""
+    commands: dict[str, list[str]]
+    """Intent kind to its command phrases, longest first."""
+    stopwords: frozenset[str]
+    """Words that never name a task."""
+    title_trim: frozenset[str]
+    """Words trimmed from the ends of a title."""
+    pronouns: frozenset[str]
+    """Words that point at the task last spoken about."""
+    question_words: frozenset[str]
+    """Words that start or mark a question."""
+    add_endings: frozenset[str]
+    """Sentence endings that make a statement a thing to do ("... karna hai")."""
+    dayparts: dict[str, str]
+    """Part-of-day word to "am", "pm", "noon" or "night"."""
+    time_patterns: list[re.Pattern[str]]
+    """Clock-time phrases with groups h, m and dp (part of day)."""
+    date_words: list[tuple[re.Pattern[str], str]]
+    """Date phrases and their English equivalent, tried in order."""
+    weekdays: list[tuple[re.Pattern[str], str]]
+    """Weekday-name phrases and the English weekday."""
+    list_words: dict[str, str]
+    """Words of list questions and their English equivalent."""
+    priority_words: dict[str, str]
+    """Priority phrases and the level they mean."""
+    replies: dict[str, Any]
+    """Reply templates."""
+    replies_script: dict[str, Any] = field(default_factory=dict)
+    """Reply templates for the language's other script (Urdu in Nastaliq), if any."""
+
+
+def _phrase_pattern(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _weekday_names(code: str, extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Weekday names from dateparser's data for the language, plus the file's own (Roman script)."""
+    from importlib import import_module
+
+    names: dict[str, list[str]] = {day: list(extra.get(day, [])) for day in extra}
+    try:
+        info = import_module(f"dateparser.data.date_translation_data.{code}").info
+    except (ImportError, AttributeError):
+        info = {}
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        names.setdefault(day, [])
+        names[day] += [n.lower() for n in info.get(day, []) if n]
+    return names
+
+
+@cache
+def lexicon(code: str) -> Lexicon:
+    """The vocabulary of a language (read once, on first use)."""
+    with open(os.path.join(_HERE, f"{code}.json"), encoding="utf-8") as handle:
+        raw = json.load(handle)
+    flags = re.IGNORECASE | re.UNICODE
+    weekdays = []
+    prefix, suffix = raw.get("weekday_prefix", ""), raw.get("weekday_suffix", "")
+    for day, names in _weekday_names(code, raw.get("weekdays", {})).items():
+        if names:
+            pattern = rf"(?<!\w){prefix}(?:{_phrase_pattern(names)})(?!\w){suffix}"
+            weekdays.append((re.compile(pattern, flags), day))
+    commands = {kind: sorted(phrases, key=len, reverse=True) for kind, phrases in raw["commands"].items()}
+    return Lexicon(
+        code=code,
+        markers=frozenset(raw.get("markers", [])),
+        commands=commands,
+        stopwords=frozenset(raw.get("stopwords", [])),
+        title_trim=frozenset(raw.get("title_trim", [])),
+        pronouns=frozenset(raw.get("pronouns", [])),
+        question_words=frozenset(raw.get("question_words", [])),
+        add_endings=frozenset(raw.get("add_endings", [])),
+        dayparts=raw.get("dayparts", {}),
+        time_patterns=[re.compile(p, flags) for p in raw.get("time_patterns", [])],
+        date_words=[(re.compile(p, flags), en) for p, en in raw.get("date_words", [])],
+        weekdays=weekdays,
+        list_words=raw.get("list_words", {}),
+        priority_words=raw.get("priority_words", {}),
+        replies=raw.get("replies", {}),
+        replies_script=raw.get("replies_nastaliq", {}),
+    )
+
+
+@lru_cache(maxsize=1)
+def _detector_factory() -> Any:
+    """langdetect with only the profiles of the languages spoken here (loaded on first use)."""
+    import langdetect
+    from langdetect.detector_factory import DetectorFactory
+
+    profiles = os.path.join(os.path.dirname(langdetect.__file__), "profiles")
+    factory = DetectorFactory()
+    factory.seed = 0
+    jsons = []
+    for code in (ENGLISH, *FOREIGN):
+        with open(os.path.join(profiles, code), encoding="utf-8") as handle:
+            jsons.append(handle.read())
+    factory.load_json_profile(jsons)
+    return factory
+
+
+def _statistical(text: str) -> dict[str, float]:
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _detector_factory().create()
+    detector.append(text)
+    try:
+        return {p.lang: p.prob for p in detector.get_probabilities()}
+    except LangDetectException:
+        return {}
+
+
+def normalize_digits(text: str) -> str:
+    """Urdu and Arabic-Indic digits as ASCII digits."""
+    return text.translate(_URDU_DIGITS)
+
+
+def is_nastaliq(text: str) -> bool:
+    """Whether the text is written in the Arabic script (Urdu in Nastaliq)."""
+    return _ARABIC_SCRIPT.search(text) is not None
+
+
+def _marker_share(text: str, code: str) -> tuple[int, float]:
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    if not tokens:
+        return 0, 0.0
+    markers = lexicon(code).markers
+    hits = sum(1 for t in tokens if t in markers)
+    return hits, hits / len(tokens)
+
+
+def detect_language(text: str, *, english_understood: bool) -> str:
+    """The language of a message: "en", "es" or "ur".
+
+    Nastaliq script is Urdu. A message the English grammar understood stays English unless it
+    has Spanish letters and reads as Spanish. Otherwise Roman Urdu is recognised by its common
+    words (langdetect has no Roman Urdu profile) and Spanish by langdetect.
+    """
+    if is_nastaliq(text):
+        return URDU
+    spanish_letters = _SPANISH_LETTERS.search(text) is not None
+    if english_understood and not spanish_letters:
+        return ENGLISH
+    if not english_understood:
+        hits, share = _marker_share(text, URDU)
+        tokens = [w.lower() for w in _WORD.findall(text)]
+        endings = lexicon(URDU).add_endings
+        infinitive = len(tokens) >= 2 and tokens[-1] in endings and tokens[-2].endswith(("na", "ni", "ne"))
+        if (hits >= 2 and share >= 0.2) or infinitive:
+            return URDU
+    probabilities = _statistical(text)
+    if probabilities.get(SPANISH, 0.0) >= (0.6 if spanish_letters else 0.8):
+        hits, _share = _marker_share(text, SPANISH)
+        if hits >= 1 or spanish_letters:
+            return SPANISH
+    return ENGLISH

@@ -1,0 +1,173 @@
+"""Several requests in one message: "add X and Y", "X, Y and Z", a list after a colon, "done with A,
+and add B", "mark A as done and delete B", shared modifiers ("..., both for tomorrow").
+
+A message is cut at its separators (commas, "and", "then", semicolons) and each piece is kept as a
+request of its own only on evidence: it starts with a command, it starts with a verb of a thing to
+do after "add ...", both sides carry their own date, or it is an item of a comma list. Otherwise
+the piece stays part of the request before it ("compare the pros and cons", "Ben and Lucy's
+anniversary"). Several task names in one reference ("the kettle and the mailbox tasks") are split
+later, against the task titles (see batch.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .clock import Now
+from .english import TASK_VERBS
+from .fields import Fields, extract_fields
+from .intents import ADD, COMPLETE, DELETE, LIST, REOPEN, UNKNOWN, UPDATE, Intent, parse_english, starts_with_add
+from .text import STOPWORDS, content_stems, normalize
+from .typos import fix_typing
+
+_I = re.IGNORECASE
+_SEP = re.compile(
+    r"(\s*;\s*|\s*,\s*(?:and\s+|but\s+)?(?:then\s+|now\s+|also\s+|and\s+)?|\s+and\s+(?:then\s+|also\s+|now\s+)?|\s+then\s+"
+    r"|(?<=[a-z])\.\s+)",
+    _I,
+)
+_ITEM_SEP = re.compile(r"\s*(?:,|;|\band\b|&)\s*(?:and\s+)?", _I)
+_COLON = re.compile(r"^(?P<head>[^:]{1,80}?)\s*:\s*(?P<items>.+)$")
+_LIST_HEAD = re.compile(
+    r"\b(?:add|put|create|list|things|these|following|todos?|to-?dos?|tasks|items|remind|reminders|new)\b", _I
+)
+_SHARED = re.compile(
+    r"(?:,\s*|\s+)(?:both|all\s+of\s+them|all\s+(?:three|four|five)|all|each(?:\s+one)?)\s+"
+    r"(?P<mod>(?:for|on|by|due|at|tagged|tag|with|#|high|low|medium|urgent|every|as)\b.*)$",
+    _I,
+)
+_EXPLICIT = frozenset([COMPLETE, DELETE, UPDATE, REOPEN])
+
+
+def _explicit(piece: str, intent: Intent) -> bool:
+    """Whether a piece is a request on its own, with its own command."""
+    if intent.kind in _EXPLICIT:
+        return True
+    if intent.kind == ADD:
+        return starts_with_add(piece)
+    return False
+
+
+def _pronoun(target: str) -> bool:
+    return target.lower().strip() in ("it", "that", "this", "them", "that one", "this one", "those", "these")
+
+
+def _first_word(text: str) -> str:
+    found = re.match(r"\s*([A-Za-z][\w'-]*)", text)
+    return found.group(1) if found else ""
+
+
+def _as_add(piece: str, now: Now) -> Intent:
+    parsed = parse_english("add " + piece, now)
+    return parsed if parsed.kind == ADD and parsed.title else Intent(kind=UNKNOWN)
+
+
+def _new_add(current: Intent, piece: str, sep: str, shouting: bool, now: Now) -> bool:
+    """Whether a piece after an add request is another task to add."""
+    if current.kind != ADD or not current.title:
+        return False
+    first = _first_word(piece)
+    words = piece.split()
+    if first.lower() in TASK_VERBS and len(current.title.split()) >= 2 and len(words) >= 2:
+        return True
+    own, _rest = extract_fields(piece, now, description=False)
+    if own.due_date is not None and current.fields.due_date is not None:
+        return True
+    comma = "," in sep or ";" in sep
+    return (
+        comma
+        and len(words) >= 2
+        and first.lower() not in STOPWORDS
+        and (shouting or not first[:1].isupper())
+        and not first.lower().endswith("ly")
+    )
+
+
+def _apply_shared(intents: list[Intent], shared: Fields) -> None:
+    for intent in intents:
+        if intent.kind not in (ADD, UPDATE):
+            continue
+        f = intent.fields
+        f.due_date = f.due_date or shared.due_date
+        f.due_time = f.due_time or shared.due_time
+        f.priority = f.priority or shared.priority
+        f.recurrence = f.recurrence or shared.recurrence
+        f.tags = f.tags or list(shared.tags)
+
+
+def _colon_list(text: str, now: Now) -> list[Intent] | None:
+    m = _COLON.match(text)
+    if not m or not _LIST_HEAD.search(m.group("head")):
+        return None
+    items = [i for i in _ITEM_SEP.split(m.group("items")) if i and i.strip()]
+    if len(items) < 2:
+        return None
+    head_fields, _rest = extract_fields(m.group("head"), now, description=False)
+    intents = [_as_add(item, now) for item in items]
+    if any(i.kind != ADD for i in intents):
+        return None
+    _apply_shared(intents, head_fields)
+    return intents
+
+
+def split_requests(message: str, now: Now) -> list[Intent] | None:
+    """The requests of a message, in order, when it holds several; None for one request."""
+    text = normalize(fix_typing(message)).strip()
+    shared = Fields()
+    m = _SHARED.search(text)
+    if m:
+        shared, _rest = extract_fields(m.group("mod"), now, description=False)
+        if shared.any():
+            text = text[: m.start()]
+    listed = _colon_list(text, now)
+    if listed is not None:
+        _apply_shared(listed, shared)
+        return listed
+    pieces = _SEP.split(text)
+    shouting = text.isupper()
+    clauses = [pieces[0]]
+    modified = False
+    parsed = [parse_english(pieces[0], now)]
+    for index in range(1, len(pieces) - 1, 2):
+        sep, piece = pieces[index], pieces[index + 1]
+        if not piece.strip():
+            continue
+        current = parsed[-1]
+        intent = parse_english(piece, now)
+        really_add = current.kind == ADD and (
+            starts_with_add(clauses[-1]) or _first_word(clauses[-1]).lower() in TASK_VERBS
+        )
+        modifier = really_add and intent.kind == UPDATE and _pronoun(intent.target)
+        if (
+            intent.kind in _EXPLICIT
+            and _pronoun(intent.target)
+            and not really_add
+            and not _explicit(clauses[-1], current)
+        ):
+            _before, rest = extract_fields(clauses[-1], now, description=False)
+            if len(content_stems(rest)) >= 2:
+                intent.target = rest.strip(" ,.")
+            clauses[-1] = piece
+            parsed[-1] = intent
+        elif modifier:
+            _apply_shared([current], intent.fields)
+            modified = True
+        elif current.kind not in (UNKNOWN, LIST) and _explicit(piece, intent) and not modifier:
+            clauses.append(piece)
+            parsed.append(intent)
+        elif not modifier and _new_add(current, piece, sep, shouting, now):
+            clauses.append(piece)
+            parsed.append(_as_add(piece, now))
+        else:
+            clauses[-1] += sep + piece
+            parsed[-1] = parse_english(clauses[-1], now)
+    if len(parsed) < 2:
+        if modified:
+            return parsed
+        if parsed and parsed[0].kind in _EXPLICIT and parsed[0].target != parse_english(text, now).target:
+            return parsed
+        return None
+    if any(i.kind == UNKNOWN for i in parsed):
+        return None
+    _apply_shared(parsed, shared)
+    return parsed

@@ -1,0 +1,62 @@
+"""Questions: finished today / this week / last week (by completion time), overdue, due this week, counts,
+by tag and by priority."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_local_model import FIXED_NOW, check_case, new_chat
+
+MIX = [
+    {"title": "assemble the crib", "completed": True},
+    {"title": "write the speech", "due_date": "+20d", "completed": True},
+    {"title": "book a hearing test", "due_date": "TOMORROW"},
+    {"title": "return the jury form", "due_date": "2026-11-02"},
+    {"title": "call the accountant", "tags": ["finance"], "priority": "high"},
+    {"title": "compare savings accounts", "tags": ["finance"]},
+    {"title": "book a massage", "tags": ["selfcare"], "priority": "low"},
+]
+
+
+def reply(all_of: list[str], none_of: list[str]) -> dict[str, Any]:
+    return {"count": len(MIX), "reply_contains_all": all_of, "reply_contains_none": none_of}
+
+
+DONE = ["crib", "speech"]
+OPEN = ["hearing test", "jury form", "accountant", "savings", "massage"]
+CASES: list[dict[str, Any]] = [
+    {"id": "finished-this-week", "say": ["what did I finish this week?"], "expect": reply(DONE, OPEN)},
+    {"id": "done-today", "say": ["what have I done today?"], "expect": reply(DONE, OPEN)},
+    {"id": "completed-today", "say": ["show tasks I completed today"], "expect": reply(DONE, OPEN)},
+    {"id": "wrapped-up", "say": ["anything wrapped up this week?"], "expect": reply(DONE, OPEN)},
+    {"id": "last-week", "say": ["what did I complete last week?"], "expect": reply([], DONE + OPEN)},
+    {"id": "overdue", "say": ["what's overdue?"], "expect": reply(["jury form"], ["hearing test", "crib"])},
+    {"id": "behind", "say": ["am I behind on anything?"], "expect": reply(["jury form"], ["hearing test", "crib"])},
+    {"id": "late", "say": ["which tasks are late?"], "expect": reply(["jury form"], ["hearing test"])},
+    {"id": "due-this-week", "say": ["what's due this week?"], "expect": reply(["hearing test"], ["jury form", "speech"])},
+    {"id": "due-tomorrow", "say": ["anything due tomorrow?"], "expect": reply(["hearing test"], ["jury form"])},
+    {"id": "how-many-open", "say": ["how many tasks do I have left?"], "expect": {"reply_contains_any": ["5 pending", "5 task"]}},
+    {"id": "how-many-high", "say": ["how many high priority tasks are open?"], "expect": {"reply_contains_any": ["1 pending", "1 high"]}},
+    {"id": "by-tag", "say": ["show me the finance stuff"], "expect": reply(["accountant", "savings"], ["massage"])},
+    {"id": "by-hashtag", "say": ["list #selfcare"], "expect": reply(["massage"], ["accountant"])},
+    {"id": "tagged", "say": ["what's tagged finance?"], "expect": reply(["accountant", "savings"], ["massage"])},
+    {"id": "by-priority", "say": ["show my high priority tasks"], "expect": reply(["accountant"], ["massage", "savings"])},
+    {"id": "low-priority", "say": ["what's low priority?"], "expect": reply(["massage"], ["accountant"])},
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_questions(case: dict[str, Any]) -> None:
+    case = {**case, "setup": [dict(t) for t in MIX]}
+    assert check_case(case, FIXED_NOW) == []
+
+
+def test_finished_questions_ask_the_tool_by_completion_time() -> None:
+    chat = new_chat()
+    chat.say("what did I finish this week?")
+    name, args = chat.store.calls[0]
+    assert name == "list_tasks"
+    assert args["status"] == "completed"
+    assert args["completed_after"] == "2026-11-23" and args["completed_before"] == "2026-11-26"

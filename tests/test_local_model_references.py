@@ -1,0 +1,76 @@
+"""References: positions in the last list shown, the last one added, pronouns across turns, partial titles,
+and which-one questions a person can answer by position or by title."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_local_model import FIXED_NOW, check_case, new_chat
+
+THREE = [{"title": "order a new router"}, {"title": "reply to Grace"}, {"title": "sharpen the knives"}]
+
+
+def done(word: str, state: bool = True) -> dict[str, Any]:
+    return {"match": {"title_contains": word}, "completed": state}
+
+
+CASES: list[dict[str, Any]] = [
+    {"id": "second-done", "setup": THREE, "say": ["list my tasks", "the second one is done"],
+     "expect": {"tasks": [done("grace"), done("router", False), done("knives", False)]}},
+    {"id": "number-3", "setup": THREE, "say": ["what's on my list", "finish 3"],
+     "expect": {"tasks": [done("knives"), done("router", False)]}},
+    {"id": "delete-first", "setup": THREE, "say": ["show tasks", "delete the first one"],
+     "expect": {"count": 2, "absent": [{"title_contains": "router"}]}},
+    {"id": "last-priority", "setup": THREE, "say": ["show my todos", "make the last one high priority"],
+     "expect": {"tasks": [{"match": {"title_contains": "knives"}, "priority": "high"}]}},
+    {"id": "just-added", "say": ["add buy a kettle", "add call the vet", "delete the one I just added"],
+     "expect": {"count": 1, "absent": [{"title_contains": "vet"}]}},
+    {"id": "last-added", "say": ["add buy a kettle", "add call the vet", "mark the last one I added as done"],
+     "expect": {"tasks": [done("vet"), done("kettle", False)]}},
+    {"id": "it-after-add", "say": ["add water the roses", "move it to friday"],
+     "expect": {"tasks": [{"match": {"title_contains": "roses"}, "due_date": "wd:fri"}]}},
+    {"id": "it-after-search", "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
+     "say": ["find the insurance task", "mark it done"], "expect": {"tasks": [done("insurance"), done("oven", False)]}},
+    {"id": "that-one-after-search", "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
+     "say": ["anything about the oven?", "remove that one"], "expect": {"count": 1, "absent": [{"title_contains": "oven"}]}},
+    {"id": "partial-title", "setup": [{"title": "submit the quarterly tax return"}, {"title": "walk the dog"}],
+     "say": ["the tax thing is done"], "expect": {"tasks": [done("tax")]}},
+    {"id": "pronoun-two-turns", "say": ["add book the hotel", "set it for saturday", "and make it urgent"],
+     "expect": {"count": 1, "tasks": [{"match": {"title_is": "book the hotel"}, "due_date": "wd:sat", "priority": "high"}]}},
+    {"id": "undo-complete", "setup": THREE, "say": ["mark the router task as done", "undo that"],
+     "expect": {"tasks": [done("router", False)]}},
+    {"id": "which-then-2", "setup": [{"title": "buy bread", "due_date": "+2d"}, {"title": "buy bread", "priority": "high"}],
+     "say": ["delete buy bread", "2"], "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy bread"}, "priority": "none"}]}},
+    {"id": "which-then-title", "setup": [{"title": "team meeting notes"}, {"title": "meeting with Sam"}],
+     "say": ["complete the meeting task", "the one with Sam"], "expect": {"tasks": [done("sam"), done("team", False)]}},
+    {"id": "position-out-of-range", "setup": THREE, "say": ["show my tasks", "complete the fifth one"],
+     "expect": {"tasks": [done("router", False), done("grace", False), done("knives", False)]}},
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_references(case: dict[str, Any]) -> None:
+    assert check_case(case, FIXED_NOW) == []
+
+
+def test_which_one_options_differ_by_what_the_user_sees_and_help_uses_words() -> None:
+    chat = new_chat(setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}])
+    reply = chat.say("delete buy bread")
+    lines = reply.splitlines()
+    assert lines[0].startswith("Which one do you mean")
+    assert "1. 'buy bread' (due Saturday (Nov 28))" in lines
+    assert "2. 'buy bread' (#bakery)" in lines
+    assert "second one" in reply and "id" not in reply.lower().split()
+    help_text = chat.say("help")
+    assert "task 3" not in help_text and "task 4" not in help_text
+
+
+def test_which_one_answered_by_position() -> None:
+    chat = new_chat(setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}])
+    chat.say("complete buy bread")
+    reply = chat.say("the second one")
+    done = {t["id"]: t["completed"] for t in chat.store.tasks.values()}
+    assert done == {1: False, 2: True}
+    assert reply == "Marked 'buy bread' as done."

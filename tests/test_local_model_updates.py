@@ -1,0 +1,51 @@
+"""Indirect updates: said as facts about a task; an update never creates a task, and asks when unclear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_local_model import FIXED_NOW, check_case
+
+DENTIST = [{"title": "dentist appointment", "due_date": "2026-11-28", "due_time": "15:00"}, {"title": "walk the dog"}]
+
+
+def dentist(**want: Any) -> dict[str, Any]:
+    return {"count": 2, "tasks": [{"match": {"title_contains": "dentist"}, **want}], "tools_exclude": ["add_task"]}
+
+
+CASES: list[dict[str, Any]] = [
+    {"id": "make-instead", "setup": DENTIST, "say": ["make the dentist 4:30pm instead"],
+     "expect": dentist(due_time="16:30", due_date="2026-11-28")},
+    {"id": "is-at-instead", "setup": DENTIST, "say": ["the dentist is at 9am instead"], "expect": dentist(due_time="09:00")},
+    {"id": "actually-is-on", "setup": DENTIST, "say": ["actually the dentist appointment is on monday"],
+     "expect": dentist(due_date="wd:mon")},
+    {"id": "push-back-week", "setup": DENTIST, "say": ["push the dentist back a week"], "expect": dentist(due_date="2026-12-05")},
+    {"id": "push-two-days", "setup": DENTIST, "say": ["postpone the dentist by 2 days"], "expect": dentist(due_date="2026-11-30")},
+    {"id": "move-to", "setup": DENTIST, "say": ["move the dentist to next friday"], "expect": dentist(due_date="nwd:fri")},
+    {"id": "can-wait", "setup": DENTIST, "say": ["the dentist can wait till tuesday"], "expect": dentist(due_date="wd:tue")},
+    {"id": "not-urgent", "setup": [{"title": "water the plants", "priority": "high"}],
+     "say": ["water the plants isn't urgent, make it low"],
+     "expect": {"count": 1, "tasks": [{"match": {"title_is": "water the plants"}, "priority": "low"}]}},
+    {"id": "not-important", "setup": [{"title": "sort the photos", "priority": "high"}], "say": ["sorting the photos is not that important"],
+     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "photos"}, "priority": "low"}]}},
+    {"id": "no-rush", "setup": [{"title": "sort the photos", "priority": "high"}], "say": ["no rush on the photos"],
+     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "photos"}, "priority": "low"}]}},
+    {"id": "take-date-off", "setup": DENTIST, "say": ["take the date off the dentist task"], "expect": dentist(due_date=None)},
+    {"id": "no-date-anymore", "setup": DENTIST, "say": ["the dentist appointment doesn't need a date anymore"],
+     "expect": dentist(due_date=None)},
+    {"id": "add-tag-to", "setup": DENTIST, "say": ["add the tag health to the dentist"], "expect": dentist(tags_include=["health"])},
+    {"id": "tag-on", "setup": DENTIST, "say": ["put a health tag on the dentist appointment"], "expect": dentist(tags_include=["health"])},
+    {"id": "should-read", "setup": DENTIST, "say": ["the dentist task should say: dentist checkup with Dr Lee"],
+     "expect": {"count": 2, "tasks": [{"match": {"title_is": "dentist checkup with Dr Lee"}}]}},
+    {"id": "actually-make-it", "say": ["add bring the chairs on saturday", "actually make it sunday"],
+     "expect": {"count": 1, "tasks": [{"match": {"title_is": "bring the chairs"}, "due_date": "wd:sun"}]}},
+    {"id": "unknown-target-asks", "setup": DENTIST, "say": ["the plumber is at 5pm instead"],
+     "expect": {"count": 2, "tools_exclude": ["add_task", "update_task"], "reply_contains_any": ["couldn't find"]}},
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_indirect_updates(case: dict[str, Any]) -> None:
+    assert check_case(case, FIXED_NOW) == []
