@@ -9,8 +9,9 @@ export default defineConfig({
     include: ["e2e/**/*.e2e.ts"],
     fileParallelism: false,
     // A scenario restarts the server up to three times; under load (stress --cpu 2) one took 120 s.
-    testTimeout: 300_000,
-    hookTimeout: 180_000,
+    testTimeout: 600_000,
+    // beforeAll migrates and starts a server (harness WAIT.server alone is 150 s).
+    hookTimeout: 300_000,
     reporters: ["verbose"],
   },
 });

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 _main_hub: Any = None
@@ -34,10 +35,10 @@ def capture_main_hub() -> None:
         _main_hub = gevent.get_hub()
 
 
-async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
-    """Await `fn(*args)` run outside the event loop: in a main-hub greenlet under gevent, else a thread."""
+async def run_blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Await `fn(*args, **kwargs)` run outside the event loop: in a main-hub greenlet under gevent, else a thread."""
     if _main_hub is None:
-        return await asyncio.to_thread(fn, *args)
+        return await asyncio.to_thread(fn, *args, **kwargs)
     import gevent
 
     loop = asyncio.get_running_loop()
@@ -53,7 +54,7 @@ async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
 
     def job() -> None:
         try:
-            result = fn(*args)
+            result = fn(*args, **kwargs)
         except BaseException as err:  # handed to the awaiting coroutine, which re-raises it
             loop.call_soon_threadsafe(settle, False, err)
         else:

@@ -106,7 +106,7 @@ export class TestServer {
     this.proc = spawn(join(VENV_BIN, "gunicorn"), ["-c", "gunicorn.conf.py"], { cwd: ROOT, env: this.env(opts.env), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     this.proc.stdout?.pipe(log);
     this.proc.stderr?.pipe(log);
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + WAIT.server;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`gunicorn exited with ${this.proc.exitCode}; see test-artifacts/e2e-server-${this.name}-${this.runs}.log`);
       try {
@@ -117,7 +117,7 @@ export class TestServer {
       }
       await new Promise((r) => setTimeout(r, 150));
     }
-    throw new Error("gunicorn did not become ready in 30 s");
+    throw new Error(`gunicorn did not become ready in ${WAIT.server / 1000} s`);
   }
 
   /** Stop the server: SIGKILL simulates a crash (connections just drop), SIGQUIT is gunicorn's quick shutdown. */
@@ -167,6 +167,8 @@ export const WAIT = {
   ui: 20_000,
   /** An assistant turn, from Enter to its last token (the embedded model behind a busy server). */
   turn: 60_000,
+  /** gunicorn answering /readyz after a (re)start: seconds unloaded, over a minute on a loaded 2-core machine. */
+  server: 150_000,
 } as const;
 
 /** `expect.poll` bounded by `timeout` (default `WAIT.ui`), checking every 100 ms. */
