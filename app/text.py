@@ -9,53 +9,93 @@ zero-width-only text (a title that looks empty).
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-MULTI_LINE_OK = frozenset("\t\n\r")
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-"""Embeddings, overrides and isolates; the plain marks (U+200E, U+200F) stay allowed."""
+from pydantic import BeforeValidator
+
+_CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f"
+"""C0 and C1 control characters, as a regex class body (lone surrogates are refused for every string in
+app/validation.py; a surrogate range would not be a valid pattern for Rust-based schema tools)."""
+_CONTROLS_BUT_TAB_NEWLINE = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+_INVISIBLE = "\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2060-\\u2064\\u206a-\\u206f\\ufeff"
+"""Format characters that show nothing (soft hyphen, zero-width space and joiners, marks, BOM)."""
+_BIDI = "\\u202a-\\u202e\\u2066-\\u2069"
+"""Bidi embeddings, overrides and isolates; the plain marks (U+200E, U+200F) stay allowed."""
+
+SINGLE_LINE = f"^[^{_CONTROLS}]*$"
+"""Text without control characters (a regex; also published in the OpenAPI document)."""
+MULTI_LINE = f"^[^{_CONTROLS_BUT_TAB_NEWLINE}]*$"
+"""Text whose only control characters are tab, newline and carriage return."""
+TITLE = f"^[^{_CONTROLS}{_BIDI}]*[^\\s{_CONTROLS}{_BIDI}{_INVISIBLE}][^{_CONTROLS}{_BIDI}]*$"
+"""A title: single line, no bidi controls, at least one visible character."""
+MESSAGE = f"^[^{_CONTROLS_BUT_TAB_NEWLINE}]*[^\\s{_CONTROLS}][^{_CONTROLS_BUT_TAB_NEWLINE}]*$"
+"""A chat message: multi-line text with at least one non-blank character."""
+SECRET = "^[^\\u0000]*$"
+"""A password: anything but NUL."""
+
+_MESSAGES = {
+    SINGLE_LINE: "must not contain control characters",
+    MULTI_LINE: "must not contain control characters other than tab and newline",
+    TITLE: "must be visible text without control or bidirectional override characters",
+    MESSAGE: "must be non-blank text without control characters other than tab and newline",
+    SECRET: "must not contain NUL characters",
+}
 
 
-def _refuse_controls(value: str, allowed: frozenset[str]) -> None:
-    for ch in value:
-        category = unicodedata.category(ch)
-        if category == "Cs":
-            raise ValueError("must be valid Unicode text (no lone surrogates)")
-        if category == "Cc" and ch not in allowed:
-            raise ValueError("must not contain control characters" +
-                             (" other than tab and newline" if allowed else ""))
+def matching(pattern: str, max_length: int | None = None) -> Callable[[Any], Any]:
+    """A before-validator: the raw string matches `pattern` (Python `re.search`, as JSON Schema
+    validators apply it) and is at most `max_length` characters before any trimming."""
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            if max_length is not None and len(value) > max_length:
+                raise ValueError(f"must be at most {max_length} characters")
+            if not compiled.search(value):
+                raise ValueError(_MESSAGES.get(pattern, "has an invalid format"))
+        return value
+
+    return check
+
+
+def text_field(pattern: str, max_length: int | None = None) -> Any:
+    """`Annotated` metadata for a text field: the check above, and the pattern in the JSON schema."""
+    return (BeforeValidator(matching(pattern, max_length)),
+            WithPattern(pattern))
+
+
+@dataclass(frozen=True)
+class WithPattern:
+    """Publishes a regex as the field's JSON Schema `pattern` without pydantic enforcing it (Rust regex
+    semantics differ from Python's; `matching` enforces it with Python's, like the schema's validators)."""
+
+    pattern: str
+    """The regex."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        target = schema
+        if "anyOf" in schema:
+            target = next((s for s in schema["anyOf"] if s.get("type") == "string"), schema)
+        target["pattern"] = self.pattern
+        return schema
 
 
 def single_line(value: Any) -> Any:
     """A validator: no control characters at all."""
-    if isinstance(value, str):
-        _refuse_controls(value, frozenset())
-    return value
+    return matching(SINGLE_LINE)(value)
 
 
 def multi_line(value: Any) -> Any:
     """A validator: no control characters except tab and newline."""
-    if isinstance(value, str):
-        _refuse_controls(value, MULTI_LINE_OK)
-    return value
-
-
-def visible(ch: str) -> bool:
-    """False for whitespace and invisible format characters (zero-width space, joiners, BOM)."""
-    return not (ch.isspace() or unicodedata.category(ch) == "Cf")
+    return matching(MULTI_LINE)(value)
 
 
 def title_text(value: Any) -> Any:
     """A validator for titles: single line, no bidi controls, something visible."""
-    if not isinstance(value, str):
-        return value
-    single_line(value)
-    if any(ch in BIDI_CONTROLS for ch in value):
-        raise ValueError("must not contain bidirectional override characters")
-    if value and not any(visible(ch) for ch in value):
-        raise ValueError("must contain visible characters")
-    return value
+    return matching(TITLE)(value)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>~|#])")

@@ -147,11 +147,51 @@ def document(path: str, method: str, body: type[BaseModel], summary: str, succes
     }
 
 
+_TASK = "/api/{user_id}/tasks/{task_id}"
+_CONVERSATION = "/api/{user_id}/conversations/{conversation_id}"
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, str, str]]] = {
+    ("/api/{user_id}/tasks", "post", "201"): {
+        "GetTask": (_TASK, "get", "$response.body#/id"),
+        "ReplaceTask": (_TASK, "put", "$response.body#/id"),
+        "UpdateTask": (_TASK, "patch", "$response.body#/id"),
+        "CompleteTask": (_TASK + "/complete", "patch", "$response.body#/id"),
+        "DeleteTask": (_TASK, "delete", "$response.body#/id"),
+    },
+    ("/api/{user_id}/conversations", "get", "200"): {
+        "ListMessages": (_CONVERSATION + "/messages", "get", "$response.body#/conversations/0/id"),
+        "RenameConversation": (_CONVERSATION, "patch", "$response.body#/conversations/0/id"),
+        "DeleteConversation": (_CONVERSATION, "delete", "$response.body#/conversations/0/id"),
+    },
+}
+"""OpenAPI links from a created or listed object to what can be done with it (stateful fuzzing follows them)."""
+
+
+def _with_links(paths: dict[str, Any]) -> dict[str, Any]:
+    out = {path: dict(methods) for path, methods in paths.items()}
+    for (path, method, status), links in LINKS.items():
+        operation = dict(out.get(path, {}).get(method, {}))
+        responses = dict(operation.get("responses", {}))
+        if status not in responses:
+            continue
+        target_param = {}
+        documented = {}
+        for name, (target, target_method, expression) in links.items():
+            pointer = target.replace("~", "~0").replace("/", "~1")
+            target_param = {"user_id": "$request.path.user_id",
+                            target.rsplit("{", 1)[1].split("}")[0]: expression}
+            documented[name] = {"operationRef": f"#/paths/{pointer}/{target_method}", "parameters": target_param}
+        responses[status] = {**responses[status], "links": documented}
+        operation["responses"] = responses
+        out[path][method] = operation
+    return out
+
+
 def with_extra_paths(spec: dict[str, Any]) -> dict[str, Any]:
-    """The spectree document plus the hand-documented routes (and the error schema they use)."""
+    """The spectree document plus the hand-documented routes (and the error schema they use), with links."""
     components = dict(spec.get("components", {}))
     components["schemas"] = {**components.get("schemas", {}), "ErrorBody": _error_schema()}
-    return {**spec, "paths": {**spec.get("paths", {}), **_extra_paths}, "components": components}
+    paths = _with_links({**spec.get("paths", {}), **_extra_paths})
+    return {**spec, "paths": paths, "components": components}
 
 
 def _error_schema() -> dict[str, Any]:

@@ -6,21 +6,22 @@ import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from app.text import single_line
+from app.text import SECRET, SINGLE_LINE, text_field
 
-_EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$"
+"""The addresses accepted (ASCII); the same regex is in the OpenAPI document."""
+_EMAIL_RE = re.compile(EMAIL_PATTERN)
 _ZONES = available_timezones()
 
 
 def _email(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be a string")
-    email = value.strip().lower()
-    if len(email) > 254 or not _EMAIL_RE.match(email) or not email.isprintable():
+    if len(value) > 254 or not _EMAIL_RE.search(value):
         raise ValueError("must be an email address")
-    return email
+    return value.strip().lower()
 
 
 def _timezone(value: str) -> str:
@@ -30,9 +31,11 @@ def _timezone(value: str) -> str:
     return value
 
 
-Email = Annotated[str, BeforeValidator(_email)]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
-Timezone = Annotated[str, Field(max_length=64), AfterValidator(_timezone)]
+Email = Annotated[str, BeforeValidator(_email),
+                  WithJsonSchema({"type": "string", "maxLength": 254, "pattern": EMAIL_PATTERN})]
+Password = Annotated[str, Field(min_length=8, max_length=128), *text_field(SECRET)]
+Timezone = Annotated[str, Field(max_length=64), AfterValidator(_timezone),
+                     WithJsonSchema({"type": "string", "enum": sorted(_ZONES)})]
 
 
 class SignupBody(BaseModel):
@@ -44,7 +47,7 @@ class SignupBody(BaseModel):
     """Unique, case-insensitive."""
     password: Password
     """8 to 128 characters."""
-    name: Annotated[str, BeforeValidator(single_line)] = Field(default="", max_length=100)
+    name: Annotated[str, Field(max_length=100), *text_field(SINGLE_LINE, 100)] = ""
     """Display name."""
     timezone: Timezone = "UTC"
     """IANA zone the user's dates are in."""
@@ -57,7 +60,7 @@ class SigninBody(BaseModel):
 
     email: Email
     """The account's email."""
-    password: str = Field(min_length=1, max_length=128)
+    password: Annotated[str, Field(min_length=1, max_length=128), *text_field(SECRET)]
     """Its password."""
 
 

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from annotated_types import Interval
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.text import multi_line, single_line, title_text
+from app.text import MESSAGE, SINGLE_LINE, TITLE, text_field
 from app.validation import MAX_ID
 
 MAX_MESSAGE = 8000
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema counts 7.0 as an integer; so does this API (7.5, "7" and true stay refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _strip(value: Any) -> Any:
@@ -21,10 +29,10 @@ class ChatBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    message: Annotated[str, BeforeValidator(multi_line), BeforeValidator(_strip),
-                       Field(min_length=1, max_length=MAX_MESSAGE)]
+    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
+                       *text_field(MESSAGE, MAX_MESSAGE)]
     """What the user said (1-8000 characters)."""
-    conversation_id: Annotated[int, Field(ge=1, le=MAX_ID)] | None = None
+    conversation_id: Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(_integral)] | None = None
     """The conversation to continue; a new one starts when absent."""
 
 
@@ -107,7 +115,7 @@ class PageQuery(BaseModel):
 
     limit: int = Field(default=50, ge=1, le=100)
     """Page size."""
-    cursor: Annotated[str, BeforeValidator(single_line)] | None = Field(default=None, max_length=100)
+    cursor: Annotated[str, *text_field(SINGLE_LINE)] | None = Field(default=None, max_length=100)
     """next_cursor of the previous page."""
 
 
@@ -116,5 +124,5 @@ class RenameBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    title: Annotated[str, BeforeValidator(title_text), BeforeValidator(_strip), Field(min_length=1, max_length=200)]
+    title: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200), *text_field(TITLE, 200)]
     """The conversation's new title."""

@@ -6,15 +6,20 @@ import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from app.reminders.schemas import ReminderOut
 from app.tasks.recurrence import normalize_rrule
-from app.text import multi_line, single_line, title_text
+from app.text import MULTI_LINE, SINGLE_LINE, TITLE, matching, text_field
 
 Priority = Literal["none", "low", "medium", "high"]
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME_RE = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIME_PATTERN = "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+TAG_PATTERN = r"^\s*#*\s*[\w\-./:+]{0,50}\s*$"
+"""A raw tag: optional '#' and spaces around one word; an empty one is dropped."""
+_DATE_RE = re.compile(DATE_PATTERN)
+_TIME_RE = re.compile(TIME_PATTERN)
+_TAG_RE = re.compile(TAG_PATTERN)
 MAX_TAGS = 20
 
 
@@ -53,6 +58,10 @@ def _parse_tags(value: Any) -> Any:
         return []
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise ValueError("must be a list of strings")
+    if len(value) > MAX_TAGS:
+        raise ValueError(f"at most {MAX_TAGS} tags")
+    if any(not _TAG_RE.search(raw) for raw in value):
+        raise ValueError("each tag must be one word of at most 50 letters, digits or -_./:+")
     tags: list[str] = []
     for raw in value:
         tag = raw.strip().lstrip("#").strip().lower()
@@ -72,21 +81,31 @@ def _parse_rrule(value: Any) -> Any:
         return None
     if not isinstance(value, str) or len(value) > 500:
         raise ValueError("must be an RRULE string of at most 500 characters")
-    return normalize_rrule(value)
+    return normalize_rrule(matching(SINGLE_LINE)(value))
 
 
 def _clean_title(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-DueDate = Annotated[date | None, BeforeValidator(_parse_date)]
-Moment = Annotated[datetime | date | None, BeforeValidator(_parse_moment)]
-DueTime = Annotated[time | None, BeforeValidator(_parse_time)]
-Tags = Annotated[list[str], BeforeValidator(_parse_tags)]
-Recurrence = Annotated[str | None, BeforeValidator(_parse_rrule)]
-Title = Annotated[str, BeforeValidator(title_text), BeforeValidator(_clean_title), Field(min_length=1, max_length=200)]
-Description = Annotated[str, BeforeValidator(multi_line), Field(max_length=2000)]
-SearchText = Annotated[str, BeforeValidator(single_line)]
+def _nullable(schema: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [schema, {"type": "null"}]})
+
+
+DueDate = Annotated[date | None, BeforeValidator(_parse_date),
+                    _nullable({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
+Moment = Annotated[datetime | date | None, BeforeValidator(_parse_moment),
+                   WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                             {"type": "string", "format": "date-time"}, {"type": "null"}]})]
+DueTime = Annotated[time | None, BeforeValidator(_parse_time), _nullable({"type": "string", "pattern": TIME_PATTERN})]
+Tags = Annotated[list[str], BeforeValidator(_parse_tags),
+                 _nullable({"type": "array", "maxItems": MAX_TAGS,
+                            "items": {"type": "string", "pattern": TAG_PATTERN}})]
+Recurrence = Annotated[str | None, BeforeValidator(_parse_rrule),
+                       _nullable({"type": "string", "maxLength": 500, "pattern": SINGLE_LINE})]
+Title = Annotated[str, BeforeValidator(_clean_title), Field(min_length=1, max_length=200), *text_field(TITLE, 200)]
+Description = Annotated[str, Field(max_length=2000), *text_field(MULTI_LINE, 2000)]
+SearchText = Annotated[str, *text_field(SINGLE_LINE)]
 
 
 class StrictModel(BaseModel):
@@ -119,15 +138,21 @@ class TaskCreate(StrictModel):
         return "" if value is None else value
 
 
-class TaskPatch(StrictModel):
-    """A partial update: only the fields given change."""
+ABSENT: Any = None
+"""Default of a patch field that may be left out but not sent as null (only given fields change)."""
 
-    title: Title | None = None
-    """New title."""
+
+class TaskPatch(StrictModel):
+    """A partial update: only the fields given change (at least one)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"minProperties": 1})
+
+    title: Title = Field(default=ABSENT)
+    """New title (not null)."""
     description: Description | None = None
     """New description; null clears it."""
-    priority: Priority | None = None
-    """New priority."""
+    priority: Priority = Field(default=ABSENT)
+    """New priority (not null)."""
     due_date: DueDate = None
     """New due date; null clears it."""
     due_time: DueTime = None
@@ -136,13 +161,6 @@ class TaskPatch(StrictModel):
     """New tags (replacing the old ones)."""
     recurrence: Recurrence = None
     """New RRULE; null stops the repetition."""
-
-    @field_validator("title", "priority", mode="after")
-    @classmethod
-    def _not_null(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("may not be null")
-        return value
 
     def changes(self) -> dict[str, Any]:
         """The fields the client sent, with their validated values."""
