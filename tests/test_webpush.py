@@ -34,7 +34,7 @@ class FakePushService:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 outer.received.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
                                        "body": body})
@@ -85,7 +85,8 @@ def test_a_fired_reminder_is_pushed_to_each_browser(app: Flask, auth: AuthAction
     assert app.test_client().get("/api/push/config").get_json() == {"enabled": True, "public_key": public}
     user, other = auth.signup(), auth.signup()
     for who, name in ((user, "laptop"), (user, "phone"), (other, "theirs")):
-        resp = who.request("POST", "/push/subscriptions", json={"endpoint": push.endpoint(name), "keys": _browser_keys()})
+        body = {"endpoint": push.endpoint(name), "keys": _browser_keys()}
+        resp = who.request("POST", "/push/subscriptions", json=body)
         assert resp.status_code == 204
     bad = user.request("POST", "/push/subscriptions", json={"endpoint": "javascript:alert(1)", "keys": _browser_keys()})
     assert bad.status_code == 422
