@@ -219,7 +219,7 @@ export default function TasksScreen() {
         </aside>
       )}
 
-      <LiveUpdates userId={user.id} timezone={user.timezone} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
+      <LiveUpdates userId={user.id} timezone={user.timezone} query={query} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
       <div aria-live="polite" className={`pointer-events-none fixed inset-x-0 bottom-4 z-50 justify-center px-4 ${chatOpen ? "hidden sm:flex sm:pr-[440px]" : "flex"}`}>
         {toast && (
           <div role="status" className="pointer-events-auto rounded-lg bg-slate-900 px-4 py-2 text-sm text-white shadow-lg">
