@@ -75,11 +75,14 @@ if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
 
 
 def post_worker_init(worker: object) -> None:
-    """Run the reminder scheduler in each worker (SCHEDULER=embedded, the default; claims keep it exactly-once)."""
+    """Run the reminder scheduler in each worker (SCHEDULER=embedded, the default; claims keep it exactly-once),
+    and end the worker's live event streams when it is asked to stop, so a graceful stop does not wait on them."""
+    from app.events.hub import get_hub
     from app.reminders.scheduler import start_embedded
     from wsgi import app
 
     start_embedded(app)
+    get_hub().watch_worker(lambda: getattr(worker, "alive", False))
 
 
 def worker_exit(server: object, worker: object) -> None:

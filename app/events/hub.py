@@ -59,6 +59,8 @@ class Hub:
         self._redis_url: str = app.config.get("EVENTS_REDIS_URL", "")
         self._poll_seconds = float(app.config.get("EVENTS_POLL_SECONDS", 0.25))
         self._redis: Any = None
+        self.closing = False
+        """Set when the process is shutting down: open streams end, and clients reconnect elsewhere."""
         if self._redis_url:
             import redis
 
@@ -108,6 +110,21 @@ class Hub:
             waiters = [w for ws in self._subs.values() for w in ws]
         for waiter in waiters:
             waiter.ring()
+
+    def close_streams(self) -> None:
+        """End every open stream (the worker is stopping; clients resume elsewhere with Last-Event-ID)."""
+        self.closing = True
+        self.wake_all()
+
+    def watch_worker(self, alive: Any, every: float = 0.5) -> None:
+        """Close the streams once `alive()` turns false (a gunicorn worker's graceful stop)."""
+
+        def watch() -> None:
+            while alive():
+                time.sleep(every)
+            self.close_streams()
+
+        threading.Thread(target=watch, name="events-shutdown", daemon=True).start()
 
     def committed(self, user_ids: set[str]) -> None:
         """Events of these users were just committed in this process."""

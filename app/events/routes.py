@@ -50,7 +50,7 @@ def stream(user: User) -> Any:
     def body(after: int) -> Iterator[str]:
         try:
             yield "retry: 2000\n\n"
-            while True:
+            while not hub.closing:
                 waiter.clear()
                 with db.begin() as session:
                     rows = [(e.id, e.data) for e in events_after(session, uid, after, BATCH)]

@@ -1,37 +1,57 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { createRemindersApi } from "@/lib/reminders";
-import type { Task } from "@/lib/tasks";
+import type { Task, TaskQuery } from "@/lib/tasks";
 import { useLiveEvents, type LiveEvent } from "@/lib/useLiveEvents";
 import ReminderToasts, { notifyDue, type DueReminder } from "./ReminderToast";
 
+/** Whether a task belongs in the list shown for `query` (the server's filters, applied to one task). */
+export function matchesQuery(task: Task, query: TaskQuery): boolean {
+  if (query.status === "pending" && task.completed) return false;
+  if (query.status === "completed" && !task.completed) return false;
+  if (query.priority && task.priority !== query.priority) return false;
+  if (query.tag && !task.tags.includes(query.tag.replace(/^#/, "").toLowerCase())) return false;
+  if (query.due_before && !(task.due_date && task.due_date <= query.due_before)) return false;
+  if (query.due_after && !(task.due_date && task.due_date >= query.due_after)) return false;
+  if (query.q) {
+    const text = `${task.title} ${task.description}`.toLowerCase();
+    if (!query.q.toLowerCase().split(/\s+/).filter(Boolean).every((word) => text.includes(word))) return false;
+  }
+  return true;
+}
+
 /** The tasks list after one live event: changed in place, added, or removed (no refetch). */
-export function applyLiveEvent(tasks: Task[], event: LiveEvent): Task[] {
+export function applyLiveEvent(tasks: Task[], event: LiveEvent, query: TaskQuery = {}): Task[] {
   if (event.type === "task.deleted") return tasks.filter((t) => t.id !== event.task.id);
   const task = event.task;
-  if (tasks.some((t) => t.id === task.id)) return tasks.map((t) => (t.id === task.id ? task : t));
+  const present = tasks.some((t) => t.id === task.id);
+  if (!matchesQuery(task, query)) return present ? tasks.filter((t) => t.id !== task.id) : tasks;
+  if (present) return tasks.map((t) => (t.id === task.id ? task : t));
   return event.type === "task.created" ? [task, ...tasks] : tasks;
 }
 
 /** Keeps the task list live from the event stream and shows due reminders (toast + browser notification). */
-export default function LiveUpdates({ userId, timezone, patchTasks, onDone }: {
+export default function LiveUpdates({ userId, timezone, query, patchTasks, onDone }: {
   userId: string;
   timezone: string;
+  query: TaskQuery;
   patchTasks: (change: (tasks: Task[]) => Task[]) => void;
   onDone: (task: Task) => void;
 }) {
   const api = useMemo(() => createRemindersApi(userId), [userId]);
   const [due, setDue] = useState<DueReminder[]>([]);
+  const queryRef = useRef(query);
+  queryRef.current = query;
   const onEvent = useCallback((event: LiveEvent) => {
     if (event.type === "reminder.due") {
       const item = { reminder: event.reminder, task: event.task };
       setDue((d) => [...d.filter((x) => x.reminder.id !== event.reminder.id), item]);
       notifyDue(item);
-      patchTasks((tasks) => applyLiveEvent(tasks, { type: "task.updated", task: event.task }));
+      patchTasks((tasks) => applyLiveEvent(tasks, { type: "task.updated", task: event.task }, queryRef.current));
       return;
     }
-    patchTasks((tasks) => applyLiveEvent(tasks, event));
+    patchTasks((tasks) => applyLiveEvent(tasks, event, queryRef.current));
   }, [patchTasks]);
   useLiveEvents(userId, onEvent);
   const close = useCallback((id: number) => setDue((d) => d.filter((x) => x.reminder.id !== id)), []);

@@ -268,7 +268,7 @@ export default function TasksScreen() {
         </aside>
       )}
 
-      <LiveUpdates userId={user.id} timezone={user.timezone} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
+      <LiveUpdates userId={user.id} timezone={user.timezone} query={query} patchTasks={tasks.patchTasks} onDone={tasks.toggle} />
       <ToastViewport toasts={toasts.toasts} onDismiss={toasts.dismiss} className={chatOpen ? "hidden sm:flex sm:pr-[440px]" : "flex"} />
     </div>
   );

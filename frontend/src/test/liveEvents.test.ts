@@ -21,6 +21,13 @@ describe("applyLiveEvent", () => {
     expect(applyLiveEvent(list, { type: "task.updated", task: task(9, "other") })).toBe(list);
   });
 
+  it("keeps the list to the filters shown", () => {
+    const done = { ...task(2, "two"), completed: true };
+    expect(applyLiveEvent(list, { type: "task.updated", task: done }, { status: "pending" }).map((t) => t.id)).toEqual([1]);
+    expect(applyLiveEvent(list, { type: "task.created", task: task(3, "three") }, { priority: "high" })).toBe(list);
+    expect(applyLiveEvent(list, { type: "task.created", task: task(4, "buy eggs") }, { q: "EGGS" }).map((t) => t.id)).toEqual([4, 1, 2]);
+  });
+
   it("removes a deleted task", () => {
     expect(applyLiveEvent(list, { type: "task.deleted", task: { id: 1 } }).map((t) => t.id)).toEqual([2]);
   });
