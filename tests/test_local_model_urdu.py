@@ -88,7 +88,7 @@ CASES: list[dict[str, Any]] = [
     },
     {
         "id": "aaj-nastaliq",
-        "say": ["آج شام ۷ بجے سبزی لانی ہے"  # noqa: RUF001 (an Urdu digit)],
+        "say": ["آج شام ۷ بجے سبزی لانی ہے"],  # noqa: RUF001 (an Urdu digit)
         "expect": add("سبزی", due_date="+0d", due_time="19:00"),
     },
     {"id": "weekday-nastaliq", "say": ["جمعہ کو کپڑے دھونے ہیں"], "expect": add("کپڑے", due_date="wd:fri")},
