@@ -9,28 +9,65 @@ import pytest
 
 from tests.test_local_model import FIXED_NOW, check_case
 
-SETUP = [{"title": "fix the gate"}, {"title": "hem the trousers", "completed": True}, {"title": "buy strings", "completed": True}]
+SETUP = [
+    {"title": "fix the gate"},
+    {"title": "hem the trousers", "completed": True},
+    {"title": "buy strings", "completed": True},
+]
 ASKED = ["sure", "confirm", "are you", "really", "yes"]
 KEPT = ["won't", "nothing", "kept", "unchanged", "cancel"]
-NO_WORDS = ["no", "cancel", "never mind", "keep them", "nope, leave them", "forget it", "no thanks", "don't",
-            "actually no", "wait", "hold on", "I changed my mind", "no, keep everything", "nah", "stop"]
+NO_WORDS = [
+    "no",
+    "cancel",
+    "never mind",
+    "keep them",
+    "nope, leave them",
+    "forget it",
+    "no thanks",
+    "don't",
+    "actually no",
+    "wait",
+    "hold on",
+    "I changed my mind",
+    "no, keep everything",
+    "nah",
+    "stop",
+]
 YES_WORDS = ["yes", "go ahead", "do it", "yes please", "sure", "yep", "confirm", "ok"]
 ASK_ALL = ["delete everything", "clear my whole list", "remove every single task", "wipe all my tasks"]
-ASK_DONE = ["clear completed tasks", "delete the tasks I already finished", "get rid of the done ones",
-            "remove everything that's done"]
+ASK_DONE = [
+    "clear completed tasks",
+    "delete the tasks I already finished",
+    "get rid of the done ones",
+    "remove everything that's done",
+]
 
 
 def no_case(ask: str, answer: str) -> dict[str, Any]:
-    return {"say": [{"text": ask, "reply_contains_any": ASKED}, answer],
-            "expect": {"count": 3, "reply_contains_any": KEPT}}
+    return {
+        "say": [{"text": ask, "reply_contains_any": ASKED}, answer],
+        "expect": {"count": 3, "reply_contains_any": KEPT},
+    }
 
 
-CASES = [(f"no-{i}", no_case(ASK_ALL[i % len(ASK_ALL)] if i % 2 else ASK_DONE[i % len(ASK_DONE)], word))
-         for i, word in enumerate(NO_WORDS)]
-CASES += [(f"yes-all-{i}", {"say": [ASK_ALL[i % len(ASK_ALL)], word], "expect": {"count": 0}}) for i, word in enumerate(YES_WORDS)]
-CASES += [(f"yes-done-{i}", {"say": [ASK_DONE[i % len(ASK_DONE)], word],
-                             "expect": {"count": 1, "tasks": [{"match": {"title_is": "fix the gate"}}]}})
-          for i, word in enumerate(YES_WORDS)]
+CASES = [
+    (f"no-{i}", no_case(ASK_ALL[i % len(ASK_ALL)] if i % 2 else ASK_DONE[i % len(ASK_DONE)], word))
+    for i, word in enumerate(NO_WORDS)
+]
+CASES += [
+    (f"yes-all-{i}", {"say": [ASK_ALL[i % len(ASK_ALL)], word], "expect": {"count": 0}})
+    for i, word in enumerate(YES_WORDS)
+]
+CASES += [
+    (
+        f"yes-done-{i}",
+        {
+            "say": [ASK_DONE[i % len(ASK_DONE)], word],
+            "expect": {"count": 1, "tasks": [{"match": {"title_is": "fix the gate"}}]},
+        },
+    )
+    for i, word in enumerate(YES_WORDS)
+]
 
 
 @pytest.mark.parametrize("case", [c for _i, c in CASES], ids=[i for i, _c in CASES])

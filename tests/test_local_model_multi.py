@@ -14,54 +14,141 @@ def titles(*names: str) -> list[dict[str, Any]]:
 
 
 CASES: list[dict[str, Any]] = [
-    {"id": "and-verbs", "say": ["add wash the car and buy stamps"], "expect": {"count": 2, "tasks": titles("wash the car", "buy stamps")}},
-    {"id": "comma-and", "say": ["add feed the cat, water the plants and empty the dishwasher"],
-     "expect": {"count": 3, "tasks": titles("feed the cat", "water the plants", "empty the dishwasher")}},
-    {"id": "colon-count", "say": ["add three things: wash the car, buy stamps, call the bank"],
-     "expect": {"count": 3, "tasks": titles("wash the car", "buy stamps", "call the bank")}},
-    {"id": "colon-and", "say": ["new tasks: iron the shirts and pack the suitcase"],
-     "expect": {"count": 2, "tasks": titles("iron the shirts", "pack the suitcase")}},
-    {"id": "dates-each", "say": ["add pick up dry cleaning tomorrow and dentist on friday"],
-     "expect": {"count": 2, "tasks": [{"match": {"title_contains": "dry cleaning"}, "due_date": "+1d"},
-                                      {"match": {"title_contains": "dentist"}, "due_date": "wd:fri"}]}},
-    {"id": "shared-both", "say": ["call mom and pay rent, both for tomorrow"],
-     "expect": {"count": 2, "tasks": [{"match": {"title_is": "call mom"}, "due_date": "+1d"},
-                                      {"match": {"title_is": "pay rent"}, "due_date": "+1d"}]}},
-    {"id": "shared-all", "say": ["add clean the fridge, sort the mail and fix the tap, all high priority"],
-     "expect": {"count": 3, "tasks": [{"match": {"title_is": n}, "priority": "high"}
-                                      for n in ("clean the fridge", "sort the mail", "fix the tap")]}},
-    {"id": "keep-and-name", "say": ["add buy salt and pepper grinders"],
-     "expect": {"count": 1, "tasks": titles("buy salt and pepper grinders")}},
-    {"id": "keep-and-people", "say": ["add dinner with Tom and Jerry on saturday"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "tom and jerry"}, "due_date": "wd:sat"}]}},
-    {"id": "keep-rock-roll", "say": ["add listen to some rock and roll records"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "rock and roll"}}]}},
-    {"id": "done-and-add", "setup": [{"title": "pay the gas bill"}],
-     "say": ["done with the gas bill, and add call the plumber"],
-     "expect": {"count": 2, "tasks": [{"match": {"title_contains": "gas bill"}, "completed": True},
-                                      {"match": {"title_is": "call the plumber"}, "completed": False}]}},
-    {"id": "complete-positions", "setup": [{"title": "a1 walk the dog"}, {"title": "a2 file taxes"},
-                                           {"title": "a3 pay rent"}, {"title": "a4 buy milk"}],
-     "say": ["show my tasks", "complete 2 and 4"],
-     "expect": {"tasks": [{"match": {"title_contains": "a2"}, "completed": True}, {"match": {"title_contains": "a4"}, "completed": True},
-                          {"match": {"title_contains": "a1"}, "completed": False}, {"match": {"title_contains": "a3"}, "completed": False}]}},
-    {"id": "delete-two-names", "setup": [{"title": "go to the gym"}, {"title": "do the laundry"}, {"title": "read a book"}],
-     "say": ["delete the gym task and the laundry task"],
-     "expect": {"count": 1, "absent": [{"title_contains": "gym"}, {"title_contains": "laundry"}]}},
-    {"id": "remove-a-b", "setup": [{"title": "renew passport"}, {"title": "book flights"}, {"title": "pack bags"}],
-     "say": ["remove passport and flights"],
-     "expect": {"count": 1, "absent": [{"title_contains": "passport"}, {"title_contains": "flights"}]}},
-    {"id": "mark-three", "setup": [{"title": "email Sara"}, {"title": "print tickets"}, {"title": "charge the camera"}],
-     "say": ["I emailed Sara, printed the tickets and charged the camera"],
-     "expect": {"tasks": [{"match": {"title_contains": n}, "completed": True} for n in ("sara", "tickets", "camera")]}},
-    {"id": "complete-then-delete", "setup": [{"title": "buy paint"}, {"title": "sand the door"}],
-     "say": ["mark buy paint as done, then delete sand the door"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "paint"}, "completed": True}]}},
-    {"id": "delete-name-with-and", "setup": [{"title": "buy salt and pepper"}, {"title": "walk the dog"}],
-     "say": ["delete the salt and pepper task"],
-     "expect": {"count": 1, "absent": [{"title_contains": "salt"}]}},
-    {"id": "add-and-make-it", "say": ["add renew the visa and make it urgent"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the visa"}, "priority": "high"}]}},
+    {
+        "id": "and-verbs",
+        "say": ["add wash the car and buy stamps"],
+        "expect": {"count": 2, "tasks": titles("wash the car", "buy stamps")},
+    },
+    {
+        "id": "comma-and",
+        "say": ["add feed the cat, water the plants and empty the dishwasher"],
+        "expect": {"count": 3, "tasks": titles("feed the cat", "water the plants", "empty the dishwasher")},
+    },
+    {
+        "id": "colon-count",
+        "say": ["add three things: wash the car, buy stamps, call the bank"],
+        "expect": {"count": 3, "tasks": titles("wash the car", "buy stamps", "call the bank")},
+    },
+    {
+        "id": "colon-and",
+        "say": ["new tasks: iron the shirts and pack the suitcase"],
+        "expect": {"count": 2, "tasks": titles("iron the shirts", "pack the suitcase")},
+    },
+    {
+        "id": "dates-each",
+        "say": ["add pick up dry cleaning tomorrow and dentist on friday"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "dry cleaning"}, "due_date": "+1d"},
+                {"match": {"title_contains": "dentist"}, "due_date": "wd:fri"},
+            ],
+        },
+    },
+    {
+        "id": "shared-both",
+        "say": ["call mom and pay rent, both for tomorrow"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_is": "call mom"}, "due_date": "+1d"},
+                {"match": {"title_is": "pay rent"}, "due_date": "+1d"},
+            ],
+        },
+    },
+    {
+        "id": "shared-all",
+        "say": ["add clean the fridge, sort the mail and fix the tap, all high priority"],
+        "expect": {
+            "count": 3,
+            "tasks": [
+                {"match": {"title_is": n}, "priority": "high"}
+                for n in ("clean the fridge", "sort the mail", "fix the tap")
+            ],
+        },
+    },
+    {
+        "id": "keep-and-name",
+        "say": ["add buy salt and pepper grinders"],
+        "expect": {"count": 1, "tasks": titles("buy salt and pepper grinders")},
+    },
+    {
+        "id": "keep-and-people",
+        "say": ["add dinner with Tom and Jerry on saturday"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "tom and jerry"}, "due_date": "wd:sat"}]},
+    },
+    {
+        "id": "keep-rock-roll",
+        "say": ["add listen to some rock and roll records"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "rock and roll"}}]},
+    },
+    {
+        "id": "done-and-add",
+        "setup": [{"title": "pay the gas bill"}],
+        "say": ["done with the gas bill, and add call the plumber"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "gas bill"}, "completed": True},
+                {"match": {"title_is": "call the plumber"}, "completed": False},
+            ],
+        },
+    },
+    {
+        "id": "complete-positions",
+        "setup": [
+            {"title": "a1 walk the dog"},
+            {"title": "a2 file taxes"},
+            {"title": "a3 pay rent"},
+            {"title": "a4 buy milk"},
+        ],
+        "say": ["show my tasks", "complete 2 and 4"],
+        "expect": {
+            "tasks": [
+                {"match": {"title_contains": "a2"}, "completed": True},
+                {"match": {"title_contains": "a4"}, "completed": True},
+                {"match": {"title_contains": "a1"}, "completed": False},
+                {"match": {"title_contains": "a3"}, "completed": False},
+            ]
+        },
+    },
+    {
+        "id": "delete-two-names",
+        "setup": [{"title": "go to the gym"}, {"title": "do the laundry"}, {"title": "read a book"}],
+        "say": ["delete the gym task and the laundry task"],
+        "expect": {"count": 1, "absent": [{"title_contains": "gym"}, {"title_contains": "laundry"}]},
+    },
+    {
+        "id": "remove-a-b",
+        "setup": [{"title": "renew passport"}, {"title": "book flights"}, {"title": "pack bags"}],
+        "say": ["remove passport and flights"],
+        "expect": {"count": 1, "absent": [{"title_contains": "passport"}, {"title_contains": "flights"}]},
+    },
+    {
+        "id": "mark-three",
+        "setup": [{"title": "email Sara"}, {"title": "print tickets"}, {"title": "charge the camera"}],
+        "say": ["I emailed Sara, printed the tickets and charged the camera"],
+        "expect": {
+            "tasks": [{"match": {"title_contains": n}, "completed": True} for n in ("sara", "tickets", "camera")]
+        },
+    },
+    {
+        "id": "complete-then-delete",
+        "setup": [{"title": "buy paint"}, {"title": "sand the door"}],
+        "say": ["mark buy paint as done, then delete sand the door"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "paint"}, "completed": True}]},
+    },
+    {
+        "id": "delete-name-with-and",
+        "setup": [{"title": "buy salt and pepper"}, {"title": "walk the dog"}],
+        "say": ["delete the salt and pepper task"],
+        "expect": {"count": 1, "absent": [{"title_contains": "salt"}]},
+    },
+    {
+        "id": "add-and-make-it",
+        "say": ["add renew the visa and make it urgent"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the visa"}, "priority": "high"}]},
+    },
 ]
 
 

@@ -35,14 +35,30 @@ CASES: list[dict[str, Any]] = [
     {"id": "overdue", "say": ["what's overdue?"], "expect": reply(["jury form"], ["hearing test", "crib"])},
     {"id": "behind", "say": ["am I behind on anything?"], "expect": reply(["jury form"], ["hearing test", "crib"])},
     {"id": "late", "say": ["which tasks are late?"], "expect": reply(["jury form"], ["hearing test"])},
-    {"id": "due-this-week", "say": ["what's due this week?"], "expect": reply(["hearing test"], ["jury form", "speech"])},
+    {
+        "id": "due-this-week",
+        "say": ["what's due this week?"],
+        "expect": reply(["hearing test"], ["jury form", "speech"]),
+    },
     {"id": "due-tomorrow", "say": ["anything due tomorrow?"], "expect": reply(["hearing test"], ["jury form"])},
-    {"id": "how-many-open", "say": ["how many tasks do I have left?"], "expect": {"reply_contains_any": ["5 pending", "5 task"]}},
-    {"id": "how-many-high", "say": ["how many high priority tasks are open?"], "expect": {"reply_contains_any": ["1 pending", "1 high"]}},
+    {
+        "id": "how-many-open",
+        "say": ["how many tasks do I have left?"],
+        "expect": {"reply_contains_any": ["5 pending", "5 task"]},
+    },
+    {
+        "id": "how-many-high",
+        "say": ["how many high priority tasks are open?"],
+        "expect": {"reply_contains_any": ["1 pending", "1 high"]},
+    },
     {"id": "by-tag", "say": ["show me the finance stuff"], "expect": reply(["accountant", "savings"], ["massage"])},
     {"id": "by-hashtag", "say": ["list #selfcare"], "expect": reply(["massage"], ["accountant"])},
     {"id": "tagged", "say": ["what's tagged finance?"], "expect": reply(["accountant", "savings"], ["massage"])},
-    {"id": "by-priority", "say": ["show my high priority tasks"], "expect": reply(["accountant"], ["massage", "savings"])},
+    {
+        "id": "by-priority",
+        "say": ["show my high priority tasks"],
+        "expect": reply(["accountant"], ["massage", "savings"]),
+    },
     {"id": "low-priority", "say": ["what's low priority?"], "expect": reply(["massage"], ["accountant"])},
 ]
 

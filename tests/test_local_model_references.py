@@ -17,36 +17,95 @@ def done(word: str, state: bool = True) -> dict[str, Any]:
 
 
 CASES: list[dict[str, Any]] = [
-    {"id": "second-done", "setup": THREE, "say": ["list my tasks", "the second one is done"],
-     "expect": {"tasks": [done("grace"), done("router", False), done("knives", False)]}},
-    {"id": "number-3", "setup": THREE, "say": ["what's on my list", "finish 3"],
-     "expect": {"tasks": [done("knives"), done("router", False)]}},
-    {"id": "delete-first", "setup": THREE, "say": ["show tasks", "delete the first one"],
-     "expect": {"count": 2, "absent": [{"title_contains": "router"}]}},
-    {"id": "last-priority", "setup": THREE, "say": ["show my todos", "make the last one high priority"],
-     "expect": {"tasks": [{"match": {"title_contains": "knives"}, "priority": "high"}]}},
-    {"id": "just-added", "say": ["add buy a kettle", "add call the vet", "delete the one I just added"],
-     "expect": {"count": 1, "absent": [{"title_contains": "vet"}]}},
-    {"id": "last-added", "say": ["add buy a kettle", "add call the vet", "mark the last one I added as done"],
-     "expect": {"tasks": [done("vet"), done("kettle", False)]}},
-    {"id": "it-after-add", "say": ["add water the roses", "move it to friday"],
-     "expect": {"tasks": [{"match": {"title_contains": "roses"}, "due_date": "wd:fri"}]}},
-    {"id": "it-after-search", "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
-     "say": ["find the insurance task", "mark it done"], "expect": {"tasks": [done("insurance"), done("oven", False)]}},
-    {"id": "that-one-after-search", "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
-     "say": ["anything about the oven?", "remove that one"], "expect": {"count": 1, "absent": [{"title_contains": "oven"}]}},
-    {"id": "partial-title", "setup": [{"title": "submit the quarterly tax return"}, {"title": "walk the dog"}],
-     "say": ["the tax thing is done"], "expect": {"tasks": [done("tax")]}},
-    {"id": "pronoun-two-turns", "say": ["add book the hotel", "set it for saturday", "and make it urgent"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "book the hotel"}, "due_date": "wd:sat", "priority": "high"}]}},
-    {"id": "undo-complete", "setup": THREE, "say": ["mark the router task as done", "undo that"],
-     "expect": {"tasks": [done("router", False)]}},
-    {"id": "which-then-2", "setup": [{"title": "buy bread", "due_date": "+2d"}, {"title": "buy bread", "priority": "high"}],
-     "say": ["delete buy bread", "2"], "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy bread"}, "priority": "none"}]}},
-    {"id": "which-then-title", "setup": [{"title": "team meeting notes"}, {"title": "meeting with Sam"}],
-     "say": ["complete the meeting task", "the one with Sam"], "expect": {"tasks": [done("sam"), done("team", False)]}},
-    {"id": "position-out-of-range", "setup": THREE, "say": ["show my tasks", "complete the fifth one"],
-     "expect": {"tasks": [done("router", False), done("grace", False), done("knives", False)]}},
+    {
+        "id": "second-done",
+        "setup": THREE,
+        "say": ["list my tasks", "the second one is done"],
+        "expect": {"tasks": [done("grace"), done("router", False), done("knives", False)]},
+    },
+    {
+        "id": "number-3",
+        "setup": THREE,
+        "say": ["what's on my list", "finish 3"],
+        "expect": {"tasks": [done("knives"), done("router", False)]},
+    },
+    {
+        "id": "delete-first",
+        "setup": THREE,
+        "say": ["show tasks", "delete the first one"],
+        "expect": {"count": 2, "absent": [{"title_contains": "router"}]},
+    },
+    {
+        "id": "last-priority",
+        "setup": THREE,
+        "say": ["show my todos", "make the last one high priority"],
+        "expect": {"tasks": [{"match": {"title_contains": "knives"}, "priority": "high"}]},
+    },
+    {
+        "id": "just-added",
+        "say": ["add buy a kettle", "add call the vet", "delete the one I just added"],
+        "expect": {"count": 1, "absent": [{"title_contains": "vet"}]},
+    },
+    {
+        "id": "last-added",
+        "say": ["add buy a kettle", "add call the vet", "mark the last one I added as done"],
+        "expect": {"tasks": [done("vet"), done("kettle", False)]},
+    },
+    {
+        "id": "it-after-add",
+        "say": ["add water the roses", "move it to friday"],
+        "expect": {"tasks": [{"match": {"title_contains": "roses"}, "due_date": "wd:fri"}]},
+    },
+    {
+        "id": "it-after-search",
+        "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
+        "say": ["find the insurance task", "mark it done"],
+        "expect": {"tasks": [done("insurance"), done("oven", False)]},
+    },
+    {
+        "id": "that-one-after-search",
+        "setup": [{"title": "renew the insurance"}, {"title": "clean the oven"}],
+        "say": ["anything about the oven?", "remove that one"],
+        "expect": {"count": 1, "absent": [{"title_contains": "oven"}]},
+    },
+    {
+        "id": "partial-title",
+        "setup": [{"title": "submit the quarterly tax return"}, {"title": "walk the dog"}],
+        "say": ["the tax thing is done"],
+        "expect": {"tasks": [done("tax")]},
+    },
+    {
+        "id": "pronoun-two-turns",
+        "say": ["add book the hotel", "set it for saturday", "and make it urgent"],
+        "expect": {
+            "count": 1,
+            "tasks": [{"match": {"title_is": "book the hotel"}, "due_date": "wd:sat", "priority": "high"}],
+        },
+    },
+    {
+        "id": "undo-complete",
+        "setup": THREE,
+        "say": ["mark the router task as done", "undo that"],
+        "expect": {"tasks": [done("router", False)]},
+    },
+    {
+        "id": "which-then-2",
+        "setup": [{"title": "buy bread", "due_date": "+2d"}, {"title": "buy bread", "priority": "high"}],
+        "say": ["delete buy bread", "2"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy bread"}, "priority": "none"}]},
+    },
+    {
+        "id": "which-then-title",
+        "setup": [{"title": "team meeting notes"}, {"title": "meeting with Sam"}],
+        "say": ["complete the meeting task", "the one with Sam"],
+        "expect": {"tasks": [done("sam"), done("team", False)]},
+    },
+    {
+        "id": "position-out-of-range",
+        "setup": THREE,
+        "say": ["show my tasks", "complete the fifth one"],
+        "expect": {"tasks": [done("router", False), done("grace", False), done("knives", False)]},
+    },
 ]
 
 
@@ -56,7 +115,9 @@ def test_references(case: dict[str, Any]) -> None:
 
 
 def test_which_one_options_differ_by_what_the_user_sees_and_help_uses_words() -> None:
-    chat = new_chat(setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}])
+    chat = new_chat(
+        setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}]
+    )
     reply = chat.say("delete buy bread")
     lines = reply.splitlines()
     assert lines[0].startswith("Which one do you mean")
@@ -68,7 +129,9 @@ def test_which_one_options_differ_by_what_the_user_sees_and_help_uses_words() ->
 
 
 def test_which_one_answered_by_position() -> None:
-    chat = new_chat(setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}])
+    chat = new_chat(
+        setup=[{"title": "buy bread", "due_date": "2026-11-28"}, {"title": "buy bread", "tags": ["bakery"]}]
+    )
     chat.say("complete buy bread")
     reply = chat.say("the second one")
     done = {t["id"]: t["completed"] for t in chat.store.tasks.values()}

@@ -10,33 +10,105 @@ from tests.test_local_model import FIXED_NOW, check_case
 
 TWO = [{"title": "book the vet appointment"}, {"title": "clean the garage"}]
 CASES: list[dict[str, Any]] = [
-    {"id": "ad", "say": ["ad walk the dog"], "expect": {"count": 1, "tasks": [{"match": {"title_is": "walk the dog"}}]}},
-    {"id": "addd", "say": ["addd pick up the parcel"], "expect": {"count": 1, "tasks": [{"match": {"title_is": "pick up the parcel"}}]}},
-    {"id": "crete-task", "say": ["crete a tsak to renew the permit"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the permit"}}]}},
-    {"id": "2moro", "say": ["add buy bread 2moro"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy bread"}, "due_date": "+1d"}]}},
-    {"id": "tmrw-at", "say": ["call the garage tmrw at 10am pls"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "call the garage"}, "due_date": "+1d", "due_time": "10:00"}]}},
-    {"id": "2nite", "say": ["remind me 2 lock the shed 2nite"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "lock the shed"}, "due_date": "+0d"}]}},
-    {"id": "glued-time", "say": ["add feed the fish 2day at7pm"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_is": "feed the fish"}, "due_date": "+0d", "due_time": "19:00"}]}},
-    {"id": "cmplete", "setup": TWO, "say": ["cmplete the garage one"],
-     "expect": {"tasks": [{"match": {"title_contains": "garage"}, "completed": True}, {"match": {"title_contains": "vet"}, "completed": False}]}},
-    {"id": "compelte", "setup": TWO, "say": ["compelte the vet task"],
-     "expect": {"tasks": [{"match": {"title_contains": "vet"}, "completed": True}]}},
-    {"id": "delte", "setup": TWO, "say": ["delte the garage task"], "expect": {"count": 1, "absent": [{"title_contains": "garage"}]}},
-    {"id": "remvoe", "setup": TWO, "say": ["remvoe the vet one thx"], "expect": {"count": 1, "absent": [{"title_contains": "vet"}]}},
-    {"id": "title-typo", "setup": TWO, "say": ["mark the garrage task as done"],
-     "expect": {"tasks": [{"match": {"title_contains": "garage"}, "completed": True}]}},
+    {
+        "id": "ad",
+        "say": ["ad walk the dog"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "walk the dog"}}]},
+    },
+    {
+        "id": "addd",
+        "say": ["addd pick up the parcel"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "pick up the parcel"}}]},
+    },
+    {
+        "id": "crete-task",
+        "say": ["crete a tsak to renew the permit"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the permit"}}]},
+    },
+    {
+        "id": "2moro",
+        "say": ["add buy bread 2moro"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy bread"}, "due_date": "+1d"}]},
+    },
+    {
+        "id": "tmrw-at",
+        "say": ["call the garage tmrw at 10am pls"],
+        "expect": {
+            "count": 1,
+            "tasks": [{"match": {"title_is": "call the garage"}, "due_date": "+1d", "due_time": "10:00"}],
+        },
+    },
+    {
+        "id": "2nite",
+        "say": ["remind me 2 lock the shed 2nite"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "lock the shed"}, "due_date": "+0d"}]},
+    },
+    {
+        "id": "glued-time",
+        "say": ["add feed the fish 2day at7pm"],
+        "expect": {
+            "count": 1,
+            "tasks": [{"match": {"title_is": "feed the fish"}, "due_date": "+0d", "due_time": "19:00"}],
+        },
+    },
+    {
+        "id": "cmplete",
+        "setup": TWO,
+        "say": ["cmplete the garage one"],
+        "expect": {
+            "tasks": [
+                {"match": {"title_contains": "garage"}, "completed": True},
+                {"match": {"title_contains": "vet"}, "completed": False},
+            ]
+        },
+    },
+    {
+        "id": "compelte",
+        "setup": TWO,
+        "say": ["compelte the vet task"],
+        "expect": {"tasks": [{"match": {"title_contains": "vet"}, "completed": True}]},
+    },
+    {
+        "id": "delte",
+        "setup": TWO,
+        "say": ["delte the garage task"],
+        "expect": {"count": 1, "absent": [{"title_contains": "garage"}]},
+    },
+    {
+        "id": "remvoe",
+        "setup": TWO,
+        "say": ["remvoe the vet one thx"],
+        "expect": {"count": 1, "absent": [{"title_contains": "vet"}]},
+    },
+    {
+        "id": "title-typo",
+        "setup": TWO,
+        "say": ["mark the garrage task as done"],
+        "expect": {"tasks": [{"match": {"title_contains": "garage"}, "completed": True}]},
+    },
     {"id": "shwo", "setup": TWO, "say": ["shwo my tasks"], "expect": {"reply_contains_all": ["vet", "garage"]}},
-    {"id": "waht-due", "setup": [{"title": "pay the nanny", "due_date": "TODAY"}, {"title": "plan the trip", "due_date": "+9d"}],
-     "say": ["waht is due 2day"], "expect": {"reply_contains_all": ["nanny"], "reply_contains_none": ["trip"]}},
-    {"id": "u-can", "setup": TWO, "say": ["can u delete the vet one plz"], "expect": {"count": 1, "absent": [{"title_contains": "vet"}]}},
-    {"id": "caps", "say": ["ADD RENEW THE GYM PASS TOMORROW"],
-     "expect": {"count": 1, "tasks": [{"match": {"title_contains": "renew the gym pass"}, "due_date": "+1d"}]}},
-    {"id": "title-kept", "say": ["add dome repair quote"], "expect": {"count": 1, "tasks": [{"match": {"title_is": "dome repair quote"}}]}},
+    {
+        "id": "waht-due",
+        "setup": [{"title": "pay the nanny", "due_date": "TODAY"}, {"title": "plan the trip", "due_date": "+9d"}],
+        "say": ["waht is due 2day"],
+        "expect": {"reply_contains_all": ["nanny"], "reply_contains_none": ["trip"]},
+    },
+    {
+        "id": "u-can",
+        "setup": TWO,
+        "say": ["can u delete the vet one plz"],
+        "expect": {"count": 1, "absent": [{"title_contains": "vet"}]},
+    },
+    {
+        "id": "caps",
+        "say": ["ADD RENEW THE GYM PASS TOMORROW"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "renew the gym pass"}, "due_date": "+1d"}]},
+    },
+    {
+        "id": "title-kept",
+        "say": ["add dome repair quote"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "dome repair quote"}}]},
+    },
 ]
 
 

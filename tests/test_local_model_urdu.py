@@ -13,30 +13,103 @@ def add(title: str, **want: Any) -> dict[str, Any]:
     return {"count": 1, "tasks": [{"match": {"title_contains": title}, **want}]}
 
 
-ROMAN = [{"title": "doodh lana", "due_date": "TODAY"}, {"title": "bijli ka bill jama karwana"}, {"title": "ammi ko phone karna", "due_date": "+4d"}]
-NASTALIQ = [{"title": "دودھ لانا", "due_date": "TODAY"}, {"title": "بجلی کا بل جمع کروانا"}, {"title": "امی کو فون کرنا", "due_date": "+4d"}]
+ROMAN = [
+    {"title": "doodh lana", "due_date": "TODAY"},
+    {"title": "bijli ka bill jama karwana"},
+    {"title": "ammi ko phone karna", "due_date": "+4d"},
+]
+NASTALIQ = [
+    {"title": "دودھ لانا", "due_date": "TODAY"},
+    {"title": "بجلی کا بل جمع کروانا"},
+    {"title": "امی کو فون کرنا", "due_date": "+4d"},
+]
 CASES: list[dict[str, Any]] = [
-    {"id": "kal-subah", "say": ["kal subah 8 baje gym jana hai"], "expect": add("gym jana", due_date="+1d", due_time="08:00")},
-    {"id": "parson-shaam", "say": ["parson shaam 6 baje dost se milna hai"], "expect": add("dost se milna", due_date="+2d", due_time="18:00")},
-    {"id": "aaj-raat", "say": ["aaj raat 10 baje kapre istri karne hain"], "expect": add("istri", due_date="+0d", due_time="22:00")},
+    {
+        "id": "kal-subah",
+        "say": ["kal subah 8 baje gym jana hai"],
+        "expect": add("gym jana", due_date="+1d", due_time="08:00"),
+    },
+    {
+        "id": "parson-shaam",
+        "say": ["parson shaam 6 baje dost se milna hai"],
+        "expect": add("dost se milna", due_date="+2d", due_time="18:00"),
+    },
+    {
+        "id": "aaj-raat",
+        "say": ["aaj raat 10 baje kapre istri karne hain"],
+        "expect": add("istri", due_date="+0d", due_time="22:00"),
+    },
     {"id": "jumma", "say": ["jumma ko masjid ki chanda dena hai"], "expect": add("chanda", due_date="wd:fri")},
-    {"id": "dopahar-1", "say": ["kal dopahar 1 baje bank jana hai"], "expect": add("bank jana", due_date="+1d", due_time="13:00")},
+    {
+        "id": "dopahar-1",
+        "say": ["kal dopahar 1 baje bank jana hai"],
+        "expect": add("bank jana", due_date="+1d", due_time="13:00"),
+    },
     {"id": "no-date", "say": ["naya charger khareedna hai"], "expect": add("charger khareedna", due_date=None)},
-    {"id": "list-roman", "setup": ROMAN, "say": ["meri list dikhao"], "expect": {"reply_contains_all": ["doodh", "bijli", "ammi"]}},
-    {"id": "list-today", "setup": ROMAN, "say": ["aaj kya karna hai?"], "expect": {"reply_contains_all": ["doodh"], "reply_contains_none": ["ammi"]}},
-    {"id": "complete-roman", "setup": ROMAN, "say": ["bijli ka bill jama ho gaya"],
-     "expect": {"tasks": [{"match": {"title_contains": "bijli"}, "completed": True}, {"match": {"title_contains": "doodh"}, "completed": False}]}},
-    {"id": "delete-roman", "setup": ROMAN, "say": ["ammi wala task hata do"], "expect": {"count": 2, "absent": [{"title_contains": "ammi"}]}},
-    {"id": "update-roman", "setup": ROMAN, "say": ["ammi ko phone karna kal kar do"],
-     "expect": {"count": 3, "tasks": [{"match": {"title_contains": "ammi"}, "due_date": "+1d"}]}},
-    {"id": "kal-nastaliq", "say": ["کل صبح 9 بجے ڈاکٹر کے پاس جانا ہے"], "expect": add("ڈاکٹر", due_date="+1d", due_time="09:00")},
-    {"id": "aaj-nastaliq", "say": ["آج شام ۷ بجے سبزی لانی ہے"], "expect": add("سبزی", due_date="+0d", due_time="19:00")},
+    {
+        "id": "list-roman",
+        "setup": ROMAN,
+        "say": ["meri list dikhao"],
+        "expect": {"reply_contains_all": ["doodh", "bijli", "ammi"]},
+    },
+    {
+        "id": "list-today",
+        "setup": ROMAN,
+        "say": ["aaj kya karna hai?"],
+        "expect": {"reply_contains_all": ["doodh"], "reply_contains_none": ["ammi"]},
+    },
+    {
+        "id": "complete-roman",
+        "setup": ROMAN,
+        "say": ["bijli ka bill jama ho gaya"],
+        "expect": {
+            "tasks": [
+                {"match": {"title_contains": "bijli"}, "completed": True},
+                {"match": {"title_contains": "doodh"}, "completed": False},
+            ]
+        },
+    },
+    {
+        "id": "delete-roman",
+        "setup": ROMAN,
+        "say": ["ammi wala task hata do"],
+        "expect": {"count": 2, "absent": [{"title_contains": "ammi"}]},
+    },
+    {
+        "id": "update-roman",
+        "setup": ROMAN,
+        "say": ["ammi ko phone karna kal kar do"],
+        "expect": {"count": 3, "tasks": [{"match": {"title_contains": "ammi"}, "due_date": "+1d"}]},
+    },
+    {
+        "id": "kal-nastaliq",
+        "say": ["کل صبح 9 بجے ڈاکٹر کے پاس جانا ہے"],
+        "expect": add("ڈاکٹر", due_date="+1d", due_time="09:00"),
+    },
+    {
+        "id": "aaj-nastaliq",
+        "say": ["آج شام ۷ بجے سبزی لانی ہے"],  # noqa: RUF001 (an Urdu digit)
+        "expect": add("سبزی", due_date="+0d", due_time="19:00"),
+    },
     {"id": "weekday-nastaliq", "say": ["جمعہ کو کپڑے دھونے ہیں"], "expect": add("کپڑے", due_date="wd:fri")},
-    {"id": "list-nastaliq", "setup": NASTALIQ, "say": ["آج کیا کیا کرنا ہے؟"],
-     "expect": {"reply_contains_all": ["دودھ"], "reply_contains_none": ["امی"]}},
-    {"id": "complete-nastaliq", "setup": NASTALIQ, "say": ["بجلی کا بل مکمل کر دیں"],
-     "expect": {"tasks": [{"match": {"title_contains": "بجلی"}, "completed": True}]}},
-    {"id": "delete-nastaliq", "setup": NASTALIQ, "say": ["امی والا کام ہٹا دیں"], "expect": {"count": 2, "absent": [{"title_contains": "امی"}]}},
+    {
+        "id": "list-nastaliq",
+        "setup": NASTALIQ,
+        "say": ["آج کیا کیا کرنا ہے؟"],
+        "expect": {"reply_contains_all": ["دودھ"], "reply_contains_none": ["امی"]},
+    },
+    {
+        "id": "complete-nastaliq",
+        "setup": NASTALIQ,
+        "say": ["بجلی کا بل مکمل کر دیں"],
+        "expect": {"tasks": [{"match": {"title_contains": "بجلی"}, "completed": True}]},
+    },
+    {
+        "id": "delete-nastaliq",
+        "setup": NASTALIQ,
+        "say": ["امی والا کام ہٹا دیں"],
+        "expect": {"count": 2, "absent": [{"title_contains": "امی"}]},
+    },
 ]
 
 

@@ -226,12 +226,13 @@ def _looks_like_add(core: str, now: Now) -> bool:
 def parse_intent(message: str, now: Now) -> Intent:
     """Understand one user message, in English, Spanish or Urdu."""
     intent = parse_english(message, now)
-    if intent.kind != UNKNOWN and message.isascii():
+    corrected = fix_typing(message).split()[:1] != message.split()[:1]
+    if intent.kind != UNKNOWN and message.isascii() and not corrected:
         return intent
     from .foreign import parse_foreign
     from .languages import ENGLISH, detect_language
 
-    lang = detect_language(message, english_understood=intent.kind != UNKNOWN)
+    lang = detect_language(message, english_understood=intent.kind != UNKNOWN and not corrected)
     if lang == ENGLISH:
         return intent
     return parse_foreign(message, lang, now) or Intent(kind=UNKNOWN, lang=lang)

@@ -78,8 +78,16 @@ def _weekday_names(code: str, extra: dict[str, list[str]]) -> dict[str, list[str
         info = {}
     for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
         names.setdefault(day, [])
-        names[day] += [n.lower() for n in info.get(day, []) if n]
+        names[day] += [n.lower() for n in info.get(day, []) if len(n) >= 3]
     return names
+
+
+def _command_words(commands: dict[str, list[str]]) -> frozenset[str]:
+    """First words of the command phrases that are not English words too ("delete kar do")."""
+    from ..english import ENGLISH
+
+    firsts = {p.split()[0].lower() for phrases in commands.values() for p in phrases}
+    return frozenset(w for w in firsts if w not in ENGLISH.vocabulary)
 
 
 @cache
@@ -97,7 +105,7 @@ def lexicon(code: str) -> Lexicon:
     commands = {kind: sorted(phrases, key=len, reverse=True) for kind, phrases in raw["commands"].items()}
     return Lexicon(
         code=code,
-        markers=frozenset(raw.get("markers", [])),
+        markers=frozenset(raw.get("markers", [])) | _command_words(commands),
         commands=commands,
         stopwords=frozenset(raw.get("stopwords", [])),
         title_trim=frozenset(raw.get("title_trim", [])),

@@ -1,0 +1,116 @@
+"""Spanish: add with dates and times, list, complete, delete, update; replies in Spanish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.test_local_model import FIXED_NOW, check_case, new_chat
+
+
+def add(title: str, **want: Any) -> dict[str, Any]:
+    return {"count": 1, "tasks": [{"match": {"title_contains": title}, **want}]}
+
+
+SETUP = [
+    {"title": "llamar al fontanero", "due_date": "TODAY"},
+    {"title": "comprar pan"},
+    {"title": "pagar el alquiler", "due_date": "+5d"},
+    {"title": "lavar el coche", "completed": True},
+]
+CASES: list[dict[str, Any]] = [
+    {"id": "añade-mañana", "say": ["añade comprar leche mañana"], "expect": add("comprar leche", due_date="+1d")},
+    {
+        "id": "recuerdame-hora",
+        "say": ["recuérdame llamar a mi madre mañana a las 8 de la noche"],
+        "expect": add("llamar a mi madre", due_date="+1d", due_time="20:00"),
+    },
+    {
+        "id": "tengo-que-viernes",
+        "say": ["el viernes tengo que entregar el informe"],
+        "expect": add("entregar el informe", due_date="wd:fri"),
+    },
+    {
+        "id": "hoy-tarde",
+        "say": ["hoy a las 5 de la tarde recoger a los niños"],
+        "expect": add("recoger a los niños", due_date="+0d", due_time="17:00"),
+    },
+    {
+        "id": "apunta-lunes",
+        "say": ["apunta revisar el presupuesto para el lunes"],
+        "expect": add("revisar el presupuesto", due_date="wd:mon"),
+    },
+    {"id": "pasado", "say": ["pasado mañana debo pagar la luz"], "expect": add("pagar la luz", due_date="+2d")},
+    {"id": "urgente", "say": ["agrega llamar al banco, es urgente"], "expect": add("llamar al banco", priority="high")},
+    {
+        "id": "list",
+        "setup": SETUP,
+        "say": ["muéstrame mis tareas"],
+        "expect": {"reply_contains_all": ["fontanero", "pan", "alquiler"], "reply_contains_none": ["coche"]},
+    },
+    {
+        "id": "list-hoy",
+        "setup": SETUP,
+        "say": ["¿qué tengo para hoy?"],
+        "expect": {"reply_contains_all": ["fontanero"], "reply_contains_none": ["alquiler", "pan"]},
+    },
+    {
+        "id": "list-hechas",
+        "setup": SETUP,
+        "say": ["¿qué tareas están hechas?"],
+        "expect": {"reply_contains_all": ["coche"], "reply_contains_none": ["fontanero"]},
+    },
+    {
+        "id": "completa",
+        "setup": SETUP,
+        "say": ["completa comprar pan"],
+        "expect": {
+            "tasks": [
+                {"match": {"title_contains": "pan"}, "completed": True},
+                {"match": {"title_contains": "fontanero"}, "completed": False},
+            ]
+        },
+    },
+    {
+        "id": "ya-termine",
+        "setup": SETUP,
+        "say": ["ya terminé lo del fontanero"],
+        "expect": {"tasks": [{"match": {"title_contains": "fontanero"}, "completed": True}]},
+    },
+    {
+        "id": "borra",
+        "setup": SETUP,
+        "say": ["borra la tarea del alquiler"],
+        "expect": {"count": 3, "absent": [{"title_contains": "alquiler"}]},
+    },
+    {
+        "id": "elimina",
+        "setup": SETUP,
+        "say": ["elimina comprar pan de la lista"],
+        "expect": {"count": 3, "absent": [{"title_contains": "pan"}]},
+    },
+    {
+        "id": "cambia",
+        "setup": SETUP,
+        "say": ["cambia pagar el alquiler para el sábado"],
+        "expect": {"count": 4, "tasks": [{"match": {"title_contains": "alquiler"}, "due_date": "wd:sat"}]},
+    },
+    {
+        "id": "mueve",
+        "setup": SETUP,
+        "say": ["mueve lo del fontanero a mañana"],
+        "expect": {"count": 4, "tasks": [{"match": {"title_contains": "fontanero"}, "due_date": "+1d"}]},
+    },
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_spanish(case: dict[str, Any]) -> None:
+    assert check_case(case, FIXED_NOW) == []
+
+
+def test_spanish_replies_in_spanish() -> None:
+    chat = new_chat(setup=[{"title": "comprar pan"}])
+    assert chat.say("añade comprar leche mañana").startswith("Añadí 'comprar leche'")
+    assert chat.say("completa comprar pan") == "Marqué 'comprar pan' como hecha."
