@@ -95,8 +95,8 @@ def _pid_after(server: LiveServer, old_pid: int) -> int:
 
 @pytest.mark.timeout(900)
 def test_a_stuck_loop_ends_the_turn_with_a_retryable_error_and_the_worker_is_replaced(tmp_path: Path) -> None:
-    server = start_server(tmp_path, workers=1, READY_SECONDS="300", TODO_BENCH="1", LOOP_STALL_SECONDS="3", SSE_PING_SECONDS="1",
-                          RATELIMIT_ENABLED="0")
+    server = start_server(tmp_path, workers=1, READY_SECONDS="300", TODO_BENCH="1", LOOP_STALL_SECONDS="3",
+                          SSE_PING_SECONDS="1", RATELIMIT_ENABLED="0")
     try:
         uid, token = server.signup()
         status, _, body = server.request("POST", "/bench/block-loop?seconds=120")
