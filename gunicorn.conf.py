@@ -85,6 +85,20 @@ def post_worker_init(worker: object) -> None:
     get_hub().watch_worker(lambda: getattr(worker, "alive", False))
 
 
+def post_worker_init(worker: object) -> None:
+    """Recycle this worker when its asyncio loop thread is found stuck (see AsyncRuntime.stalled)."""
+    try:
+        from app.agent.runtime import get_runtime
+    except ImportError:
+        return
+
+    def recycle() -> None:
+        worker.log.error("asyncio loop thread stuck: recycling worker %s", os.getpid())  # type: ignore[attr-defined]
+        worker.alive = False  # type: ignore[attr-defined]
+
+    get_runtime().on_stall = recycle
+
+
 def worker_exit(server: object, worker: object) -> None:
     """Stop the worker's asyncio loop thread cleanly (the agent runtime), if it was started."""
     try:

@@ -43,6 +43,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     configure_logging(app)
 
     from app.agent.bridge import capture_main_hub
+    from app.agent.runtime import get_runtime
     from app.auth.tokens import init_jwt
     from app.errors import register_error_handlers
     from app.extensions import api, db
@@ -53,6 +54,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     init_metrics(app)
     capture_main_hub()
+    get_runtime().stall_limit = float(app.config["LOOP_STALL_SECONDS"])
     init_jwt(app)
     init_validation(app)
     init_security(app)

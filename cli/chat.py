@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
-from app.chat import history
-from app.chat.events import turn_events
+from app.conversations import turn
+from app.conversations.events import turn_events
 from app.mcp.tools import build_server
 from app.models import User
 from cli.lookup import user_by_email
@@ -18,15 +18,13 @@ from cli.lookup import user_by_email
 
 def _say(user: User, message: str, conversation_id: int | None) -> int:
     """One turn: stream the reply to the terminal as it comes; returns the conversation id."""
-    turn = history.start_turn(user, conversation_id, message, current_app.config["CHAT_HISTORY_WINDOW"])
+    current = turn.reserve(user, conversation_id, message, current_app.config["CHAT_HISTORY_WINDOW"])
     model = model_for(current_app.config)
-    reply = history.Reply()
     status = "failed"
     try:
-        for ev in get_runtime().stream(lambda: turn_events(model, turn), idle_timeout=None):
+        for ev in get_runtime().stream(lambda: turn_events(model, current), idle_timeout=None):
             if ev is IDLE:
                 continue
-            reply.add(ev)
             if ev["type"] == "chunk":
                 click.echo(ev["content"], nl=False)
             elif ev["type"] == "tool_call":
@@ -36,11 +34,11 @@ def _say(user: User, message: str, conversation_id: int | None) -> int:
         status = "interrupted"
         raise
     except Exception as err:
-        click.secho(f"\nThe assistant failed: {err.__class__.__name__}", fg="red", err=True)
+        click.secho(f"\n{turn.failure(err).message}", fg="red", err=True)
     finally:
-        history.finish_turn(turn, reply, status)
+        turn.settle(current, status)
         click.echo()
-    return turn.conversation_id
+    return current.conversation_id
 
 
 @click.command("chat")

@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from app.chat.history import get_conversation
-from app.chat.routes import conversation_to_dict, message_to_dict
+from app.conversations.serializers import conversation_to_dict, message_to_dict
+from app.conversations.store import get_conversation
 from app.errors import NotFound
 from app.extensions import db
 from app.models import Conversation, Message

@@ -43,6 +43,8 @@ import gevent
 from gevent import monkey
 from gevent.hub import Waiter, get_hub
 
+from app.agent import native_locks
+
 if TYPE_CHECKING:
     from socket import _GetAddrInfoResult
 
@@ -66,6 +68,10 @@ class RuntimeStoppedError(RuntimeError):
     """The runtime was stopped (or is stopping), so the work was refused or cancelled."""
 
 
+class LoopStalledError(RuntimeError):
+    """The loop thread has not run for longer than the stall limit: the waiting work was abandoned."""
+
+
 # ``get_original`` gives the saved original once gevent has patched a module and the
 # current object otherwise, so these are the real stdlib functions whether this module is
 # imported before or after gunicorn's worker patches the process.
@@ -75,6 +81,12 @@ _start_new_thread, _allocate_lock, _get_ident = monkey.get_original(
 _getaddrinfo = monkey.get_original("socket", "getaddrinfo")
 _waitpid, _close = monkey.get_original("os", ["waitpid", "close"])
 _HUB_PUMP_INTERVAL = 0.05
+_BEAT_INTERVAL = 0.25
+"""How often the loop thread records that it runs (the watchdog's heartbeat)."""
+_WATCH_INTERVAL = 1.0
+"""How often a waiting caller checks the heartbeat."""
+DEFAULT_STALL_LIMIT = 10.0
+"""Seconds without a heartbeat after which the loop thread counts as stuck (LOOP_STALL_SECONDS)."""
 
 
 def _unpatched_selector() -> selectors.BaseSelector:
@@ -432,10 +444,47 @@ class AsyncRuntime:
     (where the parent's thread does not exist), an instance starts a fresh thread and loop.
     """
 
-    def __init__(self, *, max_executor_workers: int | None = None) -> None:
+    _last_beat: float
+    _stall_reported: bool
+
+    def __init__(self, *, max_executor_workers: int | None = None, stall_limit: float = DEFAULT_STALL_LIMIT) -> None:
         self._max_workers = max_executor_workers or min(32, (os.cpu_count() or 1) + 4)
         self._atexit_registered = False
+        self.stall_limit = stall_limit
+        """Seconds without a heartbeat after which waiting callers give up with LoopStalledError."""
+        self.on_stall: Callable[[], None] | None = None
+        """Called once (in the caller's thread) when a stall is first noticed, e.g. to recycle the worker."""
         self._reset()
+
+    def stalled_for(self) -> float:
+        """Seconds since the loop thread last ran its heartbeat (0 when it is not started here)."""
+        if self._loop is None or self._pid != os.getpid() or self._exited:
+            return 0.0
+        return max(0.0, time.monotonic() - self._last_beat)
+
+    @property
+    def stalled(self) -> bool:
+        """True when the loop thread is stuck (blocked in a call) past the stall limit."""
+        stalled = self.stalled_for() > self.stall_limit
+        if stalled and not self._stall_reported:
+            self._stall_reported = True
+            if self.on_stall is not None:
+                self.on_stall()
+        return stalled
+
+    def post(self, callback: Callable[..., object], *args: Any) -> None:
+        """Schedule a plain callback on the loop thread (starting it if needed); returns at once."""
+        _post(self._ensure_loop(), callback, *args)
+
+    def _beat(self) -> None:
+        self._last_beat = time.monotonic()
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_later(_BEAT_INTERVAL, self._beat)
+
+    def _check_stall(self) -> None:
+        if self.stalled:
+            raise LoopStalledError(f"the asyncio loop thread has not run for {self.stalled_for():.0f} s")
 
     def _reset(self) -> None:
         self._pid = os.getpid()
@@ -445,6 +494,8 @@ class AsyncRuntime:
         self._stopping = self._exited = False
         self._stop_grace = 5.0
         self._exit_wakeups: list[_Wakeup] = []
+        self._last_beat = time.monotonic()
+        self._stall_reported = False
 
     @property
     def running(self) -> bool:
@@ -476,6 +527,7 @@ class AsyncRuntime:
     def _spawn_loop_thread(self) -> _RuntimeLoop:
         # Blocking the OS thread until the loop exists (once, ~0.1 ms) is deliberate: a
         # gevent wait could let another greenlet block on the real, held ``self._lock``.
+        native_locks.install()
         ready = _allocate_lock()
         ready.acquire()
         box: list[_RuntimeLoop | BaseException] = []
@@ -492,6 +544,8 @@ class AsyncRuntime:
             loop = _RuntimeLoop(_unpatched_selector(), pool)
             if monkey.is_module_patched("threading"):
                 loop.call_soon(loop.pump_gevent_hub)
+            self._last_beat = time.monotonic()
+            loop.call_soon(self._beat)
         except BaseException as exc:
             box.append(exc)
             ready.release()
@@ -583,17 +637,19 @@ class AsyncRuntime:
         A greenlet parks on its hub, so other greenlets keep running. Exceptions propagate.
         On ``timeout`` (``TimeoutError``) or if the caller is interrupted (``GreenletExit``,
         ``KeyboardInterrupt``) the task is cancelled on the loop, without waiting for it to
-        unwind. The coroutine runs in a copy of the caller's ``contextvars`` context.
+        unwind. A loop thread stuck past ``stall_limit`` raises :class:`LoopStalledError`.
+        The coroutine runs in a copy of the caller's ``contextvars`` context.
         """
         job: _Job[T] = _Job()
         loop = self._submit(job, awaitable)
         deadline = None if timeout is None else time.monotonic() + timeout
         try:
             while not job.done:
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
+                remaining = _WATCH_INTERVAL if deadline is None else deadline - time.monotonic()
+                if remaining <= 0:
                     raise TimeoutError(f"coroutine did not finish within {timeout} s")
-                job.wakeup.wait(remaining)
+                if not job.wakeup.wait(min(remaining, _WATCH_INTERVAL)):
+                    self._check_stall()
         except BaseException:
             job.cancel_soon(loop)
             raise
@@ -620,7 +676,8 @@ class AsyncRuntime:
         APIs that need a running loop, e.g. ``Runner.run_streamed``). Nothing starts before
         the first ``next()``. Each wake-up drains every buffered item, and the producer
         pauses while ``max_buffer`` items are pending. With ``idle_timeout``, :data:`IDLE`
-        is yielded whenever nothing arrived for that many seconds (SSE keep-alives). Closing
+        is yielded whenever nothing arrived for that many seconds (SSE keep-alives). A loop
+        thread stuck past ``stall_limit`` ends the stream with :class:`LoopStalledError`. Closing
         the generator early (client gone, ``GreenletExit``) cancels the producer task, which
         then ``aclose()``-s the source. Errors raised by the source are re-raised here.
         """
@@ -634,6 +691,7 @@ class AsyncRuntime:
         state = _Stream(source, max_buffer)  # here, so an iterator never started holds nothing
         loop = self._submit(state, state.produce())
         items, low_water = state.items, state.max_buffer // 2
+        quiet_since = time.monotonic()
         try:
             while True:
                 done = state.done  # read before ``items``: once done, nothing more is appended
@@ -644,11 +702,20 @@ class AsyncRuntime:
                     if state.paused and len(items) <= low_water:
                         state.paused = False
                         _post(loop, state.resume.set)
+                    quiet_since = time.monotonic()
                     yield item
                 elif done:
                     break
-                elif not state.wakeup.wait(idle_timeout):
-                    yield IDLE
+                else:
+                    wait = _WATCH_INTERVAL
+                    if idle_timeout is not None:
+                        wait = min(wait, max(0.0, quiet_since + idle_timeout - time.monotonic()))
+                    if state.wakeup.wait(wait):
+                        continue
+                    self._check_stall()
+                    if idle_timeout is not None and time.monotonic() - quiet_since >= idle_timeout:
+                        quiet_since = time.monotonic()
+                        yield IDLE
         finally:
             if not state.done:
                 state.cancel_soon(loop)

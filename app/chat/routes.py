@@ -14,8 +14,7 @@ from sqlalchemy import and_, or_, select
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
 from app.auth.ownership import owner_required
-from app.chat import history, sse
-from app.chat.events import turn_events
+from app.chat import sse
 from app.chat.schemas import (
     ChatBody,
     ConversationOut,
@@ -24,58 +23,55 @@ from app.chat.schemas import (
     PageQuery,
     RenameBody,
 )
+from app.conversations import turn
+from app.conversations.events import turn_events
+from app.conversations.serializers import conversation_to_dict, message_to_dict
+from app.conversations.store import get_conversation
 from app.errors import APIError
 from app.extensions import api, db
 from app.metrics import TurnWatch
 from app.models import Conversation, Message, User
 from app.security import chat_limit
-from app.tasks.service import iso
 from app.validation import MAX_ID, USER_ERRORS, document, parse_json, responses
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
 
 
-def _error_event(err: BaseException) -> dict[str, Any]:
-    from agents.exceptions import MaxTurnsExceeded
-
-    if isinstance(err, MaxTurnsExceeded):
-        return {"type": "error", "code": "turn_too_long", "retryable": False,
-                "message": "That took too many steps; try asking more simply."}
-    return {"type": "error", "code": "assistant_unavailable", "retryable": True,
-            "message": "The assistant could not answer just now; please try again."}
+def _error_event(err: BaseException, conversation_id: int) -> dict[str, Any]:
+    fail = turn.failure(err)
+    return {"type": "error", "code": fail.code, "message": fail.message, "retryable": fail.retryable,
+            "conversation_id": conversation_id}
 
 
-def _run(turn: history.Turn) -> Iterator[Any]:
+def _run(current: turn.Turn) -> Iterator[Any]:
     """The turn's agent events, produced on the asyncio loop and handed to this greenlet in batches."""
     model = model_for(current_app.config)
     ping = float(current_app.config["SSE_PING_SECONDS"])
-    return get_runtime().stream(lambda: turn_events(model, turn), idle_timeout=ping)
+    return get_runtime().stream(lambda: turn_events(model, current), idle_timeout=ping)
 
 
-def _store(turn: history.Turn, reply: history.Reply, status: str) -> int | None:
-    """Store the reply; None when the database refused (the user's message is already safe)."""
+def _settle(current: turn.Turn, status: str) -> bool:
+    """Settle the reply; False when the database refused (the user's message and tool calls are already safe)."""
     try:
-        return history.finish_turn(turn, reply, status)
+        return turn.settle(current, status)
     except Exception:
-        log.exception("could not store the %s reply of conversation %s", status, turn.conversation_id)
-        return None
+        log.exception("could not store the %s reply of conversation %s", status, current.conversation_id)
+        return False
 
 
-def _stream(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Iterator[str]:
-    """SSE body: conversation, then chunks and tool events, then done or error; the reply is always stored."""
-    reply = history.Reply()
+def _stream(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Iterator[str]:
+    """SSE body: conversation, then chunks and tool events, then done or error; the reply is always settled."""
     outcome: str | None = None
     failure: BaseException | None = None
     watch.stream_opened()
     try:
-        yield sse.event({"type": "conversation", "conversation_id": turn.conversation_id})
+        yield sse.event({"type": "conversation", "conversation_id": current.conversation_id})
         try:
             for ev in events:
                 if ev is IDLE:
                     yield sse.PING
                     continue
-                reply.add(ev)
                 watch.saw(ev)
                 yield sse.event(ev)
             outcome = "complete"
@@ -83,22 +79,23 @@ def _stream(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Iter
             outcome, failure = "failed", err
             watch.model_error(err)
             log.warning("turn failed: %r", err)
-        message_id = _store(turn, reply, outcome)
-        if failure is None and message_id is not None:
-            yield sse.event({"type": "done", "conversation_id": turn.conversation_id, "message_id": message_id})
+        stored = _settle(current, outcome)
+        if failure is None and stored:
+            yield sse.event({"type": "done", "conversation_id": current.conversation_id,
+                             "message_id": current.reply_id})
         elif failure is None:
-            yield sse.event({"type": "error", "code": "storage_unavailable", "retryable": True,
-                             "message": "Your reply could not be saved; please try again.",
-                             "conversation_id": turn.conversation_id})
+            fail = turn.STORAGE_FAILED
+            yield sse.event({"type": "error", "code": fail.code, "retryable": fail.retryable,
+                             "message": fail.message, "conversation_id": current.conversation_id})
         else:
-            yield sse.event({**_error_event(failure), "conversation_id": turn.conversation_id})
+            yield sse.event(_error_event(failure, current.conversation_id))
     finally:
         if outcome is None:
             # The client went away (GeneratorExit): closing `events` cancels the run; keep what was said.
             close = getattr(events, "close", None)
             if close is not None:
                 close()
-            _store(turn, reply, "interrupted")
+            _settle(current, "interrupted")
         watch.finished(outcome or "interrupted")
 
 
@@ -109,12 +106,12 @@ def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
     body = parse_json(ChatBody)
     watch = TurnWatch("chat")
-    turn = history.start_turn(user, body.conversation_id, body.message, current_app.config["CHAT_HISTORY_WINDOW"])
+    current = turn.reserve(user, body.conversation_id, body.message, current_app.config["CHAT_HISTORY_WINDOW"])
     db.session.remove()  # the stream may last long: hold no connection while it runs
-    events = _run(turn)
+    events = _run(current)
     if request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json":
-        return _whole(turn, events, watch)
-    return Response(_stream(turn, events, watch), mimetype="text/event-stream", headers=sse.HEADERS)
+        return _whole(current, events, watch)
+    return Response(_stream(current, events, watch), mimetype="text/event-stream", headers=sse.HEADERS)
 
 
 document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant",
@@ -122,25 +119,27 @@ document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assista
          "Accept: application/json, {conversation_id, message_id, response, tool_calls}")
 
 
-def _whole(turn: history.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
-    reply = history.Reply()
+def _whole(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
     try:
-        for ev in events:
-            if ev is not IDLE:
-                reply.add(ev)
+        for _ev in events:
+            pass
     except Exception as err:
         watch.model_error(err)
         watch.finished("failed")
-        _store(turn, reply, "failed")
-        event = _error_event(err)
+        _settle(current, "failed")
+        event = _error_event(err, current.conversation_id)
         raise APIError(event["message"], code=event["code"], status=503, headers={"Retry-After": "1"}) from err
-    message_id = _store(turn, reply, "complete")
+    stored = _settle(current, "complete")
     watch.finished("complete")
-    if message_id is None:
-        raise APIError("Your reply could not be saved; please try again.", code="storage_unavailable", status=503)
-    calls = [{"name": c["name"], "arguments": c["arguments"], "output": c["output"]} for c in reply.tool_calls]
-    return {"conversation_id": turn.conversation_id, "message_id": message_id, "response": reply.content,
-            "tool_calls": calls}
+    if not stored:
+        raise APIError(turn.STORAGE_FAILED.message, code=turn.STORAGE_FAILED.code, status=503)
+    return whole_body(current.conversation_id, current.reply_id, current.reply.content, current.reply.tool_calls)
+
+
+def whole_body(conversation_id: int, message_id: int, content: str, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON answer of a turn."""
+    calls = [{"name": c["name"], "arguments": c["arguments"], "output": c["output"]} for c in tool_calls]
+    return {"conversation_id": conversation_id, "message_id": message_id, "response": content, "tool_calls": calls}
 
 
 def _cursor(*parts: Any) -> str:
@@ -155,17 +154,6 @@ def _uncursor(cursor: str, count: int) -> list[str]:
     if len(parts) != count:
         raise APIError("The cursor is invalid.", code="invalid_cursor")
     return parts
-
-
-def conversation_to_dict(conv: Conversation) -> dict[str, Any]:
-    """A conversation as the API returns it."""
-    return {"id": conv.id, "title": conv.title, "created_at": iso(conv.created_at), "updated_at": iso(conv.updated_at)}
-
-
-def message_to_dict(msg: Message) -> dict[str, Any]:
-    """A message as the API returns it."""
-    return {"id": msg.id, "role": msg.role, "content": msg.content, "status": msg.status,
-            "tool_calls": msg.tool_calls or [], "created_at": iso(msg.created_at)}
 
 
 @bp.get("/conversations")
@@ -197,7 +185,7 @@ def list_conversations(user: User, query: PageQuery) -> Any:
 @api.validate(query=PageQuery, resp=responses("HTTP_200", MessagePage, *USER_ERRORS), tags=["chat"])
 def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
     """A conversation's messages, oldest first."""
-    history.get_conversation(db.session, user, conversation_id)
+    get_conversation(db.session, user, conversation_id)
     stmt = select(Message).where(Message.conversation_id == conversation_id)
     if query.cursor:
         try:
@@ -218,7 +206,7 @@ def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
 @api.validate(json=RenameBody, resp=responses("HTTP_200", ConversationOut, *USER_ERRORS), tags=["chat"])
 def rename_conversation(user: User, conversation_id: int, json: RenameBody) -> Any:
     """Rename a conversation."""
-    conv = history.get_conversation(db.session, user, conversation_id)
+    conv = get_conversation(db.session, user, conversation_id)
     conv.title = json.title
     db.session.commit()
     return conversation_to_dict(conv)
@@ -229,7 +217,7 @@ def rename_conversation(user: User, conversation_id: int, json: RenameBody) -> A
 @api.validate(resp=responses("HTTP_204", None, *USER_ERRORS), tags=["chat"])
 def delete_conversation(user: User, conversation_id: int) -> Any:
     """Delete a conversation and its messages."""
-    conv = history.get_conversation(db.session, user, conversation_id)
+    conv = get_conversation(db.session, user, conversation_id)
     db.session.delete(conv)
     db.session.commit()
     return Response(status=204)

@@ -16,9 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, cast
 
 from agents import RunResultStreaming, StreamEvent
-from agents.exceptions import MaxTurnsExceeded
 from chatkit.agents import AgentContext, stream_agent_response
-from chatkit.errors import CustomStreamError, ErrorCode, StreamError
+from chatkit.errors import CustomStreamError
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageContentPartAdded,
@@ -33,10 +32,11 @@ from chatkit.types import (
 )
 
 from app.agent.agent import TurnContext, run_turn
-from app.chat.events import simple_event
-from app.chat.history import Reply
 from app.chatkit.progress import progress_for
-from app.chatkit.store import DbStore, ReplyStart, RequestContext, item_id_of
+from app.chatkit.store import DbStore, RequestContext, item_id_of
+from app.conversations import turn as lifecycle
+from app.conversations.events import simple_event
+from app.conversations.turn import Turn
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,10 @@ class _ObservedRun:
             self.error = err
 
 
-def stream_error(err: Exception) -> Exception:
-    """The ChatKit error a failed run ends with (same wording as /chat's)."""
-    if isinstance(err, MaxTurnsExceeded):
-        return CustomStreamError("That took too many steps; try asking more simply.", allow_retry=False)
-    return StreamError(ErrorCode.STREAM_ERROR, allow_retry=True)
+def stream_error(err: BaseException) -> Exception:
+    """The ChatKit error a failed run ends with (the wording of `conversations.turn.failure`, as /chat's)."""
+    fail = lifecycle.failure(err)
+    return CustomStreamError(fail.message, allow_retry=fail.retryable)
 
 
 _END = object()
@@ -133,14 +132,13 @@ STOP_GRACE = 5.0
 class ReplyRun:
     """Runs the agent for a reserved reply; `events()` yields its ChatKit events, `stop()` cancels it."""
 
-    def __init__(self, store: DbStore, thread: ThreadMetadata, context: RequestContext, start: ReplyStart) -> None:
+    def __init__(self, store: DbStore, thread: ThreadMetadata, context: RequestContext, turn: Turn) -> None:
         self._store = store
         self._thread_id = thread.id
         self._context = context
-        self._start = start
-        self._reply = Reply()
+        self._turn = turn
         self._names: dict[str, str] = {}
-        self._item = ReplyItem(item_id_of(start.message_id))
+        self._item = ReplyItem(item_id_of(turn.reply_id))
         self._agent = AgentContext(thread=thread, store=store, request_context=context)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -172,11 +170,11 @@ class ReplyRun:
             await asyncio.wait([task])
 
     async def _tap(self, event: StreamEvent) -> None:
-        """Collect the reply exactly as /chat does; announce each tool call as a progress update."""
+        """Record the reply exactly as /chat does; announce each tool call as a progress update."""
         simple = simple_event(event, self._names)
         if simple is None:
             return
-        self._reply.add(simple)
+        await lifecycle.record(self._turn, simple)
         if simple["type"] == "tool_call":
             await self._agent.stream(progress_for(simple["tool_name"], simple["arguments"]))
 
@@ -184,7 +182,7 @@ class ReplyRun:
         status, failure = "failed", None
         ctx = self._context
         try:
-            async with run_turn(ctx.model, self._start.input_items, TurnContext(ctx.user_id, ctx.timezone)) as result:
+            async with run_turn(ctx.model, self._turn.input_items, TurnContext(ctx.user_id, ctx.timezone)) as result:
                 self._result = result
                 observed = _ObservedRun(result, self._tap)
                 async for event in stream_agent_response(self._agent, cast(RunResultStreaming, observed)):
@@ -206,11 +204,11 @@ class ReplyRun:
     async def _settle(self, status: str, failure: Exception | None) -> None:
         """Store the reply, then end the event stream (done, or the error)."""
         try:
-            await self._store.finish_reply(self._thread_id, self._start.message_id, self._reply, status, self._context)
+            await lifecycle.settle_async(self._turn, status)
         except Exception:
-            log.exception("could not store the %s reply %s", status, self._start.message_id)
+            log.exception("could not store the %s reply %s", status, self._turn.reply_id)
             if failure is None:
-                failure = CustomStreamError("Your reply could not be saved; please try again.", allow_retry=True)
+                failure = CustomStreamError(lifecycle.STORAGE_FAILED.message, allow_retry=True)
         done = self._item.done()
         if failure is None and status == "complete" and done is not None:
             self._queue.put_nowait(done)

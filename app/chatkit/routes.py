@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from chatkit.errors import ErrorCode
@@ -24,6 +25,7 @@ from chatkit.types import (
     ErrorEvent,
     InputTranscribeReq,
     ItemsListReq,
+    ThreadMetadata,
     ThreadsAddClientToolOutputReq,
     ThreadsAddStructuredInputReq,
     ThreadsAddUserMessageReq,
@@ -41,7 +43,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
 from app.auth.ownership import owner_required
-from app.chat import history, sse
+from app.chat import sse
 from app.chat.schemas import ChatBody, RenameBody
 from app.chatkit.server import TodoChatKitServer
 from app.chatkit.store import (
@@ -50,8 +52,12 @@ from app.chatkit.store import (
     attachments_unsupported,
     conversation_of,
     message_of,
+    thread_id_of,
+    thread_metadata,
+    user_meta,
     user_text,
 )
+from app.conversations import turn
 from app.errors import APIError, Invalid, fields_of
 from app.extensions import db
 from app.metrics import TurnWatch
@@ -105,9 +111,14 @@ def _message(user_input: UserMessageInput) -> str:
 
 def _reserve_turn(user: User, conversation_id: int | None, user_input: UserMessageInput,
                   context: RequestContext) -> None:
-    """Store the user's message (and a new conversation) before the agent runs, as /chat does."""
-    turn = history.start_turn(user, conversation_id, _message(user_input), context.history_window)
-    context.new_thread_id, context.new_message_id = turn.conversation_id, turn.user_message_id
+    """Reserve the turn (conversation, user message with its ChatKit fields, pending reply, context), as /chat does."""
+    current = turn.reserve(user, conversation_id, _message(user_input), context.history_window,
+                           user_meta=user_meta(user_input))
+    context.turn = current
+    context.new_thread_id, context.new_message_id = current.conversation_id, current.user_message_id
+    if context.thread is None:  # a new thread: as ChatKit will save it, so that saving writes nothing
+        context.thread = ThreadMetadata(id=thread_id_of(current.conversation_id), title=current.title or None,
+                                        created_at=datetime.now(UTC))
 
 
 def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
@@ -120,11 +131,15 @@ def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
         _reserve_turn(user, None, req.params.input, context)
     elif isinstance(req, ThreadsAddUserMessageReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
+        context.thread = thread_metadata(conv)
         _reserve_turn(user, conv.id, req.params.input, context)
     elif isinstance(req, ThreadsRetryAfterItemReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
-        if message_of(db.session(), conv, req.params.item_id).role != "user":
+        retried = message_of(db.session(), conv, req.params.item_id)
+        if retried.role != "user":
             raise APIError("Only a user message can be retried.", code="not_a_user_message")
+        context.thread = thread_metadata(conv)
+        context.turn = turn.reserve_retry(user, conv.id, retried.id, context.history_window)
     elif isinstance(req, ThreadsCustomActionReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
         if req.params.item_id is not None:

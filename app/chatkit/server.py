@@ -37,16 +37,18 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         covers retries too. After the first turn the thread gets its title (ChatKit then saves it and
         sends thread.updated).
         """
-        start = await self.db_store.start_reply(thread.id, context)
-        run = ReplyRun(self.db_store, thread, context, start)
+        turn = context.turn
+        if turn is None:
+            raise RuntimeError("respond() reached without a turn reserved by the route")
+        run = ReplyRun(self.db_store, thread, context, turn)
         run.start()
         try:
             async for event in run.events():
                 yield event
         finally:
             await run.stop()
-        if thread.title is None and start.title:
-            thread.title = start.title
+        if thread.title is None and turn.title:
+            thread.title = turn.title
 
     def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
         """ChatKit's thread answer, keeping `metadata` (it carries `updated_at`, the last activity History shows)."""

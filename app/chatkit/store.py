@@ -42,10 +42,11 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.agent.bridge import run_blocking
-from app.chat import history
+from app.conversations import store as history
+from app.conversations.turn import Turn
 from app.errors import APIError, NotFound
 from app.extensions import db
-from app.models import Conversation, Message, utcnow
+from app.models import Conversation, Message
 
 T = TypeVar("T")
 
@@ -106,18 +107,10 @@ class RequestContext:
     """Conversation reserved by the route for threads.create; `generate_thread_id` hands it out."""
     new_message_id: int | None = None
     """User message stored by the route; the next `generate_item_id("message")` hands it out."""
-
-
-@dataclass
-class ReplyStart:
-    """A reserved assistant reply and what the agent sees for it."""
-
-    message_id: int
-    """The pending assistant message that will hold the reply."""
-    input_items: list[dict[str, Any]]
-    """Responses input items: the conversation's recent messages, as /chat builds them."""
-    title: str
-    """The conversation's title (set from its first message)."""
+    turn: Turn | None = None
+    """The turn the route reserved (user message, pending reply, context), for `respond()`."""
+    thread: ThreadMetadata | None = None
+    """The thread as the route loaded it, so `load_thread` does not read it again."""
 
 
 def thread_id_of(conversation_id: int) -> str:
@@ -233,6 +226,19 @@ def _item_fields(item: UserMessageItem | AssistantMessageItem) -> tuple[str, str
     return "user", user_text(item.content), meta
 
 
+def _same_thread(known: ThreadMetadata, thread: ThreadMetadata) -> bool:
+    """True when saving `thread` would change nothing of `known` (None keeps the stored title)."""
+    return (thread.title is None or thread.title == known.title) and thread.status == known.status \
+        and thread.metadata == known.metadata and thread.allowed_image_domains == known.allowed_image_domains
+
+
+def user_meta(user_input: Any) -> dict[str, Any]:
+    """The ChatKit fields of a user message (content parts, inference options, quoted text) as stored in `meta`."""
+    return {"chatkit": {"content": [part.model_dump(mode="json") for part in user_input.content],
+                        "inference_options": user_input.inference_options.model_dump(mode="json", exclude_none=True),
+                        "quoted_text": user_input.quoted_text}}
+
+
 def _page(rows: list[Any], limit: int, to_data: Callable[[Any], T], id_of: Callable[[Any], str]) -> Page[T]:
     more = len(rows) > limit
     rows = rows[:limit]
@@ -256,6 +262,9 @@ class DbStore(Store[RequestContext]):
         return f"tmp_{item_type}_{uuid.uuid4().hex}"
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
+        if context.thread is not None and context.thread.id == thread_id:
+            return context.thread.model_copy(deep=True)
+
         def work() -> ThreadMetadata:
             with db.begin() as session:
                 return thread_metadata(conversation_of(session, context.user_id, thread_id))
@@ -263,7 +272,13 @@ class DbStore(Store[RequestContext]):
         return await run_blocking(work)
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
-        """Store title, status and metadata, never items; a None title keeps the stored one."""
+        """Store title, status and metadata, never items; a None title keeps the stored one.
+
+        Nothing is written when the thread is the one the route loaded or reserved, unchanged.
+        """
+        known = context.thread
+        if known is not None and known.id == thread.id and _same_thread(known, thread):
+            return
 
         def work() -> None:
             with db.begin() as session:
@@ -327,6 +342,10 @@ class DbStore(Store[RequestContext]):
         """
         if not isinstance(item, UserMessageItem | AssistantMessageItem):
             return
+        turn = context.turn
+        if turn is not None and turn.conversation_id == _number(thread_id, THREAD_PREFIX) \
+                and item.id in (item_id_of(turn.user_message_id), item_id_of(turn.reply_id)):
+            return  # reserved by the route with its ChatKit fields; the reply is settled by the turn
 
         def work() -> None:
             role, content, meta = _item_fields(item)
@@ -362,7 +381,13 @@ class DbStore(Store[RequestContext]):
         await run_blocking(work)
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: RequestContext) -> None:
-        """Delete a message of the thread; an item that is already gone is fine."""
+        """Delete a message of the thread; an item that is already gone is fine.
+
+        The reply this request reserved is never deleted by it (a retry reserves before ChatKit
+        removes the items after the retried message).
+        """
+        if context.turn is not None and item_id == item_id_of(context.turn.reply_id):
+            return
 
         def work() -> None:
             with db.begin() as session:
@@ -391,38 +416,3 @@ class DbStore(Store[RequestContext]):
                     msg.feedback = kind
 
         await run_blocking(work)
-
-    async def start_reply(self, thread_id: str, context: RequestContext) -> ReplyStart:
-        """Reserve the assistant's reply (status `pending`) and build the agent's input, as /chat does.
-
-        The input is the conversation's recent messages through `history.input_items`, so tool calls
-        stored by either protocol are context for the other; the user's message is already among them.
-        """
-
-        def work() -> ReplyStart:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                recent = history.recent_messages(session, conv.id, context.history_window)
-                reply = history.add_message(session, conv, "assistant", "", status="pending")
-                return ReplyStart(reply.id, history.input_items(recent), conv.title)
-
-        return await run_blocking(work)
-
-    async def finish_reply(self, thread_id: str, message_id: int, reply: history.Reply, status: str,
-                           context: RequestContext) -> bool:
-        """Settle the reply (complete, interrupted or failed); False when it or its thread was deleted."""
-
-        def work() -> bool:
-            with db.begin() as session:
-                try:
-                    conv = conversation_of(session, context.user_id, thread_id)
-                except ThreadNotFound:
-                    return False
-                msg = session.get(Message, message_id)
-                if msg is None or msg.conversation_id != conv.id:
-                    return False
-                msg.content, msg.status, msg.tool_calls = reply.content, status, reply.tool_calls
-                conv.updated_at = utcnow()
-                return True
-
-        return await run_blocking(work)

@@ -1,8 +1,9 @@
-"""GET /bench/sse: the trivial Server-Sent Events stream that `make bench` measures /chat against.
+"""GET /bench/sse: the trivial Server-Sent Events stream that `make bench` measures /chat against;
+POST /bench/block-loop: blocks the worker's asyncio loop thread (the watchdog's test).
 
 It goes through the same gunicorn worker, WSGI stack and Flask hooks as /chat but does no
 authentication, database or agent work, so the ratio of a chat turn to it is what the
-assistant itself costs. It exists only when TODO_BENCH=1: it is unauthenticated.
+assistant itself costs. They exist only when TODO_BENCH=1: they are unauthenticated.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import time
 from collections.abc import Iterator
 
 from flask import Blueprint, Flask, Response, request
+from gevent import monkey
 
+from app.agent.runtime import get_runtime
 from app.chat import sse
 
 bp = Blueprint("bench", __name__)
 MAX_EVENTS = 1000
 MAX_DELAY_MS = 60_000
+_real_sleep = monkey.get_original("time", "sleep")
 
 
 def init_bench(app: Flask) -> None:
@@ -49,3 +53,11 @@ def sse_baseline() -> Response:
         yield sse.event({"type": "done", "conversation_id": 0, "message_id": 0})
 
     return Response(body(), mimetype="text/event-stream", headers=sse.HEADERS)
+
+
+@bp.post("/bench/block-loop")
+def block_loop() -> dict[str, int]:
+    """Block this worker's asyncio loop thread for `seconds` (default 30): proves the stall watchdog."""
+    seconds = _bounded("seconds", 30, 600)
+    get_runtime().post(_real_sleep, seconds)
+    return {"pid": os.getpid(), "seconds": seconds}

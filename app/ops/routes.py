@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy import text
 
+from app.agent.runtime import get_runtime
 from app.extensions import api, db
 from app.security import exempt
 from app.validation import with_extra_paths
@@ -24,7 +25,9 @@ def healthz() -> Any:
 @bp.get("/readyz")
 @exempt
 def readyz() -> Any:
-    """The database answers; 503 otherwise."""
+    """The database answers and the asyncio loop thread runs; 503 otherwise."""
+    if get_runtime().stalled:
+        return {"status": "unavailable", "loop": "stalled"}, 503
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:

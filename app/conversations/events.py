@@ -9,7 +9,7 @@ from typing import Any
 from agents.models.interface import Model
 
 from app.agent.agent import TurnContext, run_turn
-from app.chat.history import Turn
+from app.conversations.turn import Turn, record
 
 
 def parse_tool_value(value: Any) -> Any:
@@ -52,10 +52,15 @@ def simple_event(event: Any, names: dict[str, str]) -> dict[str, Any] | None:
 
 
 async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]:
-    """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen."""
+    """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen.
+
+    Each event is recorded on the turn's reply row first (`turn.record`): a tool result is
+    committed before the client hears of it.
+    """
     names: dict[str, str] = {}
     async with run_turn(model, turn.input_items, TurnContext(turn.user_id, turn.timezone)) as result:
         async for event in result.stream_events():
             simple = simple_event(event, names)
             if simple is not None:
+                await record(turn, simple)
                 yield simple

@@ -1,0 +1,86 @@
+"""Conversations and messages in the database, and a turn's context rebuilt from recent messages.
+
+No conversation state lives in memory between requests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from app.errors import NotFound
+from app.models import Conversation, Message, User, utcnow
+from app.tasks.service import DbSession
+
+TITLE_LENGTH = 60
+
+
+def title_from(message: str) -> str:
+    """A conversation title from its first message: the first line, shortened at a word boundary."""
+    line = " ".join(message.strip().split("\n", 1)[0].split())
+    if len(line) <= TITLE_LENGTH:
+        return line
+    cut = line[:TITLE_LENGTH].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def get_conversation(session: DbSession, user: User | str, conversation_id: int) -> Conversation:
+    """The user's conversation or NotFound (also for another user's)."""
+    user_id = user if isinstance(user, str) else user.id
+    conv = session.scalar(
+        select(Conversation).where(Conversation.id == conversation_id, Conversation.user_id == user_id)
+    )
+    if conv is None:
+        raise NotFound(f"No conversation {conversation_id}.", code="conversation_not_found")
+    return conv
+
+
+def create_conversation(session: DbSession, user: User, title: str = "") -> Conversation:
+    """A new, empty conversation."""
+    now = utcnow()
+    conv = Conversation(user_id=user.id, title=title, created_at=now, updated_at=now, meta={})
+    session.add(conv)
+    session.flush()
+    return conv
+
+
+def add_message(session: DbSession, conv: Conversation, role: str, content: str, *, status: str = "complete",
+                tool_calls: list[dict[str, Any]] | None = None, meta: dict[str, Any] | None = None,
+                flush: bool = True) -> Message:
+    """Append a message to a conversation and touch its updated_at."""
+    now = utcnow()
+    msg = Message(conversation_id=conv.id, user_id=conv.user_id, role=role, content=content, status=status,
+                  tool_calls=tool_calls or [], meta=meta or {}, created_at=now, updated_at=now)
+    session.add(msg)
+    conv.updated_at = now
+    if flush:
+        session.flush()
+    return msg
+
+
+def recent_messages(session: DbSession, conversation_id: int, window: int) -> list[Message]:
+    """The last `window` messages, oldest first (an index range scan however long the conversation)."""
+    rows = session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(window)
+    )
+    return list(reversed(list(rows)))
+
+
+def input_items(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages as Responses input items; an assistant's tool calls come back as call/output pairs."""
+    items: list[dict[str, Any]] = []
+    for msg in messages:
+        if msg.role == "user":
+            items.append({"role": "user", "content": msg.content})
+            continue
+        for call in msg.tool_calls or []:
+            call_id = str(call.get("call_id") or f"call_{msg.id}_{len(items)}")
+            items.append({"type": "function_call", "call_id": call_id, "name": call.get("name", ""),
+                          "arguments": json.dumps(call.get("arguments") or {})})
+            output = call.get("output")
+            items.append({"type": "function_call_output", "call_id": call_id,
+                          "output": output if isinstance(output, str) else json.dumps(output)})
+        if msg.content:
+            items.append({"role": "assistant", "content": msg.content})
+    return items

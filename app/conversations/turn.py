@@ -1,0 +1,257 @@
+"""The life of one chat turn: reserve, record, settle. Used by /chat, ChatKit and `flask todo chat`.
+
+* **reserve** (one transaction): the conversation (new or continued), the user's message, a
+  `pending` assistant row owned by this process, and the agent's context from recent messages.
+  Replies left `pending` by a process that is gone are settled as `interrupted` on the way.
+* **record**: each tool call is committed with its result as soon as it completes, and the reply
+  text at least every `SAVE_EVERY` seconds, on the reserved row; a SIGKILL loses at most the
+  last few seconds of text, never a tool call that took effect.
+* **settle** (one transaction): the final text, tool calls and status (`complete`, `interrupted`
+  or `failed`). The wording of every error a turn can end with lives in `failure()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app.agent.bridge import run_blocking
+from app.conversations.store import (
+    add_message,
+    create_conversation,
+    get_conversation,
+    input_items,
+    recent_messages,
+    title_from,
+)
+from app.extensions import db
+from app.models import Message, User, utcnow
+
+SAVE_EVERY = 2.0
+"""Seconds between saves of a streaming reply's text."""
+ABANDONED_AFTER = timedelta(minutes=10)
+"""A reply still `pending` this long after it started is settled as interrupted, whoever owns it."""
+
+
+def owner() -> str:
+    """This process, as recorded on the replies it runs (`host:pid`)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_gone(meta: dict[str, Any] | None) -> bool:
+    """True when the reply's owner is a process of this machine that no longer exists."""
+    host, _, pid = str((meta or {}).get("owner") or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@dataclass
+class Reply:
+    """What the assistant produced so far in a turn."""
+
+    text: list[str] = field(default_factory=list)
+    """Pieces of the reply text, in order."""
+    tool_calls: list[dict[str, Any]] = field(default_factory=list)
+    """`{call_id, name, arguments, output}` for each tool the agent called."""
+
+    @property
+    def content(self) -> str:
+        """The reply text."""
+        return "".join(self.text)
+
+    def add(self, event: dict[str, Any]) -> None:
+        """Take in one /chat event (chunk, tool_call or tool_result)."""
+        if event["type"] == "chunk":
+            self.text.append(event["content"])
+        elif event["type"] == "tool_call":
+            self.tool_calls.append({"call_id": event["call_id"], "name": event["tool_name"],
+                                    "arguments": event["arguments"], "output": None})
+        elif event["type"] == "tool_result":
+            for call in self.tool_calls:
+                if call["call_id"] == event["call_id"]:
+                    call["output"] = event["output"]
+
+
+@dataclass
+class Turn:
+    """A reserved turn: where its reply goes, what the agent sees, and what it produced so far."""
+
+    conversation_id: int
+    """The conversation (new or continued)."""
+    user_message_id: int
+    """The stored user message."""
+    reply_id: int
+    """The reserved assistant row (`pending` until settled)."""
+    input_items: list[dict[str, Any]]
+    """Responses-API input items: recent history, then the new message."""
+    user_id: str
+    """The owner."""
+    timezone: str
+    """The owner's timezone."""
+    title: str = ""
+    """The conversation's title."""
+    reply: Reply = field(default_factory=Reply)
+    """The reply so far."""
+    saved_at: float = field(default_factory=time.monotonic)
+    """When the reply was last written to its row."""
+    settled: bool = False
+    """True once `settle` stored the final state."""
+
+
+def settle_abandoned(messages: list[Message]) -> None:
+    """Mark replies whose process died (SIGKILL, lost machine) as interrupted, keeping their text and calls."""
+    cutoff = utcnow() - ABANDONED_AFTER
+    for msg in messages:
+        if msg.status != "pending":
+            continue
+        started = msg.created_at if msg.created_at.tzinfo else msg.created_at.replace(tzinfo=UTC)
+        if started < cutoff or _owner_gone(msg.meta):
+            msg.status = "interrupted"
+
+
+def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+            user_meta: dict[str, Any] | None = None, existing_message_id: int | None = None) -> Turn:
+    """Store the user's message and a pending reply, and load the context: one transaction, before any run.
+
+    `existing_message_id` reuses a user message already stored (a retry of that message).
+    """
+    with db.begin() as session:
+        if conversation_id is None:
+            conv = create_conversation(session, user, title_from(message))
+        else:
+            conv = get_conversation(session, user, conversation_id)
+            if not conv.title:
+                conv.title = title_from(message)
+        history = recent_messages(session, conv.id, window)
+        settle_abandoned(history)
+        if existing_message_id is None:
+            stored = add_message(session, conv, "user", message, meta=user_meta, flush=False)
+            items = [*input_items(history), {"role": "user", "content": message}]
+        else:
+            stored = next(m for m in history if m.id == existing_message_id)
+            items = input_items(history)
+        reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()})
+        return Turn(conv.id, stored.id, reply.id, items, user.id, user.timezone, conv.title)
+
+
+def took_effect(call: dict[str, Any]) -> bool:
+    """True for a recorded tool call that completed (its output is a result, not an error sentence)."""
+    return isinstance(call.get("output"), dict)
+
+
+def reserve_retry(user: User, conversation_id: int, user_message_id: int, window: int) -> Turn:
+    """Reserve a new answer to a stored user message, replacing the replies after it: one transaction.
+
+    Tool calls of the replaced replies that took effect are not run again: the new run starts
+    with them as its own (function call and output after the user's message, as if this run had
+    made them), so the model goes on from there, and the new reply keeps them in its record.
+    Undoing them instead would need an inverse of every tool (a deleted task cannot come back
+    with its id), and would be visible to other screens in the meantime.
+    """
+    with db.begin() as session:
+        conv = get_conversation(session, user, conversation_id)
+        later = list(session.scalars(select(Message).where(
+            Message.conversation_id == conv.id, Message.id > user_message_id).order_by(Message.id)))
+        carried = [dict(call) for msg in later if msg.role == "assistant"
+                   for call in (msg.tool_calls or []) if took_effect(call)]
+        for msg in later:
+            session.delete(msg)
+        session.flush()
+        history = recent_messages(session, conv.id, window)
+        settle_abandoned(history)
+        reply = add_message(session, conv, "assistant", "", status="pending", tool_calls=carried,
+                            meta={"owner": owner(), "retry_of": user_message_id})
+        items = input_items(history) + input_items([reply])
+        current = Turn(conv.id, user_message_id, reply.id, items, user.id, user.timezone, conv.title)
+        current.reply.tool_calls = [dict(call) for call in carried]
+        return current
+
+
+def _write(turn: Turn, status: str) -> bool:
+    """Write the reply so far to its row; False when the row (or its conversation) was deleted."""
+    with db.begin() as session:
+        msg = session.get(Message, turn.reply_id)
+        if msg is None or msg.user_id != turn.user_id:
+            return False
+        msg.content, msg.tool_calls = turn.reply.content, [dict(c) for c in turn.reply.tool_calls]
+        if msg.status == "pending" or status != "pending":
+            msg.status = status
+        if status != "pending":
+            msg.conversation.updated_at = utcnow()
+        return True
+
+
+def due(turn: Turn, event: dict[str, Any]) -> bool:
+    """Take in an event; True when the row should be written now (a tool result, or text older than SAVE_EVERY)."""
+    turn.reply.add(event)
+    if event["type"] == "tool_result":
+        return True
+    return event["type"] == "chunk" and time.monotonic() - turn.saved_at >= SAVE_EVERY
+
+
+def save(turn: Turn) -> None:
+    """Commit the reply so far (the row stays `pending`)."""
+    turn.saved_at = time.monotonic()
+    _write(turn, "pending")
+
+
+async def record(turn: Turn, event: dict[str, Any]) -> None:
+    """`due` then `save`, from the asyncio loop (the write runs off the loop)."""
+    if due(turn, event):
+        turn.saved_at = time.monotonic()
+        await run_blocking(_write, turn, "pending")
+
+
+def settle(turn: Turn, status: str) -> bool:
+    """Store the final reply with its status (complete, interrupted or failed); once. False when it is gone."""
+    if turn.settled:
+        return True
+    turn.settled = True
+    return _write(turn, status)
+
+
+async def settle_async(turn: Turn, status: str) -> bool:
+    """`settle` from the asyncio loop."""
+    return await run_blocking(settle, turn, status)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How a turn that could not finish is told to the user, in every protocol."""
+
+    code: str
+    """Machine-readable code of the /chat error event."""
+    message: str
+    """The sentence the user reads."""
+    retryable: bool
+    """True when sending the same message again may work."""
+
+
+STORAGE_FAILED = Failure("storage_unavailable", "Your reply could not be saved; please try again.", True)
+
+
+def failure(err: BaseException) -> Failure:
+    """The one wording of each way a turn can fail."""
+    from agents.exceptions import MaxTurnsExceeded
+
+    from app.agent.runtime import LoopStalledError
+
+    if isinstance(err, MaxTurnsExceeded):
+        return Failure("turn_too_long", "That took too many steps; try asking more simply.", False)
+    if isinstance(err, asyncio.TimeoutError | TimeoutError | LoopStalledError):
+        return Failure("assistant_timeout", "The assistant took too long to answer; please try again.", True)
+    return Failure("assistant_unavailable", "The assistant could not answer just now; please try again.", True)
