@@ -13,7 +13,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 EXAMPLES = 30
 LENIENT = [checks.positive_data_acceptance, checks.negative_data_rejection]

@@ -23,7 +23,7 @@ from loadtests import aioclient
 from loadtests.common import LOAD_ENV, ROOT, SSEReader
 from loadtests.run import USER_CLASSES, run_locust
 from loadtests.targets import check_targets, percentile
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 
 def test_the_scenarios_import() -> None:

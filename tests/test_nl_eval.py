@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 pytestmark = pytest.mark.gunicorn
 EVAL = Path(__file__).resolve().parents[2] / "shared" / "nl-eval"
