@@ -75,18 +75,15 @@ if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
 
 
 def post_worker_init(worker: object) -> None:
-    """Run the reminder scheduler in each worker (SCHEDULER=embedded, the default; claims keep it exactly-once),
-    and end the worker's live event streams when it is asked to stop, so a graceful stop does not wait on them."""
+    """Per worker: the reminder scheduler (SCHEDULER=embedded, the default; claims keep it exactly-once),
+    live event streams that end when the worker is asked to stop (so a graceful stop does not wait on
+    them), and recycling when the asyncio loop thread is found stuck (see AsyncRuntime.stalled)."""
     from app.events.hub import get_hub
     from app.reminders.scheduler import start_embedded
     from wsgi import app
 
     start_embedded(app)
     get_hub().watch_worker(lambda: getattr(worker, "alive", False))
-
-
-def post_worker_init(worker: object) -> None:
-    """Recycle this worker when its asyncio loop thread is found stuck (see AsyncRuntime.stalled)."""
     try:
         from app.agent.runtime import get_runtime
     except ImportError:

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.agent.providers import model_for
-from app.agent.runtime import IDLE, get_runtime
+from app.agent.runtime import get_runtime
 from app.conversations import turn
 from app.conversations.events import turn_events
 from app.mcp.tools import build_server
@@ -23,8 +23,6 @@ def _say(user: User, message: str, conversation_id: int | None) -> int:
     status = "failed"
     try:
         for ev in get_runtime().stream(lambda: turn_events(model, current), idle_timeout=None):
-            if ev is IDLE:
-                continue
             if ev["type"] == "chunk":
                 click.echo(ev["content"], nl=False)
             elif ev["type"] == "tool_call":

@@ -39,7 +39,7 @@ from loadtests.common import (
     seed_messages,
     server_pids,
 )
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 MB = 1024 * 1024
 

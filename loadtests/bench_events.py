@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loadtests.common import LOAD_ENV, REPORTS, proc_stats, server_pids
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 MB = 1024 * 1024
 

@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from loadtests.common import LOAD_ENV, PASSWORD, REPORTS, ROOT, SLOW_MODEL_ENV, chatkit_body, new_email
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 USER_CLASSES = ("ChatUser", "ChatKitUser", "TaskListUser", "LongConversationUser", "ManySessionsUser")
 

@@ -7,7 +7,7 @@ import time
 import jwt as pyjwt
 import pytest
 
-from tests.conftest import TEST_SECRET, AuthActions
+from tests.support.accounts import TEST_SECRET, AuthActions
 
 # (method, path template, body); {tid} is a task of the path's owner.
 ROUTES = [

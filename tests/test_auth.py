@@ -6,7 +6,7 @@ import time
 
 import jwt as pyjwt
 
-from tests.conftest import TEST_SECRET, AuthActions
+from tests.support.accounts import TEST_SECRET, AuthActions
 
 
 def test_signup_returns_user_and_tokens(client, auth: AuthActions) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_openai import FakeOpenAI
-from tests.live import LiveServer, open_stream, read_lines, sse_data, start_server
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.live import LiveServer, open_stream, read_lines, sse_data, start_server
 
 pytestmark = pytest.mark.gunicorn
 

@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import pytest
 from chatkit.types import (
     AssistantMessageContentPartTextDelta,
-    AssistantMessageItem,
     ErrorEvent,
     Page,
     ProgressUpdateEvent,
@@ -23,7 +22,6 @@ from chatkit.types import (
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
-    ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
@@ -38,43 +36,12 @@ from app.agent.local_model import LocalModel
 from app.chatkit.store import item_id_of, parse_item_id, parse_thread_id, thread_id_of
 from app.extensions import db
 from app.models import Message
-from tests.conftest import TEST_SECRET, Account, AuthActions
+from tests.support.accounts import TEST_SECRET, Account, AuthActions
+from tests.support.chatkit import EVENTS, create_thread, parse_sse, post, reply_of, stream, user_input
 
 T = TypeVar("T")
-EVENTS = TypeAdapter[ThreadStreamEvent](ThreadStreamEvent)
 ITEMS = TypeAdapter(Page[ThreadItem])
 THREADS = TypeAdapter(Page[Thread])
-
-
-def user_input(text: str) -> dict[str, Any]:
-    """A ChatKit UserMessageInput with plain text."""
-    return {"content": [{"type": "input_text", "text": text}], "attachments": [], "inference_options": {}}
-
-
-def post(acct: Account, body: Any, **kwargs: Any) -> Any:
-    """One ChatKit request of the account."""
-    return acct.request("POST", "/chatkit", json=body, **kwargs)
-
-
-def parse_sse(data: bytes) -> list[ThreadStreamEvent]:
-    """Every `data:` event of an SSE body, validated as ChatKit ThreadStreamEvents."""
-    events = []
-    for block in data.decode().split("\n\n"):
-        for line in block.splitlines():
-            if line.startswith("data: "):
-                events.append(EVENTS.validate_json(line[6:]))
-            else:
-                assert line.startswith(":"), line
-    return events
-
-
-def stream(acct: Account, body: dict[str, Any]) -> list[ThreadStreamEvent]:
-    """A streaming request: 200, SSE headers, its events."""
-    resp = post(acct, body)
-    assert resp.status_code == 200, resp.get_data(as_text=True)
-    assert resp.mimetype == "text/event-stream"
-    assert resp.headers["Cache-Control"] == "no-cache" and resp.headers["X-Accel-Buffering"] == "no"
-    return parse_sse(resp.get_data())
 
 
 def call(acct: Account, body: dict[str, Any], adapter: TypeAdapter[T]) -> T:
@@ -85,26 +52,11 @@ def call(acct: Account, body: dict[str, Any], adapter: TypeAdapter[T]) -> T:
     return adapter.validate_json(resp.get_data())
 
 
-def create_thread(acct: Account, text: str) -> tuple[str, list[ThreadStreamEvent]]:
-    """threads.create; returns the thread id and the events."""
-    events = stream(acct, {"type": "threads.create", "params": {"input": user_input(text)}})
-    created = events[0]
-    assert isinstance(created, ThreadCreatedEvent)
-    return created.thread.id, events
-
-
 def send(acct: Account, thread_id: str, text: str) -> list[ThreadStreamEvent]:
     """threads.add_user_message."""
     return stream(
         acct, {"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": user_input(text)}}
     )
-
-
-def reply_of(events: list[ThreadStreamEvent]) -> AssistantMessageItem:
-    """The assistant message a stream finished."""
-    done = [e.item for e in events if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, AssistantMessageItem)]
-    assert len(done) == 1, events
-    return done[0]
 
 
 def items(acct: Account, thread_id: str, **params: Any) -> Page[ThreadItem]:

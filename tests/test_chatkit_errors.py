@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from app import create_app
-from tests.conftest import TEST_SECRET, Account, AuthActions
-from tests.test_chatkit import create_thread, post, reply_of, user_input
+from tests.support.accounts import TEST_SECRET, Account, AuthActions
+from tests.support.chatkit import create_thread, post, reply_of, user_input
 
 THREAD_SCOPED: tuple[tuple[str, dict[str, Any]], ...] = (
     ("threads.get_by_id", {}),

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from chatkit.types import AssistantMessageItem, ThreadCreatedEvent, ThreadItemDoneEvent
 
-from tests.live import LiveServer, start_server
-from tests.test_chatkit import parse_sse, user_input
+from tests.support.chatkit import parse_sse, user_input
+from tests.support.live import LiveServer, start_server
 
 pytestmark = pytest.mark.gunicorn
 STREAMS = 100

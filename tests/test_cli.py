@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 
 def test_help_lists_the_groups(runner) -> None:

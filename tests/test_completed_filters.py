@@ -9,7 +9,7 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import Task
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 
 def _titles(acct, query: str) -> list[str]:

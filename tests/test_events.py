@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from app.reminders import schedule, scheduler
-from tests.conftest import Account, AuthActions
+from tests.support.accounts import Account, AuthActions
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 from tests.test_multi_instance import topology  # noqa: F401 - the nginx + two instances fixture
 
 pytestmark = [pytest.mark.gunicorn]

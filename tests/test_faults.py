@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_openai import FakeOpenAI
-from tests.live import ROOT, free_port, open_stream, read_lines, sse_data, start_server
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.live import ROOT, free_port, open_stream, read_lines, sse_data, start_server
 
 pytestmark = pytest.mark.gunicorn
 

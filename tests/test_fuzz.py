@@ -20,7 +20,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode, checks
 
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 EXAMPLES = 30
 STATEFUL_EXAMPLES = 15

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from tests.conftest import TEST_SECRET, AuthActions
+from tests.support.accounts import TEST_SECRET, AuthActions
 
 BIG = 2**63
 

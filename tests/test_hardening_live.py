@@ -8,7 +8,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.live import BIN, ROOT, free_port, start_server
+from tests.support.live import BIN, ROOT, free_port, start_server
 
 SECRET = "live-test-secret-0123456789abcdef0123456789"
 

@@ -10,7 +10,7 @@ from flask import Flask
 
 from app.agent.local_model.reminders import minutes_of
 from app.reminders import service
-from tests.conftest import Account, AuthActions
+from tests.support.accounts import Account, AuthActions
 
 
 def _say(user: Account, message: str, conversation: int | None = None) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.fake_openai import FakeOpenAI
-from tests.live import LiveServer, sse_data, start_server
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.live import LiveServer, sse_data, start_server
 
 pytestmark = pytest.mark.gunicorn
 
@@ -70,7 +70,7 @@ def test_fresh_servers_answer_concurrent_first_turns(tmp_path: Path) -> None:
 
 def test_the_loop_thread_takes_no_gevent_lock() -> None:
     """Under patching, OpenAI-path turns make the loop thread take no gevent lock (logging, imports, SDKs)."""
-    probe = Path(__file__).with_name("loop_locks_probe.py")
+    probe = Path(__file__).parent / "support" / "loop_locks_probe.py"
     done = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, timeout=300,
                           cwd=probe.parents[1])
     assert done.returncode == 0, done.stderr[-3000:]

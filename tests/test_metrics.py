@@ -17,8 +17,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.agent.local_model import LocalModel
 from loadtests.common import server_pids
-from tests.conftest import Account, AuthActions
-from tests.live import LiveServer, sse_data, start_server
+from tests.support.accounts import Account, AuthActions
+from tests.support.live import LiveServer, sse_data, start_server
 
 FAMILIES = {
     "todo_http_request_duration_seconds": "histogram",

@@ -14,7 +14,7 @@ from string import Template
 
 import pytest
 
-from tests.live import ROOT, LiveServer, free_port, open_stream, read_lines, start_server
+from tests.support.live import ROOT, LiveServer, free_port, open_stream, read_lines, start_server
 
 pytestmark = [pytest.mark.gunicorn, pytest.mark.postgres_only]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import LiveServer, start_server
+from tests.support.live import LiveServer, start_server
 
 pytestmark = pytest.mark.gunicorn
 EVAL = Path(os.environ.get("NL_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "nl-eval")

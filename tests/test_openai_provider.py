@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from tests.conftest import TEST_SECRET, AuthActions
-from tests.fake_openai import FakeOpenAI
-from tests.test_chat import sse_events
+from tests.support.accounts import TEST_SECRET, AuthActions
+from tests.support.chat import sse_events
+from tests.support.fake_openai import FakeOpenAI
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 
-from tests.live import ROOT, free_port
+from tests.support.live import ROOT, free_port
 
 SCRIPT = ROOT / "scripts" / "pg-test.sh"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import AuthActions
-from tests.test_chat import chat
+from tests.support.accounts import AuthActions
+from tests.support.chat import chat
 
 
 def _titles(acct) -> list[str]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from app.tasks.recurrence import first_occurrence, next_occurrence, normalize_rrule, pin_count
 from app.tasks.schemas import TaskCreate
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))

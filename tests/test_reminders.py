@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from app.reminders import schedule, service
-from tests.conftest import Account, AuthActions
+from tests.support.accounts import Account, AuthActions
 
 
 class Clock:

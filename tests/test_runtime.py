@@ -1,7 +1,7 @@
 """Tests for ``app.agent.runtime``: the process-wide asyncio loop used from greenlets.
 
 The first half runs in this (unpatched) pytest process, where the runtime falls back to
-plain threads. The second half runs ``tests/runtime_gevent_probe.py`` in subprocesses that
+plain threads. The second half runs ``tests/support/runtime_gevent_probe.py`` in subprocesses that
 call ``gevent.monkey.patch_all()`` like gunicorn's gevent worker, and finally starts a real
 gunicorn with gevent workers. No assertion depends on speed beyond generous bounds.
 """
@@ -29,7 +29,7 @@ import pytest
 from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, get_runtime, shutdown_runtime
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = Path(__file__).with_name("runtime_gevent_probe.py")
+PROBE = Path(__file__).parent / "support" / "runtime_gevent_probe.py"
 GUNICORN_ARGS = ["-m", "gunicorn", "-k", "gevent", "-w", "1", "--preload", "--graceful-timeout", "5"]
 
 
@@ -452,7 +452,7 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
     port = _free_port()
     log = (tmp_path / "gunicorn.log").open("w+")
     server = subprocess.Popen(
-        [sys.executable, *GUNICORN_ARGS, "-b", f"127.0.0.1:{port}", "tests.runtime_gevent_probe:app"],
+        [sys.executable, *GUNICORN_ARGS, "-b", f"127.0.0.1:{port}", "tests.support.runtime_gevent_probe:app"],
         cwd=ROOT,
         env={**os.environ, "PROBE_WARM_MASTER": "1"},
         stdout=log,

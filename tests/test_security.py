@@ -15,7 +15,7 @@ from app import create_app
 from app.extensions import db
 from app.logs import RequestIdFilter
 from app.models import User
-from tests.conftest import TEST_SECRET, AuthActions
+from tests.support.accounts import TEST_SECRET, AuthActions
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 
 def _get(acct: Any, task_id: int) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.conftest import Account, AuthActions
+from tests.support.accounts import Account, AuthActions
 
 
 def test_create_and_read_task(auth: AuthActions) -> None:

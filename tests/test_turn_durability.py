@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import LiveServer, open_stream, read_lines, start_server
-from tests.test_chatkit import user_input
+from tests.support.chatkit import user_input
+from tests.support.live import LiveServer, open_stream, read_lines, start_server
 
 pytestmark = pytest.mark.gunicorn
 ADD = "add call the plumber tomorrow at 5pm"

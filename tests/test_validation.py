@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import AuthActions
+from tests.support.accounts import AuthActions
 
 BAD_TASK_BODIES = [
     ({}, "title"),

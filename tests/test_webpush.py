@@ -17,8 +17,8 @@ from flask import Flask
 
 from app.reminders import schedule, service
 from app.reminders.push import send_reminders
-from tests.conftest import AuthActions
-from tests.live import free_port
+from tests.support.accounts import AuthActions
+from tests.support.live import free_port
 
 
 def _b64(data: bytes) -> str:

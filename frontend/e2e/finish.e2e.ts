@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page, Request } from "playwright-core";
-import { launchBrowser, newPage, screenshot, signUp, TestServer, todayUTC, uniqueEmail } from "./harness";
+import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, todayUTC, uniqueEmail } from "./harness";
 
 /** How long a person would wait for an answer from the assistant (or the app) on this machine. */
 const ANSWER_MS = 45_000;
@@ -296,7 +296,7 @@ describe("the web app, finished (issue 14)", () => {
       await page.getByRole("button", { name: "Add", exact: true }).click();
       await taskRow(page, "Pack for the trip").waitFor();
       // "More options" closes after adding.
-      await expect.poll(() => page.locator("#new-task-details").count(), { timeout: ANSWER_MS }).toBe(0);
+      await poll(() => page.locator("#new-task-details").count(), ANSWER_MS).toBe(0);
       // The inline editor: an empty title is refused with a message, not sent.
       await page.getByRole("button", { name: "Edit “Pack for the trip”" }).click();
       await page.getByLabel("Title").fill("   ");
@@ -318,18 +318,18 @@ describe("the web app, finished (issue 14)", () => {
       await signIn(page, email, "?sort=due");
       expect(await page.locator("#sort").inputValue()).toBe("due");
       await page.getByRole("button", { name: "Ascending; switch to descending" }).waitFor();
-      await expect.poll(async () => (await page.getByTestId("task-row").first().textContent()) ?? "").toContain("Soon thing");
+      await poll(async () => (await page.getByTestId("task-row").first().textContent()) ?? "").toContain("Soon thing");
 
       await page.locator("#filter-tag").selectOption("home");
       await page.getByRole("radio", { name: "All" }).click();
-      await expect.poll(() => page.url()).toContain("tag=home");
+      await poll(() => page.url()).toContain("tag=home");
       expect(page.url()).toContain("status=all");
       expect(page.url()).not.toContain("order=");
       await page.reload();
       await page.getByLabel("New task").waitFor();
       expect(await page.locator("#filter-tag").inputValue()).toBe("home");
       expect(await page.getByRole("radio", { name: "All" }).getAttribute("aria-checked")).toBe("true");
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(2);
+      await poll(() => page.getByTestId("task-row").count()).toBe(2);
 
       await page.locator("#sort").selectOption("created");
       await page.getByRole("button", { name: "Descending; switch to ascending" }).waitFor();
@@ -345,11 +345,11 @@ describe("the web app, finished (issue 14)", () => {
       await page.getByRole("button", { name: "Confirm deleting “Work thing”" }).click();
       const toast = page.getByTestId("toast").filter({ hasText: "Deleted “Work thing”." });
       await toast.waitFor();
-      await expect.poll(async () => await page.locator("#filter-tag option").allTextContents()).not.toContain("#work");
+      await poll(async () => await page.locator("#filter-tag option").allTextContents()).not.toContain("#work");
       await toast.getByRole("button", { name: "Undo" }).click();
       await taskRow(page, "Work thing").waitFor();
       expect(await taskRow(page, "Work thing").getAttribute("data-task-id")).toBe(String(work.id));
-      await expect.poll(async () => await page.locator("#filter-tag option").allTextContents()).toContain("#work");
+      await poll(async () => await page.locator("#filter-tag option").allTextContents()).toContain("#work");
       const back = await acct.call("GET", `/tasks/${work.id}`);
       expect(back).toEqual(work);
     } finally {
@@ -372,10 +372,10 @@ describe("the web app, finished (issue 14)", () => {
       const moved = page.getByTestId("toast").filter({ hasText: "repeats, next on" });
       await moved.waitFor();
       expect(await moved.textContent()).toContain("Done for today");
-      await expect.poll(async () => (await taskRow(page, "Water the plants").getByTestId("task-due").textContent()) ?? "").not.toContain("Today");
+      await poll(async () => (await taskRow(page, "Water the plants").getByTestId("task-due").textContent()) ?? "").not.toContain("Today");
       await screenshot(page, "14-05-recurring-toast");
       await moved.getByRole("button", { name: "Undo" }).click();
-      await expect.poll(async () => (await taskRow(page, "Water the plants").getByTestId("task-due").textContent()) ?? "").toContain("Today");
+      await poll(async () => (await taskRow(page, "Water the plants").getByTestId("task-due").textContent()) ?? "").toContain("Today");
       const weeklyBack = await acct.call("GET", `/tasks/${weekly.id}`);
       expect({ ...weeklyBack, updated_at: null }).toEqual({ ...weekly, updated_at: null });
 
@@ -384,21 +384,21 @@ describe("the web app, finished (issue 14)", () => {
       const done = page.getByTestId("toast").filter({ hasText: "Completed “Buy stamps”." });
       await done.waitFor();
       await done.getByRole("button", { name: "Undo" }).click();
-      await expect.poll(async () => (await acct.call("GET", `/tasks/${one.id}`)).completed).toBe(false);
+      await poll(async () => (await acct.call("GET", `/tasks/${one.id}`)).completed).toBe(false);
       expect({ ...(await acct.call("GET", `/tasks/${one.id}`)), updated_at: null }).toEqual({ ...one, updated_at: null });
 
       // Clear completed, then Undo: both back, same ids and fields.
       const doneOne = await acct.call("PATCH", `/tasks/${one.id}/complete`, { completed: true });
       const doneTwo = await acct.call("PATCH", `/tasks/${two.id}/complete`, { completed: true });
       await page.getByRole("radio", { name: "Done" }).click();
-      await expect.poll(() => page.url()).toContain("status=completed");
+      await poll(() => page.url()).toContain("status=completed");
       await taskRow(page, "Post the letter").waitFor();
       await page.getByRole("button", { name: "Clear completed" }).click();
       const cleared = page.getByTestId("toast").filter({ hasText: "Cleared 2 completed tasks." });
       await cleared.waitFor();
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(0);
+      await poll(() => page.getByTestId("task-row").count()).toBe(0);
       await cleared.getByRole("button", { name: "Undo" }).click();
-      await expect.poll(() => page.getByTestId("task-row").count()).toBe(2);
+      await poll(() => page.getByTestId("task-row").count()).toBe(2);
       expect(await acct.call("GET", `/tasks/${one.id}`)).toEqual(doneOne);
       expect(await acct.call("GET", `/tasks/${two.id}`)).toEqual(doneTwo);
     } finally {
@@ -425,7 +425,7 @@ describe("the web app, finished (issue 14)", () => {
     const { context, page: desk } = await open();
     try {
       await signIn(desk, email);
-      await expect.poll(() => desk.getByLabel("New task").getAttribute("placeholder")).toBe("Add a task…  (press N)");
+      await poll(() => desk.getByLabel("New task").getAttribute("placeholder")).toBe("Add a task…  (press N)");
     } finally {
       await context.close();
     }

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, screenshot, signUp, TestServer, uniqueEmail } from "./harness";
+import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, uniqueEmail } from "./harness";
 
 let server: TestServer;
 let browser: Browser;
@@ -106,7 +106,7 @@ describe("live updates and reminders", () => {
       const toast = second.getByTestId("reminder-toast").filter({ hasText: "from another device" });
       await toast.waitFor({ timeout: 15_000 });
       await screenshot(second, "live-02-reminder-toast");
-      await expect.poll(() => second.evaluate(() => (window as unknown as { __notified: string[] }).__notified)).toContain(
+      await poll(() => second.evaluate(() => (window as unknown as { __notified: string[] }).__notified)).toContain(
         "Reminder: from another device",
       );
       const snoozeClicked = Date.now();

@@ -1,11 +1,11 @@
 """Scenarios for ``tests/test_runtime.py`` that need a really monkey-patched process.
 
-Run as a script (``python tests/runtime_gevent_probe.py SCENARIO``) it calls
+Run as a script (``python tests/support/runtime_gevent_probe.py SCENARIO``) it calls
 ``gevent.monkey.patch_all()`` first, like gunicorn's gevent worker, runs one scenario and
 prints its findings as JSON; the assertions live in the test file. Patching the pytest
 process itself would break every other test, hence the subprocess.
 
-Imported as a module (``gunicorn -k gevent tests.runtime_gevent_probe:app``) it patches
+Imported as a module (``gunicorn -k gevent tests.support.runtime_gevent_probe:app``) it patches
 nothing (the gevent worker does) and exposes a tiny Flask app with an SSE endpoint built
 on ``AsyncRuntime.stream``, for the end-to-end gunicorn test.
 """
@@ -33,7 +33,7 @@ import gevent
 from flask import Flask, Response, request
 from gevent import monkey
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, _UnpatchedPollSelector, get_runtime
 

@@ -22,12 +22,12 @@ from pathlib import Path  # noqa: E402
 from types import FrameType  # noqa: E402
 from typing import Any  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from app import create_app  # noqa: E402
 from app.agent.runtime import get_runtime  # noqa: E402
 from cli.migrate import upgrade  # noqa: E402
-from tests.fake_openai import FakeOpenAI  # noqa: E402
+from tests.support.fake_openai import FakeOpenAI  # noqa: E402
 
 GEVENT_LOCK_FILES = ("gevent/lock.py", "gevent/thread.py", "gevent/event.py", "gevent/_semaphore.py")
 taken: collections.Counter[str] = collections.Counter()
