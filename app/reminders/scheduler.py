@@ -73,7 +73,8 @@ def build(app: Flask, blocking: bool = False) -> BaseScheduler:
                       seconds=float(app.config["REMINDER_TICK_SECONDS"]), next_run_time=now,
                       max_instances=1, coalesce=True, misfire_grace_time=None)
     scheduler.add_job(_safely, "interval", args=[purge_events, app], id="purge-events",
-                      name="purge old live events", hours=1, next_run_time=now, max_instances=1, coalesce=True, misfire_grace_time=None)
+                      name="purge old live events", hours=1, next_run_time=now, max_instances=1, coalesce=True,
+                      misfire_grace_time=None)
     return scheduler
 
 
