@@ -82,8 +82,8 @@ def _vapid() -> tuple[str, str]:
 def test_a_fired_reminder_is_pushed_to_each_browser(app: Flask, auth: AuthActions, push: FakePushService) -> None:
     private, public = _vapid()
     app.config.update(VAPID_PRIVATE_KEY=private, VAPID_PUBLIC_KEY=public, VAPID_SUBJECT="mailto:ops@example.com")
-    assert app.test_client().get("/api/push/config").get_json() == {"enabled": True, "public_key": public}
     user, other = auth.signup(), auth.signup()
+    assert user.request("GET", "/push/config").get_json() == {"enabled": True, "public_key": public}
     for who, name in ((user, "laptop"), (user, "phone"), (other, "theirs")):
         body = {"endpoint": push.endpoint(name), "keys": _browser_keys()}
         resp = who.request("POST", "/push/subscriptions", json=body)
@@ -120,8 +120,8 @@ def test_a_fired_reminder_is_pushed_to_each_browser(app: Flask, auth: AuthAction
 
 
 def test_without_vapid_nothing_is_sent(app: Flask, auth: AuthActions, push: FakePushService) -> None:
-    assert app.test_client().get("/api/push/config").get_json()["enabled"] is False
     user = auth.signup()
+    assert user.request("GET", "/push/config").get_json()["enabled"] is False
     user.request("POST", "/push/subscriptions", json={"endpoint": push.endpoint("x"), "keys": _browser_keys()})
     schedule.set_clock(lambda: datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     try:

@@ -54,10 +54,11 @@ class PushConfig(BaseModel):
     """The VAPID public key (applicationServerKey)."""
 
 
-@bp.get("/push/config")
-@api.validate(resp=responses("HTTP_200", PushConfig), tags=["push"], security={})
-def push_config() -> Any:
-    """The VAPID public key, when Web Push is on."""
+@bp.get("/<user_id>/push/config")
+@owner_required
+@api.validate(resp=responses("HTTP_200", PushConfig, *USER_ERRORS), tags=["push"])
+def push_config(user: User) -> Any:
+    """The VAPID public key (the browser's applicationServerKey), when Web Push is on."""
     from flask import current_app
 
     key = current_app.config.get("VAPID_PUBLIC_KEY", "")

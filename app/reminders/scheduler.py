@@ -58,6 +58,7 @@ def build(app: Flask, blocking: bool = False) -> BaseScheduler:
     from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
 
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per tick would drown the logs
     scheduler: BaseScheduler
     if blocking:
         scheduler = BlockingScheduler(timezone=UTC)
@@ -68,11 +69,12 @@ def build(app: Flask, blocking: bool = False) -> BaseScheduler:
     else:
         scheduler = BackgroundScheduler(timezone=UTC)
     now = datetime.now(UTC)
-    scheduler.add_job(_safely, "interval", args=[tick, app], id="fire-reminders",
+    scheduler.add_job(_safely, "interval", args=[tick, app], id="fire-reminders", name="fire due reminders",
                       seconds=float(app.config["REMINDER_TICK_SECONDS"]), next_run_time=now,
                       max_instances=1, coalesce=True, misfire_grace_time=None)
-    scheduler.add_job(_safely, "interval", args=[purge_events, app], id="purge-events", hours=1,
-                      next_run_time=now, max_instances=1, coalesce=True, misfire_grace_time=None)
+    scheduler.add_job(_safely, "interval", args=[purge_events, app], id="purge-events",
+                      name="purge old live events", hours=1, next_run_time=now, max_instances=1, coalesce=True,
+                      misfire_grace_time=None)
     return scheduler
 
 

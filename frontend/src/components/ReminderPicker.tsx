@@ -48,7 +48,7 @@ export default function ReminderPicker({ task }: { task: Task }) {
       <ul className="mb-2 flex flex-wrap gap-1">
         {reminders.map((r) => (
           <li key={r.id} className="inline-flex items-center gap-1 rounded-full bg-slate-100 px-2 py-0.5">
-            ⏰ {formatInstant(r.remind_at, timezone)}{r.status === "fired" ? " (sent)" : ""}
+            {formatInstant(r.remind_at, timezone)}{r.status === "fired" ? " (sent)" : ""}
             <button type="button" aria-label="Remove reminder" onClick={() => void api?.remove(r.id)} className="text-slate-500 hover:text-red-600">×</button>
           </li>
         ))}

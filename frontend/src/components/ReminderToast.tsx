@@ -49,7 +49,7 @@ export default function ReminderToasts({ items, api, timezone, onDone, onClose }
     <div className="fixed bottom-4 left-4 z-50 flex w-80 flex-col gap-2" aria-live="assertive">
       {items.map((item) => (
         <div key={item.reminder.id} role="alert" data-testid="reminder-toast" className="rounded-lg border border-amber-300 bg-amber-50 p-3 shadow-lg">
-          <p className="text-sm font-semibold text-amber-900">⏰ {item.task.title}</p>
+          <p className="text-sm font-semibold text-amber-900">Reminder: {item.task.title}</p>
           <p className="text-xs text-amber-800">
             {item.reminder.late ? "Missed while you were away: " : "Now: "}
             {formatInstant(item.reminder.remind_at, timezone)}
