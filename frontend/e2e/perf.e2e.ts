@@ -166,7 +166,8 @@ with app.app_context(), db.begin() as s:
       await page.reload();
       await page.getByLabel("New task").waitFor();
       await page.getByRole("button", { name: "Assistant", exact: true }).click();
-      await page.getByTestId("recent-thread").filter({ hasText: "A very long conversation" }).click();
+      // The panel reopens on the conversation used last: this one.
+      await page.getByTestId("chat-title").filter({ hasText: "A very long conversation" }).waitFor();
       await page.getByText("Answer 999").waitFor();
       // Scroll to the top until every page of history is loaded.
       const log = page.getByRole("log", { name: "Messages" });

@@ -75,7 +75,7 @@ export default function BuiltinChatPanel({ userId, onClose, onTasksChanged, clie
     return null;
   }, [view.items]);
 
-  const { rerun, retry, giveFeedback } = chat;
+  const { rerun, retry, discard, giveFeedback } = chat;
   const onRetryItem = useCallback(
     (item: ThreadItem) => {
       const items = view.items;
@@ -96,10 +96,11 @@ export default function BuiltinChatPanel({ userId, onClose, onTasksChanged, clie
         feedback={chat.feedback[item.id]}
         onRetry={onRetryItem}
         onSendAgain={() => void retry()}
+        onDiscard={discard}
         onFeedback={giveFeedback}
       />
     ),
-    [view.streamingItemId, view.items, busy, retryTargetId, unsent, chat.feedback, onRetryItem, retry, giveFeedback],
+    [view.streamingItemId, view.items, busy, retryTargetId, unsent, chat.feedback, onRetryItem, retry, discard, giveFeedback],
   );
 
   const title = mode === "history" ? "Conversations" : view.thread ? threadTitle(view.thread) : threadTitle(null);

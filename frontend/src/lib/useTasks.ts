@@ -53,10 +53,15 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       if (!quiet) setState((s) => ({ ...s, loading: true, error: null }));
       const limit = quiet ? Math.min(100, Math.max(PAGE, countRef.current)) : PAGE;
       try {
-        // The tag list follows the tasks: the server's list of every tag, fetched with the page.
-        const tags = api.tags(controller.signal).catch(() => null);
+        // The tag list follows the tasks: the server's list of every tag, fetched beside the page (never
+        // holding the list back).
+        void api.tags(controller.signal).then(
+          (known) => {
+            if (!controller.signal.aborted) setState((s) => (sameTags(known, s.knownTags) ? s : { ...s, knownTags: known }));
+          },
+          () => undefined,
+        );
         const page = await api.list({ ...(JSON.parse(queryKey) as TaskQuery), limit }, controller.signal);
-        const known = await tags;
         if (controller.signal.aborted) return;
         setState((s) => ({
           ...s,
@@ -65,7 +70,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
           loading: false,
           loaded: true,
           error: null,
-          knownTags: known ? (sameTags(known, s.knownTags) ? s.knownTags : known) : remember(page.tasks, s.knownTags),
+          knownTags: remember(page.tasks, s.knownTags),
         }));
       } catch (err) {
         if (isAbortError(err) || controller.signal.aborted) return;

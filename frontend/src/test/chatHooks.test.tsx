@@ -45,6 +45,13 @@ describe("useChatStream", () => {
     act(() => void result.current.send("add call the plumber"));
     await waitFor(() => expect(result.current.view.error?.retryable).toBe(true));
     expect(result.current.view.outbox).toMatchObject({ state: "unsent", key: "key-1" });
+    // A new message does not push the unsent one out: it is refused (it stays in the composer).
+    let taken = true;
+    act(() => {
+      taken = result.current.send("something else");
+    });
+    expect(taken).toBe(false);
+    expect(result.current.view.outbox?.text).toBe("add call the plumber");
     down = false;
     await act(() => result.current.retry());
     await waitFor(() => expect(result.current.busy).toBe(false));

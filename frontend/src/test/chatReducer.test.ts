@@ -35,6 +35,11 @@ describe("chat reducer: the outbox", () => {
     v = chatReducer(v, { type: "sending", text: "add call the plumber", key: "k1" });
     expect(v.items.filter((i) => i.id === PENDING_USER_ID)).toHaveLength(1);
     expect(v.error).toBeNull();
+    // Only an explicit Discard removes it.
+    v = chatReducer(v, { type: "failed", message: "Cannot reach the assistant.", retryable: true, reachedServer: false });
+    v = chatReducer(v, { type: "discard" });
+    expect(v.items.map((i) => i.id)).toEqual(["msg_1", "msg_2"]);
+    expect(v.outbox).toBeNull();
   });
 
   it("a broken stream after the message was stored is 'failed', not unsent; an error event keeps the outbox", () => {

@@ -16,11 +16,12 @@ export interface MessageRowProps {
   feedback?: "positive" | "negative";
   onRetry: (item: ThreadItem) => void;
   onSendAgain: () => void;
+  onDiscard: () => void;
   onFeedback: (id: string, kind: "positive" | "negative") => void;
 }
 
 /** One item of a thread: the user's message, an answer, a tool step, or a failed reply's status line. */
-const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent, feedback, onRetry, onSendAgain, onFeedback }: MessageRowProps) {
+const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent, feedback, onRetry, onSendAgain, onDiscard, onFeedback }: MessageRowProps) {
   if (item.type === "user_message") {
     const pending = item.id === PENDING_USER_ID;
     return (
@@ -33,6 +34,9 @@ const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent,
             <span>Not sent.</span>
             <button type="button" onClick={onSendAgain} className="rounded border border-red-300 px-1.5 py-0.5 font-medium hover:bg-red-50">
               Send again
+            </button>
+            <button type="button" onClick={onDiscard} className="rounded px-1.5 py-0.5 text-slate-600 hover:bg-slate-100">
+              Discard
             </button>
           </div>
         )}

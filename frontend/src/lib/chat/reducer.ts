@@ -207,6 +207,8 @@ export type ChatAction =
   /** The request or stream failed; `reachedServer` false means nothing was stored. */
   | { type: "failed"; message: string; retryable: boolean; reachedServer: boolean }
   | { type: "clearError" }
+  /** The user gives up on an unsent message: it leaves the view. */
+  | { type: "discard" }
   | { type: "truncateAfter"; itemId: string };
 
 function pendingItem(view: ThreadView, text: string): ThreadItem {
@@ -258,6 +260,9 @@ export function chatReducer(view: ThreadView, action: ChatAction): ThreadView {
     }
     case "clearError":
       return view.error || view.notice ? { ...view, error: null, notice: null } : view;
+    case "discard":
+      if (view.outbox?.state !== "unsent") return view;
+      return { ...view, items: view.items.filter((i) => i.id !== PENDING_USER_ID), outbox: null, error: null, version: view.version + 1 };
     case "truncateAfter": {
       const index = view.items.findIndex((i) => i.id === action.itemId);
       return index === -1 ? view : { ...view, items: view.items.slice(0, index + 1), version: view.version + 1 };

@@ -109,6 +109,13 @@ export function useChatStream(client: ChatKitClient, options: ChatStreamOptions 
     (text: string): boolean => {
       const message = text.trim();
       if (!message || busyRef.current) return false;
+      // An unsent message is never dropped silently: the new one waits in the composer until it is sent
+      // again or discarded.
+      const waiting = viewRef.current.outbox;
+      if (waiting?.state === "unsent") {
+        dispatch({ type: "failed", message: `“${waiting.text.slice(0, 60)}” was not sent yet: send it again or discard it first.`, retryable: true, reachedServer: false });
+        return false;
+      }
       const key = (opts.current.newKey ?? randomKey)();
       dispatch({ type: "sending", text: message, key });
       const threadId = viewRef.current.thread?.id;
@@ -185,6 +192,7 @@ export function useChatStream(client: ChatKitClient, options: ChatStreamOptions 
 
   const stop = useCallback(() => abortRef.current?.abort(), []);
   const clearError = useCallback(() => dispatch({ type: "clearError" }), []);
+  const discard = useCallback(() => dispatch({ type: "discard" }), []);
 
   const openThread = useCallback(
     async (meta: ThreadMetadata | null) => {
@@ -250,7 +258,7 @@ export function useChatStream(client: ChatKitClient, options: ChatStreamOptions 
     [client],
   );
 
-  return { view, busy, retrying, loadingThread, loadingOlder, feedback, announce, send, retry, rerun, stop, clearError, openThread, threadChanged, loadOlder, giveFeedback };
+  return { view, busy, retrying, loadingThread, loadingOlder, feedback, announce, send, retry, rerun, stop, clearError, discard, openThread, threadChanged, loadOlder, giveFeedback };
 }
 
 export type ChatStream = ReturnType<typeof useChatStream>;
