@@ -182,7 +182,7 @@ def detect_language(text: str, *, english_understood: bool) -> str:
     spanish_letters = _SPANISH_LETTERS.search(text) is not None
     if english_understood and not spanish_letters:
         return ENGLISH
-    if not english_understood:
+    if not english_understood and not spanish_letters:
         hits, share = _marker_share(text, URDU)
         tokens = [w.lower() for w in _WORD.findall(text)]
         endings = lexicon(URDU).add_endings
