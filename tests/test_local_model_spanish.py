@@ -114,3 +114,24 @@ def test_spanish_replies_in_spanish() -> None:
     chat = new_chat(setup=[{"title": "comprar pan"}])
     assert chat.say("añade comprar leche mañana").startswith("Añadí 'comprar leche'")
     assert chat.say("completa comprar pan") == "Marqué 'comprar pan' como hecha."
+
+
+def test_english_users_never_load_other_languages() -> None:
+    """Start-up and English messages read no Spanish or Urdu data and no language detector."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, os\n"
+        "from tests.test_local_model import new_chat\n"
+        "from app.agent.local_model.languages import lexicon\n"
+        "chat = new_chat(setup=[{'title': 'walk the dog'}])\n"
+        "for m in ['add buy milk tomorrow', 'show my tasks', 'mark the dog one done', 'hi']:\n"
+        "    chat.say(m)\n"
+        "assert lexicon.cache_info().currsize == 0, lexicon.cache_info()\n"
+        "assert 'langdetect' not in sys.modules\n"
+        "chat.say('añade comprar pan mañana')\n"
+        "assert lexicon.cache_info().currsize == 1 and 'langdetect' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]

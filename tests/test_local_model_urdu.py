@@ -45,6 +45,11 @@ CASES: list[dict[str, Any]] = [
         "say": ["kal dopahar 1 baje bank jana hai"],
         "expect": add("bank jana", due_date="+1d", due_time="13:00"),
     },
+    {
+        "id": "mujhe",
+        "say": ["mujhe parson bank jana hai"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "bank jana"}, "due_date": "+2d"}]},
+    },
     {"id": "no-date", "say": ["naya charger khareedna hai"], "expect": add("charger khareedna", due_date=None)},
     {
         "id": "list-roman",

@@ -115,6 +115,8 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
     question = "?" in text or "؟" in text
     first = (_WORD.findall(bare.lower()) or [""])[0]
     command = _find_command(bare, lex, ("complete", "delete"))
+    if command is None and not question and any(p.match(bare) for p in lex.done_patterns):
+        return Intent(kind=COMPLETE, target=_target(bare, lex), lang=code)
     if command is None and (question or first in lex.question_words):
         return _list_query(bare, lex, now, code)
     if command is None:

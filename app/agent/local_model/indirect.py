@@ -36,7 +36,7 @@ class Indirect:
 _INSTEAD = r"(?:\s*,?\s*(?:instead|now|then|after\s+all|actually))*"
 _FACT = re.compile(
     rf"^(?:actually\s*,?\s*)?(?P<t>.+?)\s+(?:is|are|'s|will\s+be|should\s+be|has\s+been\s+moved|got\s+moved|was\s+moved|moved)\s+"
-    rf"(?:now\s+|actually\s+)?(?:moved\s+|rescheduled\s+|changed\s+)?(?:to\s+)?(?P<v>(?:at|on|for|due|to|by)\s+.+?|tomorrow.*?|today.*?)"
+    rf"(?:now\s+|actually\s+)?(?:(?:moved|rescheduled|changed|scheduled|set|planned|booked|pushed)\s+)?(?:to\s+)?(?P<v>(?:at|on|for|due|to|by)\s+.+?|tomorrow.*?|today.*?)"
     rf"{_INSTEAD}$",
     _I,
 )

@@ -145,7 +145,7 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
             and not _explicit(clauses[-1], current)
         ):
             _before, rest = extract_fields(clauses[-1], now, description=False)
-            if len(content_stems(rest)) >= 2:
+            if current.kind in (ADD, UNKNOWN) and len(content_stems(rest)) >= 2:
                 intent.target = rest.strip(" ,.")
             clauses[-1] = piece
             parsed[-1] = intent

@@ -31,7 +31,7 @@ def _closest(word: str, targets: tuple[str, ...], first: bool) -> str | None:
     if found is None:
         return None
     candidate = str(found[0])
-    if candidate[0] != word[0] or (size < 4 and not candidate.startswith(word)):
+    if candidate[0] != word[0] or (size < 4 and OSA.distance(word, candidate) > 1):
         return None
     return candidate
 

@@ -71,6 +71,12 @@ COMPLETE_PATTERNS = (
         _I,
     ),
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
+    re.compile(
+        r"^(?:the\s+)?(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|finally\s+|already\s+)?"
+        r"(?!(?:scheduled|rescheduled|postponed|delayed|moved|planned|due|overdue|needed|required|expected|supposed|booked\s+for)\b)"
+        r"((?:[a-z]+ed|paid|sent|bought|built|sold|fed|made|taken|written|given|brought|kept|put|set|met|read|cut|sorted))$",
+        _I,
+    ),
 )
 _PAST = re.compile(
     r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally|\s+also|\s+actually)*\s+"

@@ -59,6 +59,8 @@ class Lexicon:
     """Priority phrases and the level they mean."""
     replies: dict[str, Any]
     """Reply templates."""
+    done_patterns: list[re.Pattern[str]] = field(default_factory=list)
+    """Sentence shapes that say a task was done ("ya compré ...": a first-person past tense)."""
     replies_script: dict[str, Any] = field(default_factory=dict)
     """Reply templates for the language's other script (Urdu in Nastaliq), if any."""
 
@@ -120,6 +122,7 @@ def lexicon(code: str) -> Lexicon:
         priority_words=raw.get("priority_words", {}),
         replies=raw.get("replies", {}),
         replies_script=raw.get("replies_nastaliq", {}),
+        done_patterns=[re.compile(p, flags) for p in raw.get("done_patterns", [])],
     )
 
 
@@ -182,7 +185,7 @@ def detect_language(text: str, *, english_understood: bool) -> str:
     spanish_letters = _SPANISH_LETTERS.search(text) is not None
     if english_understood and not spanish_letters:
         return ENGLISH
-    if not english_understood:
+    if not english_understood and not spanish_letters:
         hits, share = _marker_share(text, URDU)
         tokens = [w.lower() for w in _WORD.findall(text)]
         endings = lexicon(URDU).add_endings
