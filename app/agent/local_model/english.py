@@ -7,6 +7,8 @@ import json
 import os
 from dataclasses import dataclass
 
+from .text import IRREGULAR
+
 
 @dataclass(frozen=True)
 class English:
@@ -36,7 +38,7 @@ def _load() -> English:
         to_before=frozenset(raw["to_before"]),
         task_verbs=verbs,
         commands=frozenset(raw["vocabulary"]),
-        vocabulary=frozenset(raw["vocabulary"]) | verbs | frozenset(raw["common_words"]),
+        vocabulary=frozenset(raw["vocabulary"]) | verbs | frozenset(raw["common_words"]) | frozenset(IRREGULAR),
         targets=tuple(sorted(w for w in raw["vocabulary"] if len(w) >= 3)),
     )
 
