@@ -109,10 +109,6 @@ class Config:
     """Messages of recent history that each turn rebuilds as the agent's context."""
     sse_ping_seconds: float = 10.0
     """Seconds of silence after which a stream sends a `: ping` comment."""
-    model_first_token_seconds: float = 20.0
-    """Longest wait for the model's first event of a step (including the client's retries)."""
-    turn_deadline_seconds: float = 90.0
-    """Longest a whole turn may run (every model step, tool call and retry) before a retryable error."""
     loop_stall_seconds: float = 10.0
     """Seconds the asyncio loop thread may go without running before turns give up and the worker is recycled."""
     log_format: str = ""
@@ -156,8 +152,6 @@ class Config:
             slow_model_token_ms=_env_int("SLOW_MODEL_TOKEN_MS", 0),
             chat_history_window=_env_int("CHAT_HISTORY_WINDOW", 40),
             sse_ping_seconds=float(os.environ.get("SSE_PING_SECONDS", "10")),
-            model_first_token_seconds=float(os.environ.get("MODEL_FIRST_TOKEN_SECONDS", "20")),
-            turn_deadline_seconds=float(os.environ.get("TURN_DEADLINE_SECONDS", "90")),
             loop_stall_seconds=float(os.environ.get("LOOP_STALL_SECONDS", "10")),
         )
 
@@ -220,8 +214,6 @@ class Config:
             "SLOW_MODEL_TOKEN_MS": self.slow_model_token_ms,
             "CHAT_HISTORY_WINDOW": self.chat_history_window,
             "SSE_PING_SECONDS": self.sse_ping_seconds,
-            "MODEL_FIRST_TOKEN_SECONDS": self.model_first_token_seconds,
-            "TURN_DEADLINE_SECONDS": self.turn_deadline_seconds,
             "LOOP_STALL_SECONDS": self.loop_stall_seconds,
             "JSON_SORT_KEYS": False,
         }
