@@ -141,10 +141,6 @@ class Config:
     """Web Push: the VAPID public key (base64url, uncompressed point) handed to browsers."""
     vapid_subject: str = "mailto:admin@example.com"
     """Web Push: the contact the push services see."""
-    model_first_token_seconds: float = 20.0
-    """Longest wait for the model's first event of a step (including the client's retries)."""
-    turn_deadline_seconds: float = 90.0
-    """Longest a whole turn may run (every model step, tool call and retry) before a retryable error."""
     loop_stall_seconds: float = 10.0
     """Seconds the asyncio loop thread may go without running before turns give up and the worker is recycled."""
     log_format: str = ""
@@ -198,8 +194,6 @@ class Config:
             vapid_private_key=os.environ.get("VAPID_PRIVATE_KEY", ""),
             vapid_public_key=os.environ.get("VAPID_PUBLIC_KEY", ""),
             vapid_subject=os.environ.get("VAPID_SUBJECT", "mailto:admin@example.com"),
-            model_first_token_seconds=float(os.environ.get("MODEL_FIRST_TOKEN_SECONDS", "20")),
-            turn_deadline_seconds=float(os.environ.get("TURN_DEADLINE_SECONDS", "90")),
             loop_stall_seconds=float(os.environ.get("LOOP_STALL_SECONDS", "10")),
         )
 
@@ -273,8 +267,6 @@ class Config:
             "VAPID_PRIVATE_KEY": self.vapid_private_key,
             "VAPID_PUBLIC_KEY": self.vapid_public_key,
             "VAPID_SUBJECT": self.vapid_subject,
-            "MODEL_FIRST_TOKEN_SECONDS": self.model_first_token_seconds,
-            "TURN_DEADLINE_SECONDS": self.turn_deadline_seconds,
             "LOOP_STALL_SECONDS": self.loop_stall_seconds,
             "JSON_SORT_KEYS": False,
         }

@@ -206,6 +206,7 @@ class Message(Base):
     __tablename__ = "messages"
     __table_args__ = (
         Index("ix_messages_conversation_id", "conversation_id", "id"),
+        Index("ux_messages_user_idempotency", "user_id", "idempotency_key", unique=True),
         {"sqlite_autoincrement": True},
     )
 
@@ -220,6 +221,8 @@ class Message(Base):
     """positive or negative, from ChatKit's items.feedback."""
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Protocol-specific data of the item (ChatKit inference options, attachments)."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), default=None)
+    """The client's Idempotency-Key of the request that sent this user message (unique per user)."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -42,7 +42,8 @@ def _turn(server: LiveServer, uid: str, token: str, results: list[Any]) -> None:
 def test_fresh_servers_answer_concurrent_first_turns(tmp_path: Path) -> None:
     fake = FakeOpenAI().start()
     env = {"TODO_MODEL": "gpt-4o", "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": fake.base_url,
-           "OPENAI_API": "responses", "RATELIMIT_ENABLED": "0", "READY_SECONDS": "300"}
+           "OPENAI_API": "responses", "RATELIMIT_ENABLED": "0", "READY_SECONDS": "300",
+           "ACCESS_TOKEN_MINUTES": "600"}
     database = f"sqlite:///{tmp_path / 'stress.db'}"
     users: list[tuple[str, str]] = []
     failures: list[Any] = []

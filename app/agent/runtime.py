@@ -476,11 +476,11 @@ class AsyncRuntime:
         """Schedule a plain callback on the loop thread (starting it if needed); returns at once."""
         _post(self._ensure_loop(), callback, *args)
 
-    def _beat(self) -> None:
+    def _beat(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The heartbeat, on the loop thread (given its loop: ``self._loop`` may not be set yet)."""
         self._last_beat = time.monotonic()
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_later(_BEAT_INTERVAL, self._beat)
+        if not loop.is_closed():
+            loop.call_later(_BEAT_INTERVAL, self._beat, loop)
 
     def _check_stall(self) -> None:
         if self.stalled:
@@ -545,7 +545,7 @@ class AsyncRuntime:
             if monkey.is_module_patched("threading"):
                 loop.call_soon(loop.pump_gevent_hub)
             self._last_beat = time.monotonic()
-            loop.call_soon(self._beat)
+            loop.call_soon(self._beat, loop)
         except BaseException as exc:
             box.append(exc)
             ready.release()
@@ -676,8 +676,8 @@ class AsyncRuntime:
         APIs that need a running loop, e.g. ``Runner.run_streamed``). Nothing starts before
         the first ``next()``. Each wake-up drains every buffered item, and the producer
         pauses while ``max_buffer`` items are pending. With ``idle_timeout``, :data:`IDLE`
-        is yielded whenever nothing arrived for that many seconds (SSE keep-alives). A loop
-        thread stuck past ``stall_limit`` ends the stream with :class:`LoopStalledError`. Closing
+        is yielded whenever nothing arrived for that many seconds (SSE keep-alives); at each
+        one, a loop thread stuck past ``stall_limit`` ends the stream with :class:`LoopStalledError`. Closing
         the generator early (client gone, ``GreenletExit``) cancels the producer task, which
         then ``aclose()``-s the source. Errors raised by the source are re-raised here.
         """
@@ -691,7 +691,6 @@ class AsyncRuntime:
         state = _Stream(source, max_buffer)  # here, so an iterator never started holds nothing
         loop = self._submit(state, state.produce())
         items, low_water = state.items, state.max_buffer // 2
-        quiet_since = time.monotonic()
         try:
             while True:
                 done = state.done  # read before ``items``: once done, nothing more is appended
@@ -702,20 +701,12 @@ class AsyncRuntime:
                     if state.paused and len(items) <= low_water:
                         state.paused = False
                         _post(loop, state.resume.set)
-                    quiet_since = time.monotonic()
                     yield item
                 elif done:
                     break
-                else:
-                    wait = _WATCH_INTERVAL
-                    if idle_timeout is not None:
-                        wait = min(wait, max(0.0, quiet_since + idle_timeout - time.monotonic()))
-                    if state.wakeup.wait(wait):
-                        continue
+                elif not state.wakeup.wait(idle_timeout):
                     self._check_stall()
-                    if idle_timeout is not None and time.monotonic() - quiet_since >= idle_timeout:
-                        quiet_since = time.monotonic()
-                        yield IDLE
+                    yield IDLE
         finally:
             if not state.done:
                 state.cancel_soon(loop)

@@ -105,11 +105,20 @@ def _stream(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Iter
 def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
     body = parse_json(ChatBody)
-    watch = TurnWatch("chat")
-    current = turn.reserve(user, body.conversation_id, body.message, current_app.config["CHAT_HISTORY_WINDOW"])
+    key = _idempotency_key()
+    window = current_app.config["CHAT_HISTORY_WINDOW"]
+    wants_json = request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json"
+    if body.retry_of is not None and body.conversation_id is not None:
+        reserved: turn.Turn | turn.Replay = turn.reserve_retry(user, body.conversation_id, body.retry_of, window)
+    else:
+        reserved = turn.reserve(user, body.conversation_id, body.message or "", window, idempotency_key=key)
     db.session.remove()  # the stream may last long: hold no connection while it runs
+    if isinstance(reserved, turn.Replay):
+        return _replay(reserved, wants_json)
+    current = reserved
+    watch = TurnWatch("chat")
     events = _run(current)
-    if request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json":
+    if wants_json:
         return _whole(current, events, watch)
     return Response(_stream(current, events, watch), mimetype="text/event-stream", headers=sse.HEADERS)
 
@@ -134,6 +143,36 @@ def _whole(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
     if not stored:
         raise APIError(turn.STORAGE_FAILED.message, code=turn.STORAGE_FAILED.code, status=503)
     return whole_body(current.conversation_id, current.reply_id, current.reply.content, current.reply.tool_calls)
+
+
+def _idempotency_key() -> str | None:
+    """The Idempotency-Key header: 1-100 printable ASCII characters, or 400."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not 1 <= len(key) <= 100 or not all(" " <= ch <= "~" for ch in key):
+        raise APIError("Idempotency-Key must be 1-100 printable characters.", code="invalid_idempotency_key",
+                       fields={"Idempotency-Key": "1-100 printable characters"})
+    return key
+
+
+def _replay(done: turn.Replay, wants_json: bool) -> Any:
+    """The outcome of the earlier turn with this Idempotency-Key, as that turn answered it."""
+    failed = done.status != "complete"
+    fail = turn.REPLAYED_FAILURE
+    if wants_json:
+        if failed:
+            raise APIError(fail.message, code=fail.code, status=503, headers={"Retry-After": "1"})
+        return whole_body(done.conversation_id, done.message_id, done.content, done.tool_calls)
+    events = [{"type": "conversation", "conversation_id": done.conversation_id}]
+    if done.content:
+        events.append({"type": "chunk", "content": done.content})
+    if failed:
+        events.append({"type": "error", "code": fail.code, "message": fail.message, "retryable": fail.retryable,
+                       "conversation_id": done.conversation_id})
+    else:
+        events.append({"type": "done", "conversation_id": done.conversation_id, "message_id": done.message_id})
+    return Response("".join(sse.event(e) for e in events), mimetype="text/event-stream", headers=sse.HEADERS)
 
 
 def whole_body(conversation_id: int, message_id: int, content: str, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:

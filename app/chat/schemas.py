@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from annotated_types import Interval
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.text import MESSAGE, SINGLE_LINE, TITLE, text_field
 from app.validation import MAX_ID
@@ -29,11 +29,22 @@ class ChatBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
-                       *text_field(MESSAGE, MAX_MESSAGE)]
-    """What the user said (1-8000 characters)."""
+    message: Annotated[str | None, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
+                       *text_field(MESSAGE, MAX_MESSAGE)] = None
+    """What the user said (1-8000 characters); required unless `retry_of` is given."""
     conversation_id: Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(_integral)] | None = None
     """The conversation to continue; a new one starts when absent."""
+    retry_of: Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(_integral)] | None = None
+    """Answer this user message of `conversation_id` again instead of a new one: the replies after it are
+    replaced, and the tool calls they made that took effect are not run again (the new run continues from them)."""
+
+    @model_validator(mode="after")
+    def _message_or_retry(self) -> ChatBody:
+        if (self.message is None) == (self.retry_of is None):
+            raise ValueError("give either message or retry_of")
+        if self.retry_of is not None and self.conversation_id is None:
+            raise ValueError("retry_of needs conversation_id")
+        return self
 
 
 class ToolCallOut(BaseModel):

@@ -103,7 +103,7 @@ def _message(user_input: UserMessageInput) -> str:
     if user_input.attachments:
         raise attachments_unsupported()
     try:
-        return ChatBody(message=user_text(user_input.content)).message
+        return ChatBody(message=user_text(user_input.content)).message or ""
     except ValidationError as err:
         reason = next(iter(fields_of(err).values()), "invalid")
         raise Invalid("The message is empty or too long.", fields={"params.input.content": reason}) from err

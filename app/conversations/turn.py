@@ -17,10 +17,11 @@ import os
 import socket
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, overload
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.agent.bridge import run_blocking
 from app.conversations.store import (
@@ -31,9 +32,12 @@ from app.conversations.store import (
     recent_messages,
     title_from,
 )
+from app.errors import APIError, NotFound
 from app.extensions import db
 from app.models import Message, User, utcnow
 
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+"""How long an Idempotency-Key names its turn; after that the key may be used for a new one."""
 SAVE_EVERY = 2.0
 """Seconds between saves of a streaming reply's text."""
 ABANDONED_AFTER = timedelta(minutes=10)
@@ -112,24 +116,101 @@ class Turn:
     """True once `settle` stored the final state."""
 
 
+class TurnInProgress(APIError):
+    """A request resent with the Idempotency-Key of a turn that is still running."""
+
+    status = 409
+    code = "turn_in_progress"
+
+
+@dataclass
+class Replay:
+    """The outcome of an earlier turn with the same Idempotency-Key, answered instead of running again."""
+
+    conversation_id: int
+    """The turn's conversation."""
+    message_id: int
+    """Its reply."""
+    content: str
+    """The reply text."""
+    tool_calls: list[dict[str, Any]]
+    """The reply's tool calls."""
+    status: str
+    """complete, interrupted or failed."""
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _replay(session: Any, user: User, key: str) -> Replay | None:
+    """The earlier turn sent with `key` by this user within the window; TurnInProgress while it runs."""
+    sent = session.scalar(select(Message).where(Message.user_id == user.id, Message.idempotency_key == key))
+    if sent is None:
+        return None
+    if _aware(sent.created_at) < utcnow() - IDEMPOTENCY_WINDOW:
+        sent.idempotency_key = None  # expired: the key may name a new turn
+        session.flush()
+        return None
+    reply = session.scalar(select(Message).where(
+        Message.conversation_id == sent.conversation_id, Message.id > sent.id, Message.role == "assistant",
+    ).order_by(Message.id).limit(1))
+    if reply is None:
+        raise TurnInProgress("That message is still being answered; try again in a moment.")
+    if reply.status == "pending":
+        settle_abandoned([reply])
+        if reply.status == "pending":
+            raise TurnInProgress("That message is still being answered; try again in a moment.")
+    return Replay(sent.conversation_id, reply.id, reply.content, list(reply.tool_calls or []), reply.status)
+
+
 def settle_abandoned(messages: list[Message]) -> None:
     """Mark replies whose process died (SIGKILL, lost machine) as interrupted, keeping their text and calls."""
     cutoff = utcnow() - ABANDONED_AFTER
     for msg in messages:
         if msg.status != "pending":
             continue
-        started = msg.created_at if msg.created_at.tzinfo else msg.created_at.replace(tzinfo=UTC)
-        if started < cutoff or _owner_gone(msg.meta):
+        if _aware(msg.created_at) < cutoff or _owner_gone(msg.meta):
             msg.status = "interrupted"
 
 
+@overload
 def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
-            user_meta: dict[str, Any] | None = None, existing_message_id: int | None = None) -> Turn:
+            user_meta: dict[str, Any] | None = None, idempotency_key: None = None) -> Turn: ...
+
+
+@overload
+def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+            user_meta: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Turn | Replay: ...
+
+
+def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+            user_meta: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Turn | Replay:
     """Store the user's message and a pending reply, and load the context: one transaction, before any run.
 
-    `existing_message_id` reuses a user message already stored (a retry of that message).
+    With an `idempotency_key` already used by this user within 24 hours, nothing is stored: the
+    earlier turn's outcome comes back as a `Replay` (TurnInProgress while it still runs).
     """
+    try:
+        return _reserve(user, conversation_id, message, window, user_meta, idempotency_key)
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        # The same key reserved concurrently: that turn won; answer it like any resend.
+        with db.begin() as session:
+            replay = _replay(session, user, idempotency_key)
+        if replay is None:
+            raise
+        return replay
+
+
+def _reserve(user: User, conversation_id: int | None, message: str, window: int,
+             user_meta: dict[str, Any] | None, idempotency_key: str | None) -> Turn | Replay:
     with db.begin() as session:
+        if idempotency_key is not None:
+            replay = _replay(session, user, idempotency_key)
+            if replay is not None:
+                return replay
         if conversation_id is None:
             conv = create_conversation(session, user, title_from(message))
         else:
@@ -138,12 +219,9 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
                 conv.title = title_from(message)
         history = recent_messages(session, conv.id, window)
         settle_abandoned(history)
-        if existing_message_id is None:
-            stored = add_message(session, conv, "user", message, meta=user_meta, flush=False)
-            items = [*input_items(history), {"role": "user", "content": message}]
-        else:
-            stored = next(m for m in history if m.id == existing_message_id)
-            items = input_items(history)
+        stored = add_message(session, conv, "user", message, meta=user_meta, flush=False)
+        stored.idempotency_key = idempotency_key
+        items = [*input_items(history), {"role": "user", "content": message}]
         reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()})
         return Turn(conv.id, stored.id, reply.id, items, user.id, user.timezone, conv.title)
 
@@ -164,6 +242,11 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
     """
     with db.begin() as session:
         conv = get_conversation(session, user, conversation_id)
+        retried = session.get(Message, user_message_id)
+        if retried is None or retried.conversation_id != conv.id:
+            raise NotFound(f"No message {user_message_id} in this conversation.", code="message_not_found")
+        if retried.role != "user":
+            raise APIError("Only a user message can be retried.", code="not_a_user_message")
         later = list(session.scalars(select(Message).where(
             Message.conversation_id == conv.id, Message.id > user_message_id).order_by(Message.id)))
         carried = [dict(call) for msg in later if msg.role == "assistant"
@@ -241,6 +324,7 @@ class Failure:
     """True when sending the same message again may work."""
 
 
+REPLAYED_FAILURE = Failure("turn_not_completed", "That message was not fully answered; retry it to continue.", True)
 STORAGE_FAILED = Failure("storage_unavailable", "Your reply could not be saved; please try again.", True)
 
 

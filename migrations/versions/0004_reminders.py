@@ -1,7 +1,7 @@
 """Reminders, live events (kept for Last-Event-ID replay), Web Push subscriptions, the reminder setting.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-30 05:30:00
 """
 from __future__ import annotations
