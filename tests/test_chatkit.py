@@ -417,3 +417,27 @@ def test_threads_list_orders_by_last_activity_and_says_when(auth: AuthActions) -
     assert [t.id for t in up.data] == [made[1], made[2], made[0]]
     conversations = acct.request("GET", "/conversations").get_json()["conversations"]
     assert [f"thr_{c['id']}" for c in conversations] == [made[0], made[2], made[1]]
+
+
+def _timestamps(value: Any) -> list[str]:
+    """Every `created_at` (and `updated_at`) string anywhere in a decoded JSON value."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k in ("created_at", "updated_at") and isinstance(v, str)]
+        return found + [t for v in value.values() for t in _timestamps(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _timestamps(v)]
+    return []
+
+
+def test_stream_events_carry_timestamps_with_a_timezone(auth: AuthActions) -> None:
+    acct = auth.signup()
+    resp = post(acct, {"type": "threads.create", "params": {"input": user_input("add buy milk")}})
+    assert resp.status_code == 200
+    events = [json.loads(line[6:]) for line in resp.get_data(as_text=True).splitlines() if line.startswith("data: ")]
+    streamed = _timestamps(events)
+    thread_id = events[0]["thread"]["id"]
+    stored = _timestamps(json.loads(post(acct, {"type": "items.list", "params": {"thread_id": thread_id}}).get_data()))
+    kinds = {e["type"] for e in events if _timestamps(e)}
+    assert {"thread.created", "thread.item.added", "thread.item.done"} <= kinds
+    assert len(streamed) >= 4 and len(stored) == 2
+    assert all(t.endswith("Z") for t in streamed + stored), streamed + stored

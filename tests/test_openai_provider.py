@@ -74,3 +74,16 @@ def test_a_failing_model_gives_a_retryable_error_and_loses_nothing(app, migrated
     again = sse_events(acct.request("POST", "/chat", json={"message": "add something important",
                                                            "conversation_id": conv}))
     assert again[-1]["type"] == "done"
+
+
+def test_a_tool_error_reaches_the_model_naming_the_field_and_the_rule(app, migrated, fake: FakeOpenAI) -> None:
+    client = _app(migrated, fake, "responses").test_client()
+    acct = AuthActions(client).signup()
+    events = sse_events(acct.request("POST", "/chat", json={"message": "add " + "x" * 300}))
+    outputs = [item["output"] for item in fake.script.requests[-1]["input"]
+               if isinstance(item, dict) and item.get("type") == "function_call_output"]
+    assert [[part["text"] for part in output] for output in outputs] == [
+        ["invalid arguments: title: must be at most 200 characters"]]
+    reply = "".join(e["content"] for e in events if e["type"] == "chunk")
+    assert "title: must be at most 200 characters" in reply
+    assert acct.request("GET", "/tasks").get_json()["tasks"] == []

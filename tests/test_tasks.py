@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from tests.support.accounts import Account, AuthActions
 
@@ -53,6 +54,40 @@ def test_complete_set_and_toggle(auth: AuthActions) -> None:
     assert toggled["completed"] is False and toggled["completed_at"] is None
     toggled = acct.request("PATCH", f"/tasks/{task['id']}/complete").get_json()
     assert toggled["completed"] is True
+
+
+def test_completing_a_done_task_keeps_its_completion(auth: AuthActions) -> None:
+    acct = auth.signup()
+    task = acct.add_task(title="file taxes")
+    done = acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": True}).get_json()
+    again = acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": True}).get_json()
+    assert again == done and again["completed_at"] == done["completed_at"]
+    opened = acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": False}).get_json()
+    assert acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": False}).get_json() == opened
+
+
+def test_complete_task_tool_on_a_done_task_says_so_and_changes_nothing(auth: AuthActions) -> None:
+    import asyncio
+
+    from mcp import Client
+
+    from app.mcp.tools import USER_META_KEY, build_server
+
+    acct = auth.signup()
+    task = acct.add_task(title="file taxes")
+
+    async def twice() -> list[Any]:
+        async with Client(build_server()) as session:
+            args, meta = {"task_id": task["id"]}, {USER_META_KEY: acct.id}
+            return [(await session.call_tool("complete_task", args, meta=meta)).structured_content
+                    for _ in range(2)]
+
+    first, second = asyncio.run(twice())
+    assert first is not None and second is not None
+    assert first["task"]["completed"] is True and "unchanged" not in first
+    assert second["unchanged"] is True and second["note"] == "the task was already completed"
+    assert second["task"]["completed_at"] == first["task"]["completed_at"]
+    assert acct.request("GET", f"/tasks/{task['id']}").get_json()["completed_at"] == first["task"]["completed_at"]
 
 
 def test_completing_a_recurring_task_moves_it_to_the_next_occurrence(auth: AuthActions) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from chatkit.actions import Action
@@ -17,6 +18,8 @@ from chatkit.types import (
     UserMessageItem,
     WidgetItem,
 )
+from pydantic import BaseModel
+from pydantic_core import to_json
 
 from app.chatkit.reply import ReplyRun
 from app.chatkit.store import DbStore, RequestContext
@@ -50,6 +53,15 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         if thread.title is None and turn.title:
             thread.title = turn.title
 
+    def _serialize(self, obj: BaseModel) -> bytes:
+        """As the SDK's, but every timestamp carries its timezone.
+
+        The SDK stamps the items it creates in a stream with a naive `datetime.now()` (local time);
+        stored items are UTC and serialized with `Z`, so the naive ones are made UTC the same way.
+        """
+        data = obj.model_dump(by_alias=True, exclude_none=True, context={"exclude_metadata": True})
+        return to_json(_aware(data))
+
     def _to_thread_response(self, thread: ThreadMetadata | Thread) -> Thread:
         """ChatKit's thread answer, keeping `metadata` (it carries `updated_at`, the last activity History shows)."""
         answer = super()._to_thread_response(thread)
@@ -73,3 +85,14 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         ChatKit's default would store the pending assistant item again and add a hidden "cancelled"
         item, which the conversations table (shared with /chat) has no place for.
         """
+
+
+def _aware(value: Any) -> Any:
+    """`value` with every naive datetime (local time, as `datetime.now()` gives) converted to UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo is None else value
+    if isinstance(value, dict):
+        return {key: _aware(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_aware(item) for item in value]
+    return value

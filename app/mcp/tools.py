@@ -40,16 +40,46 @@ Rrule = Annotated[str | None, Field(description="An RFC 5545 RRULE such as FREQ=
 TagList = Annotated[list[str] | None, Field(description="Tags, lower-case words without '#'.")]
 
 
-def _errors(err: ValidationError) -> str:
-    parts = []
-    for item in err.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "arguments"
-        parts.append(f"{where}: {item['msg']}")
-    return "invalid arguments: " + "; ".join(parts)
+def _rule(item: Any) -> str:
+    """One pydantic error as `field: rule`, without pydantic's "Value error, " prefix."""
+    where = ".".join(str(p) for p in item["loc"]) or "arguments"
+    return f"{where}: {item['msg'].removeprefix('Value error, ')}"
+
+
+def tool_error(err: ValidationError | APIError) -> ToolError:
+    """The one translation of an expected failure into the sentence the model (or an MCP client) reads.
+
+    Validation names each field and its rule; the service's errors (not found, conflict,
+    invalid) keep their message, with their per-field problems appended.
+    """
+    if isinstance(err, ValidationError):
+        return ToolError("invalid arguments: " + "; ".join(_rule(item) for item in err.errors()))
+    text = err.message[:1].lower() + err.message[1:].rstrip(".")
+    if err.fields:
+        text += ": " + "; ".join(f"{field}: {rule}" for field, rule in err.fields.items())
+    return ToolError(text)
+
+
+class TodoMCPServer(MCPServer):
+    """The MCP server whose every expected tool failure reads as `tool_error` says, in one place.
+
+    The SDK turns an exception from a tool (say a pydantic ValidationError from `TaskCreate`, or
+    the service's NotFound) into a bare "Error executing tool add_task", and its own check of the
+    arguments' schema into pydantic's multi-line report. Both keep the original as `__cause__`.
+    """
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as err:
+            cause = err.__cause__
+            if isinstance(cause, ValidationError | APIError):
+                raise ToolError(f"Error executing tool {name}: {tool_error(cause)}") from cause
+            raise
 
 
 async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[Any, User], T]) -> T:
-    """Run `work(session, user)` in one transaction for the caller's user, mapping failures to ToolError."""
+    """Run `work(session, user)` in one transaction for the caller's user."""
     user_id = fixed_user_id or (ctx.request_context.meta or {}).get(USER_META_KEY)
     if not isinstance(user_id, str) or not user_id:
         raise ToolError("not signed in: no user for this call")
@@ -61,17 +91,12 @@ async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[An
                 raise ToolError("not signed in: unknown or disabled user")
             return work(session, user)
 
-    try:
-        return await run_blocking(transaction)
-    except APIError as err:
-        raise ToolError(err.message[:1].lower() + err.message[1:].rstrip(".")) from err
-    except ValidationError as err:
-        raise ToolError(_errors(err)) from err
+    return await run_blocking(transaction)
 
 
 def build_server(fixed_user_id: str | None = None) -> MCPServer:
     """The MCP server with the task tools (pin `fixed_user_id` for a single-user stdio session)."""
-    server = MCPServer("todo-assistant", instructions=INSTRUCTIONS, middleware=[ToolErrorCounter()])
+    server = TodoMCPServer("todo-assistant", instructions=INSTRUCTIONS, middleware=[ToolErrorCounter()])
 
     @server.tool()
     async def add_task(
@@ -125,10 +150,19 @@ def build_server(fixed_user_id: str | None = None) -> MCPServer:
     async def complete_task(task_id: TaskId, ctx: Context, completed: bool = True) -> dict[str, Any]:
         """Mark a task done (completed=true) or reopen it (completed=false).
 
-        A recurring task moves to its next occurrence instead of closing.
+        A recurring task moves to its next occurrence instead of closing. A task already in the
+        asked state stays as it is, and the result says so (`unchanged` with a `note`).
         """
-        return await _with_user(ctx, fixed_user_id, lambda s, u: {
-            "task": service.task_to_dict(service.set_completed(s, u, task_id, completed))})
+
+        def work(s: Any, u: User) -> dict[str, Any]:
+            already = service.get_task(s, u, task_id).completed == completed
+            out: dict[str, Any] = {"task": service.task_to_dict(service.set_completed(s, u, task_id, completed))}
+            if already:
+                out |= {"unchanged": True,
+                        "note": "the task was already completed" if completed else "the task was already open"}
+            return out
+
+        return await _with_user(ctx, fixed_user_id, work)
 
     @server.tool()
     async def delete_task(task_id: TaskId, ctx: Context) -> dict[str, Any]:
@@ -223,8 +257,6 @@ def _reminder_tools(server: MCPServer, fixed_user_id: str | None) -> None:
         minutes: Annotated[int, Field(ge=1, le=1440, description="Remind again in this many minutes.")] = 10,
     ) -> dict[str, Any]:
         """Snooze a reminder: it fires again that many minutes from now."""
-        if not 1 <= minutes <= 1440:
-            raise ToolError("minutes must be between 1 and 1440")
         return await _with_user(ctx, fixed_user_id, lambda s, u: {
             "reminder": reminder_to_dict(reminders.snooze(s, u, reminder_id, minutes))})
 

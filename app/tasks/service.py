@@ -237,9 +237,12 @@ def set_completed(session: DbSession, user: User, task_id: int, completed: bool 
     """Complete, reopen or (completed=None) toggle a task.
 
     Completing a recurring task moves its due date to the next occurrence and keeps it
-    open; when the rule has no occurrence left the task is completed for good.
+    open; when the rule has no occurrence left the task is completed for good. Completing a
+    done task (or reopening an open one) changes nothing: `completed_at` keeps the first completion.
     """
     task = get_task(session, user, task_id)
+    if completed is not None and completed == task.completed:
+        return task
     before = (task.due_date, task.due_time)
     target = (not task.completed) if completed is None else completed
     if target and task.recurrence and not task.completed:

@@ -74,6 +74,8 @@ def _responses_stream(body: dict[str, Any]) -> list[str]:
         items = [{"role": "user", "content": items}]
     last = items[-1] if items else {}
     tool_output = last.get("output") if last.get("type") == "function_call_output" else None
+    if isinstance(tool_output, list):  # a failed MCP call's text content, as the Agents SDK hands it on
+        tool_output = "".join(str(part.get("text", "")) for part in tool_output if isinstance(part, dict))
     user_text = next((i.get("content") for i in reversed(items) if i.get("role") == "user"), "") or ""
     if isinstance(user_text, list):
         user_text = " ".join(str(p.get("text", "")) for p in user_text)
