@@ -19,9 +19,12 @@ const WHICH_ONE = /^which one do you mean\s*:/i;
 const OPTION = /^\s*(\d{1,2})[.)]\s+(\S.*?)\s*$/;
 const MAX_CHOICES = 9;
 
-/** Undo Markdown backslash escapes (titles are escaped so they show as data, e.g. `buy\_bread`). */
+/**
+ * Undo the Markdown escapes the server puts in titles so they show as data (`escape_markdown` in `app/text.py`,
+ * e.g. `buy\_bread`): a button shows plain text.
+ */
 function unescapeMarkdown(text: string): string {
-  return text.replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, "$1");
+  return text.replace(/\\([\\`*_[\]<>~|#])/g, "$1");
 }
 
 /** Is the first line a question the model follows up on? */
