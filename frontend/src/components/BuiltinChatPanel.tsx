@@ -75,7 +75,18 @@ export default function BuiltinChatPanel({ userId, onClose, onTasksChanged, clie
     return null;
   }, [view.items]);
 
-  const { rerun, retry, discard, giveFeedback } = chat;
+  // A which-one question's options can be chosen only on the newest answer, before anything else is said.
+  const choicesTargetId = useMemo(() => {
+    for (let i = view.items.length - 1; i >= 0; i--) {
+      const item = view.items[i];
+      if (item.type === "assistant_message") return item.id;
+      if (item.type === "user_message" || isReplyStatus(item)) return null;
+    }
+    return null;
+  }, [view.items]);
+
+  const { rerun, retry, discard, giveFeedback, send } = chat;
+  const onChoose = useCallback((answer: string) => void send(answer), [send]);
   const onRetryItem = useCallback(
     (item: ThreadItem) => {
       const items = view.items;
@@ -94,13 +105,16 @@ export default function BuiltinChatPanel({ userId, onClose, onTasksChanged, clie
         canRetry={!busy && item.id === retryTargetId}
         unsent={unsent && item.type === "user_message" && item.id === view.items[view.items.length - 1]?.id}
         feedback={chat.feedback[item.id]}
+        offerChoices={item.id === choicesTargetId}
+        busy={busy && item.id === choicesTargetId}
+        onChoose={onChoose}
         onRetry={onRetryItem}
         onSendAgain={() => void retry()}
         onDiscard={discard}
         onFeedback={giveFeedback}
       />
     ),
-    [view.streamingItemId, view.items, busy, retryTargetId, unsent, chat.feedback, onRetryItem, retry, discard, giveFeedback],
+    [view.streamingItemId, view.items, busy, retryTargetId, choicesTargetId, onChoose, unsent, chat.feedback, onRetryItem, retry, discard, giveFeedback],
   );
 
   const title = mode === "history" ? "Conversations" : view.thread ? threadTitle(view.thread) : threadTitle(null);

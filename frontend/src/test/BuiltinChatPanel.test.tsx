@@ -73,6 +73,56 @@ describe("BuiltinChatPanel", () => {
     expect(screen.getByTestId("chat-title").textContent).toBe("Untitled conversation");
   });
 
+  it("shows a which-one question's options as buttons; choosing one sends its number like the composer", async () => {
+    const question = "Which one do you mean:\n1. 'buy bread' (due tomorrow)\n2. 'buy bread' (due Fri, Dec 4)\nSeveral tasks match, so tell me which one.";
+    const keys: (string | null)[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { requests } = setup({
+      "threads.create": (_b, init) => {
+        keys.push(new Headers(init.headers).get("Idempotency-Key"));
+        return sseResponse({ chunks: [sse(created), sse(userDone("complete buy bread")), sse(added), sse(done(question))] });
+      },
+      "threads.add_user_message": async (_b, init) => {
+        keys.push(new Headers(init.headers).get("Idempotency-Key"));
+        await gate;
+        const answer = { ...done("Marked 'buy bread' as done."), item: { ...done("").item, id: "msg_4", content: [{ type: "output_text", text: "Marked 'buy bread' as done." }] } };
+        return sseResponse({ chunks: [sse({ type: "thread.item.done", item: { id: "msg_3", thread_id: "thr_1", created_at: T, type: "user_message", content: [{ type: "input_text", text: "2" }] } }), sse(answer)] });
+      },
+    });
+    sendMessage("complete buy bread");
+    const second = await screen.findByRole("button", { name: "'buy bread' (due Fri, Dec 4)" });
+    expect(screen.getByRole("button", { name: "'buy bread' (due tomorrow)" })).toBeTruthy();
+    expect(screen.getByRole("group", { name: "Choose one" })).toBeTruthy();
+    await waitFor(() => expect((second as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(second);
+    // The answer goes out as a normal user message, with its own Idempotency-Key; the options go away at once.
+    await waitFor(() => expect(requests.some((r) => r.type === "threads.add_user_message")).toBe(true));
+    expect(requests.find((r) => r.type === "threads.add_user_message")?.params).toEqual({
+      thread_id: "thr_1",
+      input: { content: [{ type: "input_text", text: "2" }], attachments: [], inference_options: {} },
+    });
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBeTruthy();
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(screen.queryByRole("group", { name: "Choose one" })).toBeNull();
+    await act(async () => release());
+    await waitFor(() => expect(screen.getAllByTestId("msg-assistant")).toHaveLength(2));
+    expect(screen.getAllByTestId("msg-assistant")[1].textContent).toContain("Marked 'buy bread' as done.");
+    // The older question keeps its text but offers no buttons any more.
+    expect(screen.queryByRole("button", { name: "'buy bread' (due tomorrow)" })).toBeNull();
+  });
+
+  it("offers no buttons for an answer that only lists tasks", async () => {
+    setup({
+      "threads.create": () => sseResponse({ chunks: [sse(created), sse(userDone("show my tasks")), sse(added), sse(done("You have 2 tasks:\n1. buy bread\n2. call mom"))] }),
+    });
+    sendMessage("show my tasks");
+    await screen.findByText("call mom");
+    expect(screen.queryByRole("group", { name: "Choose one" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "buy bread" })).toBeNull();
+  });
+
   it("shows a lost connection at once with a retry button; retry re-runs from the stored message", async () => {
     const plans: ChunkPlan[] = [
       { chunks: [sse(created), sse(userDone("hello")), sse(added), sse(delta("Hel"))], failWith: new TypeError("network error") },

@@ -1,6 +1,7 @@
 "use client";
 
-import { memo } from "react";
+import { memo, useMemo } from "react";
+import { choiceAnswer, parseChoices } from "@/lib/chat/choices";
 import { PENDING_USER_ID, isReplyStatus } from "@/lib/chat/reducer";
 import { itemText, type ThreadItem, type WorkflowItem } from "@/lib/chatkitTypes";
 import { ThumbDownIcon, ThumbUpIcon } from "../Icons";
@@ -14,6 +15,12 @@ export interface MessageRowProps {
   /** This pending message never reached the server. */
   unsent: boolean;
   feedback?: "positive" | "negative";
+  /** Offer this answer's which-one options as buttons (the newest answer, nothing said after it). */
+  offerChoices?: boolean;
+  /** A reply is streaming: the options show but cannot be chosen. */
+  busy?: boolean;
+  /** Send an option's answer through the composer's send path. */
+  onChoose?: (answer: string) => void;
   onRetry: (item: ThreadItem) => void;
   onSendAgain: () => void;
   onDiscard: () => void;
@@ -21,7 +28,7 @@ export interface MessageRowProps {
 }
 
 /** One item of a thread: the user's message, an answer, a tool step, or a failed reply's status line. */
-const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent, feedback, onRetry, onSendAgain, onDiscard, onFeedback }: MessageRowProps) {
+const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent, feedback, offerChoices, busy, onChoose, onRetry, onSendAgain, onDiscard, onFeedback }: MessageRowProps) {
   if (item.type === "user_message") {
     const pending = item.id === PENDING_USER_ID;
     return (
@@ -51,6 +58,7 @@ const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent,
           {text ? <Markdown text={text} /> : streaming ? null : <p className="text-slate-600 italic">(no answer)</p>}
           {streaming && <span className="ml-0.5 inline-block h-4 w-1.5 animate-pulse bg-slate-400 align-middle" aria-hidden />}
         </div>
+        {offerChoices && !streaming && onChoose && <Choices text={text} disabled={!!busy} onChoose={onChoose} />}
         {!streaming && (
           <div className="mt-1 flex gap-1 text-xs text-slate-600">
             <button
@@ -113,6 +121,27 @@ const MessageRow = memo(function MessageRow({ item, streaming, canRetry, unsent,
 });
 
 export default MessageRow;
+
+/** A which-one question's options as buttons; choosing one sends its number, which the model understands. */
+function Choices({ text, disabled, onChoose }: { text: string; disabled: boolean; onChoose: (answer: string) => void }) {
+  const choices = useMemo(() => parseChoices(text), [text]);
+  if (choices.length === 0) return null;
+  return (
+    <div role="group" aria-label="Choose one" className="mt-1.5 flex flex-col items-start gap-1" data-testid="msg-choices">
+      {choices.map((choice) => (
+        <button
+          key={choice.number}
+          type="button"
+          disabled={disabled}
+          onClick={() => onChoose(choiceAnswer(choice))}
+          className="max-w-full rounded-md border border-indigo-300 bg-white px-2.5 py-1 text-left text-sm text-indigo-800 hover:bg-indigo-50 disabled:cursor-not-allowed disabled:opacity-50"
+        >
+          {choice.text}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 function ToolLine({ text, done }: { text: string; done: boolean }) {
   return (
