@@ -10,8 +10,8 @@ from app.conversations import turn
 from app.extensions import db
 from app.models import User
 from tests.support.accounts import AuthActions
-from tests.test_chat import sse_events
-from tests.test_chatkit import parse_sse, user_input
+from tests.support.chat import sse_events
+from tests.support.chatkit import parse_sse, user_input
 
 
 def _tasks(acct: AuthActions) -> list[str]:
