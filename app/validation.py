@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from annotated_types import Interval
 from flask import Flask, request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from spectree import Response as Doc
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
@@ -16,6 +17,17 @@ from app.errors import APIError, ErrorBody, Invalid
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 MAX_ID = 2**31 - 1
 """Largest id or id in a cursor the API accepts (int32, as the OpenAPI document says); beyond is unknown."""
+
+
+def integral(value: Any) -> Any:
+    """JSON Schema counts 7.0 as an integer; so does this API (7.5, "7" and true stay refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+RowId = Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(integral)]
+"""An id in a JSON body: 1 to MAX_ID (what every table's id column holds), 7.0 read as 7."""
 MAX_DEPTH = 32
 """Deepest nesting of arrays and objects a JSON body may have."""
 

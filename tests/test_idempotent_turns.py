@@ -82,7 +82,7 @@ def test_chat_retry_does_not_repeat_the_tool_call(auth: AuthActions) -> None:
     assert [(m["role"], m["status"]) for m in after] == [("user", "complete"), ("assistant", "complete")]
     assert [c["name"] for c in after[1]["tool_calls"]] == ["add_task"]
     bad = acct.request("POST", "/chat", json={"conversation_id": conv, "retry_of": after[1]["id"]})
-    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "not_a_user_message"
+    assert bad.status_code == 404 and bad.get_json()["error"]["code"] == "message_not_found"
     assert acct.request("POST", "/chat", json={"retry_of": after[0]["id"]}).status_code in (400, 422)
 
 

@@ -30,7 +30,8 @@ from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, get_runti
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).parent / "support" / "runtime_gevent_probe.py"
-GUNICORN_ARGS = ["-m", "gunicorn", "-k", "gevent", "-w", "1", "--preload", "--graceful-timeout", "5"]
+# `-c /dev/null`: the probe app, not the project's gunicorn.conf.py (its checks and worker hooks are for the real app).
+GUNICORN_ARGS = ["-m", "gunicorn", "-c", "/dev/null", "-k", "gevent", "-w", "1", "--preload", "--graceful-timeout", "5"]
 
 
 @pytest.fixture
@@ -454,7 +455,7 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
     server = subprocess.Popen(
         [sys.executable, *GUNICORN_ARGS, "-b", f"127.0.0.1:{port}", "tests.support.runtime_gevent_probe:app"],
         cwd=ROOT,
-        env={**os.environ, "PROBE_WARM_MASTER": "1"},
+        env={**os.environ, "PROBE_WARM_MASTER": "1", "TODO_MODE": "developer"},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from annotated_types import Interval
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.text import MESSAGE, SINGLE_LINE, TITLE, text_field
-from app.validation import MAX_ID
+from app.validation import RowId
 
 MAX_MESSAGE = 8000
 
 
-def _integral(value: Any) -> Any:
-    """JSON Schema counts 7.0 as an integer; so does this API (7.5, "7" and true stay refused)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def _strip(value: Any) -> Any:
@@ -27,14 +21,20 @@ def _strip(value: Any) -> Any:
 class ChatBody(BaseModel):
     """A user's message, optionally continuing a conversation."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"anyOf": [
+        {"required": ["message"], "properties": {"message": {"type": "string"}, "retry_of": {"type": "null"}}},
+        {"required": ["retry_of", "conversation_id"],
+         "properties": {"retry_of": {"type": "integer"}, "conversation_id": {"type": "integer"},
+                        "message": {"type": "null"}}},
+    ]})
+    """Either a new `message`, or `retry_of` (with `conversation_id`): the document says so for clients and fuzzers."""
 
-    message: Annotated[str | None, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
-                       *text_field(MESSAGE, MAX_MESSAGE)] = None
+    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
+                       *text_field(MESSAGE, MAX_MESSAGE)] | None = None
     """What the user said (1-8000 characters); required unless `retry_of` is given."""
-    conversation_id: Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(_integral)] | None = None
+    conversation_id: RowId | None = None
     """The conversation to continue; a new one starts when absent."""
-    retry_of: Annotated[int, Interval(ge=1, le=MAX_ID), BeforeValidator(_integral)] | None = None
+    retry_of: RowId | None = None
     """Answer this user message of `conversation_id` again instead of a new one: the replies after it are
     replaced, and the tool calls they made that took effect are not run again (the new run continues from them)."""
 

@@ -243,10 +243,8 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
     with db.begin() as session:
         conv = get_conversation(session, user, conversation_id)
         retried = session.get(Message, user_message_id)
-        if retried is None or retried.conversation_id != conv.id:
-            raise NotFound(f"No message {user_message_id} in this conversation.", code="message_not_found")
-        if retried.role != "user":
-            raise APIError("Only a user message can be retried.", code="not_a_user_message")
+        if retried is None or retried.conversation_id != conv.id or retried.role != "user":
+            raise NotFound(f"No user message {user_message_id} in this conversation.", code="message_not_found")
         later = list(session.scalars(select(Message).where(
             Message.conversation_id == conv.id, Message.id > user_message_id).order_by(Message.id)))
         carried = [dict(call) for msg in later if msg.role == "assistant"

@@ -28,21 +28,23 @@ class PushKeys(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    p256dh: str = Field(min_length=20, max_length=200)
+    p256dh: str = Field(min_length=20, max_length=200, pattern=r"^[A-Za-z0-9_=-]+$")
     """The browser's P-256 public key (base64url)."""
-    auth: str = Field(min_length=8, max_length=100)
+    auth: str = Field(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_=-]+$")
     """The authentication secret (base64url)."""
 
 
 class PushSubscribe(BaseModel):
     """A browser's push subscription."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    endpoint: str = Field(min_length=10, max_length=1000, pattern=r"^https?://")
+    endpoint: str = Field(min_length=10, max_length=1000, pattern=r"^https?://[^\u0000-\u0020\u007f-\u009f]*$")
     """The push service URL of this browser."""
     keys: PushKeys
     """Its keys."""
+    expirationTime: float | None = None  # the name PushSubscription.toJSON() gives it
+    """When the browser says the subscription ends (epoch milliseconds), if it does."""
 
 
 class PushConfig(BaseModel):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from annotated_types import Interval
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from app.text import SINGLE_LINE, text_field
+from app.validation import integral
 
 
 class ReminderOut(BaseModel):
@@ -29,11 +33,17 @@ class ReminderOut(BaseModel):
 class ReminderCreate(BaseModel):
     """A new reminder: an absolute time, or minutes before the task's due date and time."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, json_schema_extra={"anyOf": [
+        {"required": ["remind_at"],
+         "properties": {"remind_at": {"type": "string"}, "before_minutes": {"type": "null"}}},
+        {"required": ["before_minutes"],
+         "properties": {"before_minutes": {"type": "integer"}, "remind_at": {"type": "null"}}},
+    ]})
+    """Exactly one of the two: the document says so for clients and fuzzers."""
 
     remind_at: str | None = Field(default=None, max_length=40)
     """ISO 8601 with an offset, or YYYY-MM-DDTHH:MM read in the user's timezone."""
-    before_minutes: int | None = Field(default=None, ge=0, le=10080)
+    before_minutes: Annotated[int, Interval(ge=0, le=10080), BeforeValidator(integral)] | None = None
     """0 to 10080 minutes before the due date and time."""
 
     @model_validator(mode="after")
@@ -48,7 +58,7 @@ class SnoozeBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    minutes: int = Field(ge=1, le=1440)
+    minutes: Annotated[int, Interval(ge=1, le=1440), BeforeValidator(integral)]
     """How long to wait before reminding again."""
 
 
@@ -61,7 +71,7 @@ class ReminderQuery(BaseModel):
     """active (scheduled or fired, the default), one status, or all."""
     limit: int = Field(default=50, ge=1, le=100)
     """Page size."""
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: Annotated[str, *text_field(SINGLE_LINE), Field(min_length=1, max_length=200)] | None = None
     """The previous page's next_cursor."""
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from app.reminders.schemas import ReminderOut
 from app.tasks.recurrence import normalize_rrule
 from app.text import MULTI_LINE, SINGLE_LINE, TITLE, matching, text_field
+from app.validation import RowId
 
 Priority = Literal["none", "low", "medium", "high"]
 DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -182,7 +183,7 @@ class CompleteBody(StrictModel):
 class RestoreBody(StrictModel):
     """Body of POST .../tasks/restore: tasks deleted within the undo window to put back."""
 
-    ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(min_length=1, max_length=500)
+    ids: list[RowId] = Field(min_length=1, max_length=500)
     """Ids of the deleted tasks (from a DELETE or from clear-completed)."""
 
 

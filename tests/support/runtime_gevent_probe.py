@@ -33,9 +33,12 @@ import gevent
 from flask import Flask, Response, request
 from gevent import monkey
 
+# Run as a script, this folder comes first on sys.path, where tests/support/chatkit.py would shadow the
+# chatkit package: the repository root takes its place.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, _UnpatchedPollSelector, get_runtime
+from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, _UnpatchedPollSelector, get_runtime  # noqa: E402
 
 _real_sleep = monkey.get_original("time", "sleep")
 _native_id = monkey.get_original("_thread", "get_native_id")
