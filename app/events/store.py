@@ -28,7 +28,9 @@ def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> Event:
     bind = session.get_bind()
     postgres = bind.dialect.name == "postgresql"
     if postgres:
-        session.execute(select(User.id).where(User.id == user_id).with_for_update())
+        # FOR NO KEY UPDATE: it serializes a user's publishers (ids in commit order) without conflicting with
+        # the KEY SHARE lock the change's own insert took on the user row (FOR UPDATE deadlocked there).
+        session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
     event = Event(user_id=user_id, type=str(payload["type"]), data=payload)
     session.add(event)
     session.flush()
