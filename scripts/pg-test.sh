@@ -43,6 +43,8 @@ free_port() {
 import socket, sys
 for candidate in [int(p) for p in sys.argv[1:] if p.isdigit() and int(p) > 0] + [0]:
     with socket.socket() as sock:
+        # As PostgreSQL binds: a port whose old connections linger in TIME_WAIT is free, a live listener is not.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", candidate))
         except OSError:
