@@ -145,6 +145,7 @@ def watch_pool(engine: Engine) -> None:
     """Keep the checked-out gauge in step with the engine's pool through its checkout/checkin events."""
     event.listen(engine, "checkout", _checked_out)
     event.listen(engine, "checkin", _checked_in)
+    event.listen(engine, "detach", _checked_in)  # e.g. the live events' LISTEN connection: out of the pool for good
 
 
 def _checked_out(*_args: Any) -> None:

@@ -11,6 +11,10 @@ def _get(acct: Any, task_id: int) -> Any:
     return acct.request("GET", f"/tasks/{task_id}")
 
 
+def _same_apart_from_reminder_ids(task: dict[str, Any]) -> dict[str, Any]:
+    return {**task, "reminders": [{k: v for k, v in r.items() if k != "id"} for r in task["reminders"]]}
+
+
 def test_a_deleted_task_is_restored_with_the_same_id_and_fields(auth: AuthActions) -> None:
     acct = auth.signup()
     task = acct.add_task(title="water the plants", description="the ferns", priority="high", due_date="2030-01-06",
@@ -19,8 +23,9 @@ def test_a_deleted_task_is_restored_with_the_same_id_and_fields(auth: AuthAction
     assert _get(acct, task["id"]).status_code == 404
     resp = acct.request("POST", "/tasks/restore", json={"ids": [task["id"]]})
     assert resp.status_code == 200, resp.get_json()
-    assert resp.get_json()["tasks"] == [task]
-    assert _get(acct, task["id"]).get_json() == task
+    # Every field comes back; the default reminder at the due time is armed again, as a new reminder row.
+    assert [_same_apart_from_reminder_ids(t) for t in resp.get_json()["tasks"]] == [_same_apart_from_reminder_ids(task)]
+    assert _same_apart_from_reminder_ids(_get(acct, task["id"]).get_json()) == _same_apart_from_reminder_ids(task)
     # Restored once: a second restore has nothing left to restore.
     again = acct.request("POST", "/tasks/restore", json={"ids": [task["id"]]})
     assert again.status_code == 404 and again.get_json()["error"]["code"] == "task_not_found"

@@ -101,8 +101,17 @@ def _chatkit_kill(server: LiveServer, uid: str, token: str, deltas_before_kill: 
             deltas_before_kill -= 1
         if seen_progress and deltas_before_kill <= 0:
             break
+    # ChatKit's progress update comes as the tool call starts: "after the tool call" means once it is recorded.
+    deadline = time.monotonic() + 30
+    while not _recorded_tool_calls(server, uid, token, conv) and time.monotonic() < deadline:
+        time.sleep(0.05)
     _kill_and_wait(server, conn)
     return conv, streamed
+
+
+def _recorded_tool_calls(server: LiveServer, uid: str, token: str, conv: int) -> list[dict]:
+    messages = server.messages(uid, token, conv)
+    return list(messages[1]["tool_calls"] or []) if len(messages) > 1 else []
 
 
 def _check_history_and_follow_up(server: LiveServer, uid: str, token: str, conv: int, streamed: str,
