@@ -23,6 +23,9 @@ $(BIN)/activate:
 $(VENV)/.stamp-install: $(LOCK) setup.cfg pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
 	$(BIN)/pip-sync -q --pip-args '--require-hashes' $(LOCK)
+	# pip-compile leaves an egg-info in the repository root; with the root on sys.path (pytest), a stale one
+	# hides the installed metadata, e.g. the `flask.commands` entry point that registers `flask todo`.
+	rm -rf *.egg-info
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python scripts/check_lock.py freeze
 	touch $@
@@ -57,6 +60,7 @@ run: install migrate frontend
 lint: install
 	$(BIN)/ruff check app cli tests loadtests scripts wsgi.py gunicorn.conf.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 tools:
 	@scripts/ensure-tools.sh

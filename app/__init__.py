@@ -14,10 +14,12 @@ from app.logs import configure_logging
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
-    """The app factory: configuration, extensions, blueprints and the CLI group; nothing else.
+    """The app factory: configuration, extensions and blueprints; nothing else.
 
     `config` may be a ready `Config`, or a dict of overrides applied on top of the
-    environment's (tests use that); by default everything comes from the environment.
+    environment's (tests use that); by default everything comes from the environment. The
+    `flask todo` commands are registered by the `flask.commands` entry point (setup.cfg), so
+    the app never imports the CLI that imports it.
     """
     app = Flask(__name__, instance_path=os.environ.get("TODO_INSTANCE_PATH") or None,
                 instance_relative_config=True)
@@ -42,8 +44,8 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     app.extensions["todo_config"] = cfg
     configure_logging(app)
 
-    from app.agent.bridge import capture_main_hub
     from app.agent.runtime import get_runtime
+    from app.asyncbridge import capture_main_hub
     from app.auth.tokens import init_jwt
     from app.errors import register_error_handlers
     from app.extensions import api, db
@@ -84,8 +86,4 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     init_bench(app)
     api.register(app)
     app.register_blueprint(web_bp)
-
-    from cli import todo
-
-    app.cli.add_command(todo)
     return app

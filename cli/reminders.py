@@ -29,10 +29,10 @@ def list_cmd(email: str, status: str) -> None:
     """A user's reminders, soonest first."""
     user = user_by_email(email)
     page = service.list_reminders(db.session, user, ReminderQuery(status=status, limit=100))  # type: ignore[arg-type]
-    if not page.reminders:
+    if not page.rows:
         click.echo("No reminders.")
     zone = schedule.user_zone(user)
-    for r in page.reminders:
+    for r in page.rows:
         local = schedule.aware(r.remind_at).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         late = " (late)" if r.late else ""
         click.echo(f"#{r.id}  {local}  {r.status}{late}  task #{r.task_id}: {r.task.title}")

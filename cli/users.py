@@ -8,8 +8,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from app.auth.passwords import hash_password
-from app.auth.routes import create_user
 from app.auth.schemas import SignupBody
+from app.auth.users import create_user
 from app.errors import APIError, fields_of
 from app.extensions import db
 from app.models import Task, User

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.cli import cli as flask_command
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
@@ -68,10 +69,17 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+class FlaskCommandRunner(FlaskCliRunner):
+    """Invokes commands as the `flask` command does: with those of the `flask.commands` entry points (`todo`)."""
+
+    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+        return super().invoke(cli or flask_command, args, **kwargs)
+
+
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
-    """A runner for the app's CLI commands."""
-    return app.test_cli_runner()
+    """A runner for the CLI commands, on this app."""
+    return FlaskCommandRunner(app)
 
 
 @pytest.fixture

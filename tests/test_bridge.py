@@ -9,7 +9,7 @@ import threading
 import pytest
 from mypy import api as mypy_api
 
-from app.agent.bridge import run_blocking
+from app.asyncbridge import run_blocking
 
 
 def _scale(value: int, *, factor: int = 1) -> tuple[int, str]:
@@ -33,7 +33,7 @@ def test_an_exception_is_raised_in_the_awaiting_coroutine() -> None:
 
 def test_mypy_rejects_arguments_the_function_does_not_take() -> None:
     snippet = (
-        "from app.agent.bridge import run_blocking\n"
+        "from app.asyncbridge import run_blocking\n"
         "def scale(value: int, *, factor: int = 1) -> int:\n    return value * factor\n"
         "async def main() -> None:\n"
         "    ok: int = await run_blocking(scale, 2, factor=3)\n"

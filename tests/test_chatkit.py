@@ -33,7 +33,7 @@ from pydantic import TypeAdapter
 
 from app import create_app
 from app.agent.local_model import LocalModel
-from app.chatkit.store import item_id_of, parse_item_id, parse_thread_id, thread_id_of
+from app.chatkit.ids import item_id_of, parse_item_id, parse_thread_id, thread_id_of
 from app.extensions import db
 from app.models import Message
 from tests.support.accounts import TEST_SECRET, Account, AuthActions

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from tests.support.accounts import AuthActions
@@ -119,3 +120,11 @@ def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, mi
     assert "no task" in stolen.lower()
     assert [t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]] == ["from stdio"]
     assert other.request("GET", f"/tasks/{other_task['id']}").status_code == 200
+
+
+def test_the_todo_group_comes_from_the_flask_commands_entry_point(app, runner) -> None:
+    assert "todo" not in app.cli.commands  # the app factory does not import the CLI
+    (entry,) = [ep for ep in entry_points(group="flask.commands") if ep.name == "todo"]
+    assert entry.value == "cli:todo"
+    result = runner.invoke(args=["todo", "--help"])
+    assert result.exit_code == 0 and "users" in result.output

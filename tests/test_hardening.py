@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from app import create_app
+from app import create_app, paging
 from tests.support.accounts import TEST_SECRET, AuthActions
 
 BIG = 2**63
@@ -158,13 +157,14 @@ def test_ids_and_cursors_beyond_the_database_range_are_4xx(auth: AuthActions) ->
     assert "conversation_id" in _error(chat, 422)["fields"]
     acct.request("POST", "/chat", json={"message": "hi"}, headers={"Accept": "application/json"})
     conv = acct.request("GET", "/conversations").get_json()["conversations"][0]["id"]
-    cursor = base64.urlsafe_b64encode(str(BIG).encode()).decode()
+    cursor = paging.encode({"id": BIG})
     _error(acct.request("GET", f"/conversations/{conv}/messages?cursor={cursor}"), 400)
-    stamp = base64.urlsafe_b64encode(f"2030-01-01T00:00:00|{BIG}".encode()).decode()
+    stamp = paging.encode({"at": "2030-01-01T00:00:00+00:00", "id": BIG})
     _error(acct.request("GET", f"/conversations?cursor={stamp}"), 400)
-    task_cursor = base64.urlsafe_b64encode(json.dumps({"s": "priority", "o": "asc", "v": BIG, "id": 1})
-                                           .encode()).decode()
+    task_cursor = paging.encode({"s": "priority", "o": "asc", "v": BIG, "id": 1})
     _error(acct.request("GET", f"/tasks?sort=priority&cursor={task_cursor}"), 400)
+    reminder_cursor = paging.encode({"at": "2030-01-01T00:00:00+00:00", "id": BIG})
+    _error(acct.request("GET", f"/reminders?cursor={reminder_cursor}"), 400)
 
 
 def test_nul_and_control_characters_are_refused_in_every_text_field(client: Any, auth: AuthActions) -> None:

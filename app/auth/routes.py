@@ -17,9 +17,10 @@ from flask_jwt_extended import (
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.passwords import hash_password, verify_password
+from app.auth.passwords import verify_password
 from app.auth.schemas import AuthOut, RefreshOut, SessionOut, SigninBody, SignupBody
 from app.auth.tokens import current_session_id, issue_tokens, revoke_session
+from app.auth.users import create_user, user_to_dict
 from app.errors import Conflict, Unauthorized
 from app.extensions import api, db
 from app.models import AuthSession, User
@@ -34,11 +35,6 @@ from app.security import (
 from app.validation import responses
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
-
-
-def user_to_dict(user: User) -> dict[str, Any]:
-    """The public part of a user."""
-    return {"id": user.id, "email": user.email, "name": user.name, "timezone": user.timezone}
 
 
 BODY_TOKEN_HEADER = "X-Refresh-Token"
@@ -67,16 +63,6 @@ def _token_response(body: dict[str, Any], status: int, in_body: bool) -> Respons
 
 def _wants_body_token() -> bool:
     return request.headers.get(BODY_TOKEN_HEADER, "").strip().lower() == "body"
-
-
-def create_user(email: str, password: str, name: str = "", timezone: str = "UTC") -> User:
-    """Register a user in the current session (shared by the API and `flask todo users create`)."""
-    if db.session.scalar(select(User.id).where(User.email == email.lower())) is not None:
-        raise Conflict("An account with this email already exists.", code="email_taken")
-    user = User(email=email.lower(), password_hash=hash_password(password), name=name, timezone=timezone)
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 @bp.post("/signup")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import logging
 from collections.abc import Iterator
 from datetime import datetime
@@ -11,20 +10,20 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 from sqlalchemy import and_, or_, select
 
+from app import paging, sse
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
 from app.auth.ownership import owner_required
-from app.chat import sse
 from app.chat.schemas import (
     ChatBody,
     ConversationOut,
     ConversationPage,
     MessagePage,
     PageQuery,
-    RenameBody,
 )
 from app.conversations import turn
 from app.conversations.events import turn_events
+from app.conversations.schemas import RenameBody
 from app.conversations.serializers import conversation_to_dict, message_to_dict
 from app.conversations.store import get_conversation
 from app.errors import APIError
@@ -32,7 +31,7 @@ from app.extensions import api, db
 from app.metrics import TurnWatch
 from app.models import Conversation, Message, User
 from app.security import chat_limit
-from app.validation import MAX_ID, USER_ERRORS, document, parse_json, responses
+from app.validation import USER_ERRORS, document, parse_json, responses
 
 log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
@@ -181,20 +180,6 @@ def whole_body(conversation_id: int, message_id: int, content: str, tool_calls: 
     return {"conversation_id": conversation_id, "message_id": message_id, "response": content, "tool_calls": calls}
 
 
-def _cursor(*parts: Any) -> str:
-    return base64.urlsafe_b64encode("|".join(str(p) for p in parts).encode()).decode()
-
-
-def _uncursor(cursor: str, count: int) -> list[str]:
-    try:
-        parts = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-    except (ValueError, UnicodeDecodeError) as err:
-        raise APIError("The cursor is invalid.", code="invalid_cursor") from err
-    if len(parts) != count:
-        raise APIError("The cursor is invalid.", code="invalid_cursor")
-    return parts
-
-
 @bp.get("/conversations")
 @owner_required
 @api.validate(query=PageQuery, resp=responses("HTTP_200", ConversationPage, *USER_ERRORS), tags=["chat"])
@@ -202,21 +187,18 @@ def list_conversations(user: User, query: PageQuery) -> Any:
     """The user's conversations, most recently active first."""
     stmt = select(Conversation).where(Conversation.user_id == user.id)
     if query.cursor:
-        stamp, last_id = _uncursor(query.cursor, 2)
+        doc = paging.decode(query.cursor)
         try:
-            when, ident = datetime.fromisoformat(stamp), int(last_id)
-        except ValueError as err:
-            raise APIError("The cursor is invalid.", code="invalid_cursor") from err
-        if not 0 <= ident <= MAX_ID:
-            raise APIError("The cursor is invalid.", code="invalid_cursor")
+            when = datetime.fromisoformat(doc["at"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise paging.invalid_cursor() from err
+        ident = paging.row_id(doc.get("id"))
         stmt = stmt.where(or_(Conversation.updated_at < when,
                               and_(Conversation.updated_at == when, Conversation.id < ident)))
     rows = list(db.session.scalars(
         stmt.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(query.limit + 1)))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    cursor = _cursor(rows[-1].updated_at.isoformat(), rows[-1].id) if more else None
-    return {"conversations": [conversation_to_dict(c) for c in rows], "next_cursor": cursor}
+    page = paging.cut(rows, query.limit, lambda c: paging.encode({"at": c.updated_at.isoformat(), "id": c.id}))
+    return paging.body("conversations", page, conversation_to_dict)
 
 
 @bp.get("/conversations/<int:conversation_id>/messages")
@@ -227,17 +209,10 @@ def list_messages(user: User, conversation_id: int, query: PageQuery) -> Any:
     get_conversation(db.session, user, conversation_id)
     stmt = select(Message).where(Message.conversation_id == conversation_id)
     if query.cursor:
-        try:
-            after = int(_uncursor(query.cursor, 1)[0])
-        except ValueError as err:
-            raise APIError("The cursor is invalid.", code="invalid_cursor") from err
-        if not 0 <= after <= MAX_ID:
-            raise APIError("The cursor is invalid.", code="invalid_cursor")
-        stmt = stmt.where(Message.id > after)
+        stmt = stmt.where(Message.id > paging.row_id(paging.decode(query.cursor).get("id")))
     rows = list(db.session.scalars(stmt.order_by(Message.id).limit(query.limit + 1)))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    return {"messages": [message_to_dict(m) for m in rows], "next_cursor": _cursor(rows[-1].id) if more else None}
+    page = paging.cut(rows, query.limit, lambda m: paging.encode({"id": m.id}))
+    return paging.body("messages", page, message_to_dict)
 
 
 @bp.patch("/conversations/<int:conversation_id>")

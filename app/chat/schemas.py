@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.text import MESSAGE, SINGLE_LINE, TITLE, text_field
+from app.conversations.schemas import MessageText
+from app.text import SINGLE_LINE, text_field
 from app.validation import RowId
-
-MAX_MESSAGE = 8000
-
-
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ChatBody(BaseModel):
@@ -29,8 +22,7 @@ class ChatBody(BaseModel):
     ]})
     """Either a new `message`, or `retry_of` (with `conversation_id`): the document says so for clients and fuzzers."""
 
-    message: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=MAX_MESSAGE),
-                       *text_field(MESSAGE, MAX_MESSAGE)] | None = None
+    message: MessageText | None = None
     """What the user said (1-8000 characters); required unless `retry_of` is given."""
     conversation_id: RowId | None = None
     """The conversation to continue; a new one starts when absent."""
@@ -129,11 +121,3 @@ class PageQuery(BaseModel):
     cursor: Annotated[str, *text_field(SINGLE_LINE)] | None = Field(default=None, max_length=100)
     """next_cursor of the previous page."""
 
-
-class RenameBody(BaseModel):
-    """A new title."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    title: Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=200), *text_field(TITLE, 200)]
-    """The conversation's new title."""

@@ -19,6 +19,7 @@ from typing import Any
 from chatkit.errors import ErrorCode
 from chatkit.server import StreamingResult
 from chatkit.types import (
+    AssistantMessageItem,
     AttachmentsCreateReq,
     AttachmentsDeleteReq,
     ChatKitReq,
@@ -36,15 +37,17 @@ from chatkit.types import (
     ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
     UserMessageInput,
+    UserMessageItem,
 )
 from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
+from app import sse
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
 from app.auth.ownership import owner_required
-from app.chat import sse
-from app.chat.schemas import ChatBody, RenameBody
+from app.chatkit.convert import thread_item, thread_metadata, user_meta, user_text
+from app.chatkit.ids import item_id_of, thread_id_of
 from app.chatkit.server import TodoChatKitServer
 from app.chatkit.store import (
     RequestContext,
@@ -52,12 +55,9 @@ from app.chatkit.store import (
     attachments_unsupported,
     conversation_of,
     message_of,
-    thread_id_of,
-    thread_metadata,
-    user_meta,
-    user_text,
 )
 from app.conversations import turn
+from app.conversations.schemas import RenameBody, UserMessage
 from app.errors import APIError, Invalid, fields_of
 from app.extensions import db
 from app.metrics import TurnWatch
@@ -103,7 +103,7 @@ def _message(user_input: UserMessageInput) -> str:
     if user_input.attachments:
         raise attachments_unsupported()
     try:
-        return ChatBody(message=user_text(user_input.content)).message or ""
+        return UserMessage(message=user_text(user_input.content)).message
     except ValidationError as err:
         reason = next(iter(fields_of(err).values()), "invalid")
         raise Invalid("The message is empty or too long.", fields={"params.input.content": reason}) from err
@@ -116,9 +116,19 @@ def _reserve_turn(user: User, conversation_id: int | None, user_input: UserMessa
                            user_meta=user_meta(user_input))
     context.turn = current
     context.new_thread_id, context.new_message_id = current.conversation_id, current.user_message_id
+    now = datetime.now(UTC)
     if context.thread is None:  # a new thread: as ChatKit will save it, so that saving writes nothing
         context.thread = ThreadMetadata(id=thread_id_of(current.conversation_id), title=current.title or None,
-                                        created_at=datetime.now(UTC))
+                                        created_at=now)
+    asked = UserMessageItem(id=item_id_of(current.user_message_id), thread_id=context.thread.id, created_at=now,
+                            content=user_input.content, inference_options=user_input.inference_options,
+                            quoted_text=user_input.quoted_text)
+    context.newest = [_pending_reply(current, context.thread.id, now), asked]
+
+
+def _pending_reply(current: turn.Turn, thread_id: str, now: datetime) -> AssistantMessageItem:
+    """The reply the turn reserved, as an item: empty until the run writes it."""
+    return AssistantMessageItem(id=item_id_of(current.reply_id), thread_id=thread_id, created_at=now, content=[])
 
 
 def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
@@ -140,6 +150,8 @@ def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
             raise APIError("Only a user message can be retried.", code="not_a_user_message")
         context.thread = thread_metadata(conv)
         context.turn = turn.reserve_retry(user, conv.id, retried.id, context.history_window)
+        context.newest = [_pending_reply(context.turn, context.thread.id, datetime.now(UTC)),
+                          thread_item(retried)]
     elif isinstance(req, ThreadsCustomActionReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
         if req.params.item_id is not None:

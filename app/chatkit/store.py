@@ -1,47 +1,54 @@
 """ChatKit's `Store` over the conversations and messages tables.
 
 A thread is a Conversation and each user or assistant item is a Message, so `/chat` and ChatKit see
-one history. Ids carry the integer primary keys: thread `thr_<conversation id>`, item `msg_<message id>`.
-They round-trip exactly; anything else (or another user's id) is a 404, a malformed cursor a 400.
+one history (`ids.py` names them, `convert.py` turns rows into items and back). Another user's id,
+or anything that is not an id, is a 404; a malformed cursor a 400.
 
-ChatKit creates ids before it stores the object, so the route reserves the rows first (the new
-conversation and the user's message, stored before the agent runs as /chat does) and the
-`RequestContext` hands those ids to `generate_thread_id` / `generate_item_id`. The assistant reply
-is reserved by `start_reply` (a `pending` message) and settled by `finish_reply`.
+ChatKit creates ids before it stores the object, so the route reserves the turn first (the new
+conversation, the user's message and a `pending` reply, in one transaction, as /chat does) and the
+`RequestContext` hands those ids to `generate_thread_id` / `generate_item_id`; what the route
+reserved or loaded is never read or written again by the store in that request.
 
-Every method filters by the context's user and runs its database work through `run_blocking`:
-the store is called on the asyncio loop thread.
+Every method filters by the context's user and runs its database work in one transaction through
+`_transaction`, off the asyncio loop thread the store is called on.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from agents.models.interface import Model
-from chatkit.store import NotFoundError, Store, StoreItemType
+from chatkit.store import Store, StoreItemType
 from chatkit.types import (
-    AssistantMessageContent,
     AssistantMessageItem,
     Attachment,
-    InferenceOptions,
     Page,
     ThreadItem,
     ThreadMetadata,
-    UserMessageContent,
     UserMessageItem,
-    UserMessageTextContent,
 )
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from app.agent.bridge import run_blocking
+from app import paging
+from app.asyncbridge import run_blocking
+from app.chatkit.convert import item_fields, same_thread, thread_fields, thread_item, thread_metadata
+from app.chatkit.ids import (
+    ITEM_PREFIX,
+    THREAD_PREFIX,
+    ItemNotFound,
+    ThreadNotFound,
+    cursor_of,
+    item_id_of,
+    number_of,
+    parse_item_id,
+    parse_thread_id,
+    thread_id_of,
+)
 from app.conversations import store as history
 from app.conversations.turn import Turn
 from app.errors import APIError, NotFound
@@ -50,33 +57,8 @@ from app.models import Conversation, Message
 
 T = TypeVar("T")
 
-THREAD_PREFIX = "thr_"
-ITEM_PREFIX = "msg_"
-MAX_DB_ID = 2**31 - 1
-"""Largest value of an INTEGER key; a bigger number cannot name a row (and PostgreSQL would reject it)."""
 MAX_PAGE = 100
 """Largest page the store hands out, whatever `limit` asks for."""
-
-_ID = re.compile(r"([a-z]+_)([1-9][0-9]{0,9})")
-_USER_CONTENT = TypeAdapter(list[UserMessageContent])
-
-
-def _keyset(stmt: Any, column: Any, start: int | None, order: str) -> Any:
-    """`stmt` ordered by id in `order`, past the cursor's id `start` (ChatKit cursors are ids)."""
-    if order == "asc":
-        return (stmt.where(column > start) if start is not None else stmt).order_by(column.asc())
-    return (stmt.where(column < start) if start is not None else stmt).order_by(column.desc())
-
-class ThreadNotFound(NotFound, NotFoundError):
-    """No such thread for this user (a 404 in the contract's shape, and ChatKit's NotFoundError)."""
-
-    code = "thread_not_found"
-
-
-class ItemNotFound(NotFound, NotFoundError):
-    """No such item in the thread."""
-
-    code = "item_not_found"
 
 
 class Unsupported(APIError):
@@ -111,58 +93,8 @@ class RequestContext:
     """The turn the route reserved (user message, pending reply, context), for `respond()`."""
     thread: ThreadMetadata | None = None
     """The thread as the route loaded it, so `load_thread` does not read it again."""
-
-
-def thread_id_of(conversation_id: int) -> str:
-    """The ChatKit id of a conversation."""
-    return f"{THREAD_PREFIX}{conversation_id}"
-
-
-def item_id_of(message_id: int) -> str:
-    """The ChatKit id of a message."""
-    return f"{ITEM_PREFIX}{message_id}"
-
-
-def _number(value: str, prefix: str) -> int | None:
-    match = _ID.fullmatch(value) if isinstance(value, str) else None
-    if match is None or match[1] != prefix or int(match[2]) > MAX_DB_ID:
-        return None
-    return int(match[2])
-
-
-def parse_thread_id(value: str) -> int:
-    """The conversation id of a thread id; ThreadNotFound for anything that is not one."""
-    number = _number(value, THREAD_PREFIX)
-    if number is None:
-        raise ThreadNotFound(f"No thread {value!r}.")
-    return number
-
-
-def parse_item_id(value: str) -> int:
-    """The message id of an item id; ItemNotFound for anything that is not one."""
-    number = _number(value, ITEM_PREFIX)
-    if number is None:
-        raise ItemNotFound(f"No item {value!r}.")
-    return number
-
-
-def _cursor(value: str | None, prefix: str) -> int | None:
-    if value is None:
-        return None
-    number = _number(value, prefix)
-    if number is None:
-        raise APIError("The `after` cursor is not an id of this list.", code="invalid_cursor")
-    return number
-
-
-def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def user_text(content: Sequence[UserMessageContent]) -> str:
-    """The text of a user message as the agent and /chat see it; tags read `@name`, as in ChatKit's converter."""
-    parts = [part.text if isinstance(part, UserMessageTextContent) else f"@{part.text}" for part in content]
-    return "".join(parts).strip()
+    newest: list[ThreadItem] = field(default_factory=list)
+    """The turn's own items, newest first (its pending reply, then the user's message), as reserved."""
 
 
 def conversation_of(session: Session, user_id: str, thread_id: str) -> Conversation:
@@ -185,64 +117,28 @@ def message_of(session: Session, conv: Conversation, item_id: str) -> Message:
     return msg
 
 
-def thread_metadata(conv: Conversation) -> ThreadMetadata:
-    """A conversation as ChatKit thread metadata (never with items)."""
-    saved = (conv.meta or {}).get("chatkit") or {}
-    fields: dict[str, Any] = {"id": thread_id_of(conv.id), "title": conv.title or None,
-                              "created_at": _utc(conv.created_at)}
-    try:
-        return ThreadMetadata.model_validate({
-            **fields, "status": saved.get("status") or {"type": "active"},
-            "allowed_image_domains": saved.get("allowed_image_domains"),
-            "metadata": {**(saved.get("metadata") or {}), "updated_at": _utc(conv.updated_at).isoformat()},
-        })
-    except ValidationError:
-        return ThreadMetadata.model_validate(fields)
-
-
-def thread_item(msg: Message) -> ThreadItem:
-    """A message as a ChatKit item: the user's as a user message, the assistant's as one text part."""
-    common: dict[str, Any] = {"id": item_id_of(msg.id), "thread_id": thread_id_of(msg.conversation_id),
-                              "created_at": _utc(msg.created_at)}
-    if msg.role != "user":
-        return AssistantMessageItem(**common, content=[AssistantMessageContent(text=msg.content)])
-    saved = (msg.meta or {}).get("chatkit") or {}
-    content: list[UserMessageContent]
-    try:
-        content = _USER_CONTENT.validate_python(saved["content"])
-        options = InferenceOptions.model_validate(saved.get("inference_options") or {})
-    except (KeyError, ValidationError):
-        content, options = [UserMessageTextContent(text=msg.content)], InferenceOptions()
-    return UserMessageItem(**common, content=content, inference_options=options, quoted_text=saved.get("quoted_text"))
-
-
-def _item_fields(item: UserMessageItem | AssistantMessageItem) -> tuple[str, str, dict[str, Any]]:
-    """(role, content, chatkit meta) of an item, as a message stores them."""
-    if isinstance(item, AssistantMessageItem):
-        return "assistant", "".join(part.text for part in item.content), {}
-    meta = {"content": [part.model_dump(mode="json") for part in item.content],
-            "inference_options": item.inference_options.model_dump(mode="json", exclude_none=True),
-            "quoted_text": item.quoted_text}
-    return "user", user_text(item.content), meta
-
-
-def _same_thread(known: ThreadMetadata, thread: ThreadMetadata) -> bool:
-    """True when saving `thread` would change nothing of `known` (None keeps the stored title)."""
-    return (thread.title is None or thread.title == known.title) and thread.status == known.status \
-        and thread.metadata == known.metadata and thread.allowed_image_domains == known.allowed_image_domains
-
-
-def user_meta(user_input: Any) -> dict[str, Any]:
-    """The ChatKit fields of a user message (content parts, inference options, quoted text) as stored in `meta`."""
-    return {"chatkit": {"content": [part.model_dump(mode="json") for part in user_input.content],
-                        "inference_options": user_input.inference_options.model_dump(mode="json", exclude_none=True),
-                        "quoted_text": user_input.quoted_text}}
+def _keyset(stmt: Any, column: Any, start: int | None, order: str) -> Any:
+    """`stmt` ordered by id in `order`, past the cursor's id `start` (ChatKit cursors are ids)."""
+    if order == "asc":
+        return (stmt.where(column > start) if start is not None else stmt).order_by(column.asc())
+    return (stmt.where(column < start) if start is not None else stmt).order_by(column.desc())
 
 
 def _page(rows: list[Any], limit: int, to_data: Callable[[Any], T], id_of: Callable[[Any], str]) -> Page[T]:
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(data=[to_data(row) for row in rows], has_more=more, after=id_of(rows[-1]) if rows else None)
+    """A ChatKit page from `limit + 1` rows; its `after` is the last row's id, as ChatKit's protocol has it."""
+    page = paging.cut(rows, limit, id_of)
+    return Page(data=[to_data(row) for row in page.rows], has_more=page.more,
+                after=id_of(page.rows[-1]) if page.rows else None)
+
+
+async def _transaction(work: Callable[[Session], T]) -> T:
+    """`work` in one transaction (committed when it returns, rolled back when it raises), off the loop thread."""
+
+    def run() -> T:
+        with db.begin() as session:
+            return work(session)
+
+    return await run_blocking(run)
 
 
 class DbStore(Store[RequestContext]):
@@ -264,12 +160,7 @@ class DbStore(Store[RequestContext]):
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         if context.thread is not None and context.thread.id == thread_id:
             return context.thread.model_copy(deep=True)
-
-        def work() -> ThreadMetadata:
-            with db.begin() as session:
-                return thread_metadata(conversation_of(session, context.user_id, thread_id))
-
-        return await run_blocking(work)
+        return await _transaction(lambda s: thread_metadata(conversation_of(s, context.user_id, thread_id)))
 
     async def save_thread(self, thread: ThreadMetadata, context: RequestContext) -> None:
         """Store title, status and metadata, never items; a None title keeps the stored one.
@@ -277,35 +168,49 @@ class DbStore(Store[RequestContext]):
         Nothing is written when the thread is the one the route loaded or reserved, unchanged.
         """
         known = context.thread
-        if known is not None and known.id == thread.id and _same_thread(known, thread):
+        if known is not None and known.id == thread.id and same_thread(known, thread):
             return
 
-        def work() -> None:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread.id)
-                if thread.title is not None:
-                    conv.title = thread.title.strip()[:200]
-                saved = {"status": thread.status.model_dump(mode="json"), "metadata": thread.metadata,
-                         "allowed_image_domains": thread.allowed_image_domains}
-                if (conv.meta or {}).get("chatkit") != saved:
-                    conv.meta = {**(conv.meta or {}), "chatkit": saved}
+        def work(session: Session) -> None:
+            conv = conversation_of(session, context.user_id, thread.id)
+            if thread.title is not None:
+                conv.title = thread.title.strip()[:200]
+            saved = thread_fields(thread)
+            if (conv.meta or {}).get("chatkit") != saved:
+                conv.meta = {**(conv.meta or {}), "chatkit": saved}
 
-        await run_blocking(work)
+        await _transaction(work)
+
+    def _known_items(self, thread_id: str, after: str | None, limit: int, order: str,
+                     context: RequestContext) -> Page[ThreadItem] | None:
+        """The newest items of the turn's own thread when the turn reserved them (else None: read them).
+
+        The Agents bridge asks for the last two items of the thread at the start of every reply
+        (to continue a workflow); they are the reply and the user's message this request stored.
+        """
+        turn = context.turn
+        if turn is None or after is not None or order != "desc" or limit > len(context.newest) \
+                or thread_id != thread_id_of(turn.conversation_id):
+            return None
+        data = [item.model_copy(deep=True) for item in context.newest[:limit]]
+        return Page(data=data, has_more=limit < len(context.newest) or turn.earlier > 0, after=data[-1].id)
 
     async def load_thread_items(self, thread_id: str, after: str | None, limit: int, order: str,
                                 context: RequestContext) -> Page[ThreadItem]:
         """Items by message id, `asc` or `desc`, starting after the item `after`."""
         limit = max(1, min(limit, MAX_PAGE))
-        start = _cursor(after, ITEM_PREFIX)
+        known = self._known_items(thread_id, after, limit, order, context)
+        if known is not None:
+            return known
+        start = cursor_of(after, ITEM_PREFIX)
 
-        def work() -> Page[ThreadItem]:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
-                rows = list(session.scalars(stmt.limit(limit + 1)))
-                return _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
+        def work(session: Session) -> Page[ThreadItem]:
+            conv = conversation_of(session, context.user_id, thread_id)
+            stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
+            rows = list(session.scalars(stmt.limit(limit + 1)))
+            return _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
 
-        return await run_blocking(work)
+        return await _transaction(work)
 
     async def load_threads(self, limit: int, after: str | None, order: str,
                            context: RequestContext) -> Page[ThreadMetadata]:
@@ -314,22 +219,21 @@ class DbStore(Store[RequestContext]):
         The cursor is a thread id; the page continues from that thread's current place in the order.
         """
         limit = max(1, min(limit, MAX_PAGE))
-        start = _cursor(after, THREAD_PREFIX)
+        start = cursor_of(after, THREAD_PREFIX)
 
-        def work() -> Page[ThreadMetadata]:
-            with db.begin() as session:
-                stmt = select(Conversation).where(Conversation.user_id == context.user_id)
-                if start is not None:
-                    mark = conversation_of(session, context.user_id, thread_id_of(start))
-                    key = (Conversation.updated_at, Conversation.id)
-                    stmt = stmt.where(tuple_(*key) > (mark.updated_at, mark.id) if order == "asc"
-                                      else tuple_(*key) < (mark.updated_at, mark.id))
-                column_order = (Conversation.updated_at.asc(), Conversation.id.asc()) if order == "asc" \
-                    else (Conversation.updated_at.desc(), Conversation.id.desc())
-                rows = list(session.scalars(stmt.order_by(*column_order).limit(limit + 1)))
-                return _page(rows, limit, thread_metadata, lambda c: thread_id_of(c.id))
+        def work(session: Session) -> Page[ThreadMetadata]:
+            stmt = select(Conversation).where(Conversation.user_id == context.user_id)
+            key = (Conversation.updated_at, Conversation.id)
+            if start is not None:
+                mark = conversation_of(session, context.user_id, thread_id_of(start))
+                stmt = stmt.where(tuple_(*key) > (mark.updated_at, mark.id) if order == "asc"
+                                  else tuple_(*key) < (mark.updated_at, mark.id))
+            column_order = (Conversation.updated_at.asc(), Conversation.id.asc()) if order == "asc" \
+                else (Conversation.updated_at.desc(), Conversation.id.desc())
+            rows = list(session.scalars(stmt.order_by(*column_order).limit(limit + 1)))
+            return _page(rows, limit, thread_metadata, lambda c: thread_id_of(c.id))
 
-        return await run_blocking(work)
+        return await _transaction(work)
 
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         await self.save_item(thread_id, item, context)
@@ -343,42 +247,33 @@ class DbStore(Store[RequestContext]):
         if not isinstance(item, UserMessageItem | AssistantMessageItem):
             return
         turn = context.turn
-        if turn is not None and turn.conversation_id == _number(thread_id, THREAD_PREFIX) \
+        if turn is not None and turn.conversation_id == number_of(thread_id, THREAD_PREFIX) \
                 and item.id in (item_id_of(turn.user_message_id), item_id_of(turn.reply_id)):
             return  # reserved by the route with its ChatKit fields; the reply is settled by the turn
+        role, content, meta = item_fields(item)
 
-        def work() -> None:
-            role, content, meta = _item_fields(item)
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                try:
-                    msg: Message | None = message_of(session, conv, item.id)
-                except ItemNotFound:
-                    msg = None
-                if msg is None:
-                    msg = history.add_message(session, conv, role, content, meta={"chatkit": meta} if meta else {})
-                    item.id = item_id_of(msg.id)
-                    return
-                msg.content = content
-                if meta and (msg.meta or {}).get("chatkit") != meta:
-                    msg.meta = {**(msg.meta or {}), "chatkit": meta}
+        def work(session: Session) -> None:
+            conv = conversation_of(session, context.user_id, thread_id)
+            try:
+                msg: Message | None = message_of(session, conv, item.id)
+            except ItemNotFound:
+                msg = None
+            if msg is None:
+                msg = history.add_message(session, conv, role, content, meta={"chatkit": meta} if meta else {})
+                item.id = item_id_of(msg.id)
+                return
+            msg.content = content
+            if meta and (msg.meta or {}).get("chatkit") != meta:
+                msg.meta = {**(msg.meta or {}), "chatkit": meta}
 
-        await run_blocking(work)
+        await _transaction(work)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
-        def work() -> ThreadItem:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                return thread_item(message_of(session, conv, item_id))
-
-        return await run_blocking(work)
+        return await _transaction(
+            lambda s: thread_item(message_of(s, conversation_of(s, context.user_id, thread_id), item_id)))
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
-        def work() -> None:
-            with db.begin() as session:
-                session.delete(conversation_of(session, context.user_id, thread_id))
-
-        await run_blocking(work)
+        await _transaction(lambda s: s.delete(conversation_of(s, context.user_id, thread_id)))
 
     async def delete_thread_item(self, thread_id: str, item_id: str, context: RequestContext) -> None:
         """Delete a message of the thread; an item that is already gone is fine.
@@ -389,13 +284,12 @@ class DbStore(Store[RequestContext]):
         if context.turn is not None and item_id == item_id_of(context.turn.reply_id):
             return
 
-        def work() -> None:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                with contextlib.suppress(ItemNotFound):
-                    session.delete(message_of(session, conv, item_id))
+        def work(session: Session) -> None:
+            conv = conversation_of(session, context.user_id, thread_id)
+            with contextlib.suppress(ItemNotFound):
+                session.delete(message_of(session, conv, item_id))
 
-        await run_blocking(work)
+        await _transaction(work)
 
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         raise attachments_unsupported()
@@ -409,10 +303,9 @@ class DbStore(Store[RequestContext]):
     async def save_feedback(self, thread_id: str, item_ids: list[str], kind: str, context: RequestContext) -> None:
         """Store `positive` / `negative` on the messages; all or nothing (ItemNotFound)."""
 
-        def work() -> None:
-            with db.begin() as session:
-                conv = conversation_of(session, context.user_id, thread_id)
-                for msg in [message_of(session, conv, item_id) for item_id in item_ids]:
-                    msg.feedback = kind
+        def work(session: Session) -> None:
+            conv = conversation_of(session, context.user_id, thread_id)
+            for msg in [message_of(session, conv, item_id) for item_id in item_ids]:
+                msg.feedback = kind
 
-        await run_blocking(work)
+        await _transaction(work)

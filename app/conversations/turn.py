@@ -23,7 +23,7 @@ from typing import Any, overload
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.agent.bridge import run_blocking
+from app.asyncbridge import run_blocking
 from app.conversations.store import (
     add_message,
     create_conversation,
@@ -108,6 +108,8 @@ class Turn:
     """The owner's timezone."""
     title: str = ""
     """The conversation's title."""
+    earlier: int = 0
+    """Messages of the conversation before the turn's user message (as far as the history window saw)."""
     reply: Reply = field(default_factory=Reply)
     """The reply so far."""
     saved_at: float = field(default_factory=time.monotonic)
@@ -188,6 +190,9 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
             user_meta: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Turn | Replay:
     """Store the user's message and a pending reply, and load the context: one transaction, before any run.
 
+    The transaction is the caller's session's (`db.work()`): in a request, the one that checked the
+    token, so a turn's first database round trip also stores it.
+
     With an `idempotency_key` already used by this user within 24 hours, nothing is stored: the
     earlier turn's outcome comes back as a `Replay` (TurnInProgress while it still runs).
     """
@@ -197,7 +202,7 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
         if idempotency_key is None:
             raise
         # The same key reserved concurrently: that turn won; answer it like any resend.
-        with db.begin() as session:
+        with db.work() as session:
             replay = _replay(session, user, idempotency_key)
         if replay is None:
             raise
@@ -206,7 +211,7 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
 
 def _reserve(user: User, conversation_id: int | None, message: str, window: int,
              user_meta: dict[str, Any] | None, idempotency_key: str | None) -> Turn | Replay:
-    with db.begin() as session:
+    with db.work() as session:
         if idempotency_key is not None:
             replay = _replay(session, user, idempotency_key)
             if replay is not None:
@@ -223,7 +228,7 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
         stored.idempotency_key = idempotency_key
         items = [*input_items(history), {"role": "user", "content": message}]
         reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()})
-        return Turn(conv.id, stored.id, reply.id, items, user.id, user.timezone, conv.title)
+        return Turn(conv.id, stored.id, reply.id, items, user.id, user.timezone, conv.title, earlier=len(history))
 
 
 def took_effect(call: dict[str, Any]) -> bool:
@@ -240,7 +245,7 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
     Undoing them instead would need an inverse of every tool (a deleted task cannot come back
     with its id), and would be visible to other screens in the meantime.
     """
-    with db.begin() as session:
+    with db.work() as session:
         conv = get_conversation(session, user, conversation_id)
         retried = session.get(Message, user_message_id)
         if retried is None or retried.conversation_id != conv.id or retried.role != "user":
@@ -257,7 +262,8 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
         reply = add_message(session, conv, "assistant", "", status="pending", tool_calls=carried,
                             meta={"owner": owner(), "retry_of": user_message_id})
         items = input_items(history) + input_items([reply])
-        current = Turn(conv.id, user_message_id, reply.id, items, user.id, user.timezone, conv.title)
+        current = Turn(conv.id, user_message_id, reply.id, items, user.id, user.timezone, conv.title,
+                       earlier=max(len(history) - 1, 0))
         current.reply.tool_calls = [dict(call) for call in carried]
         return current
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from app import sse
 from app.auth.ownership import owner_required
-from app.chat import sse
 from app.errors import APIError
 from app.events.hub import get_hub
 from app.events.store import events_after, latest_id

@@ -14,7 +14,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, ValidationError
 
-from app.agent.bridge import run_blocking
+from app.asyncbridge import run_blocking
 from app.errors import APIError
 from app.extensions import db
 from app.metrics import ToolErrorCounter
@@ -141,7 +141,7 @@ def build_server(fixed_user_id: str | None = None) -> MCPServer:
 
         def work(s: Any, u: User) -> dict[str, Any]:
             page = service.list_tasks(s, u, query)
-            tasks = [service.task_to_dict(t) for t in page.tasks]
+            tasks = [service.task_to_dict(t) for t in page.rows]
             return {"tasks": tasks, "count": len(tasks), "more": page.next_cursor is not None}
 
         return await _with_user(ctx, fixed_user_id, work)
@@ -245,7 +245,7 @@ def _reminder_tools(server: MCPServer, fixed_user_id: str | None) -> None:
 
         def work(s: Any, u: User) -> dict[str, Any]:
             page = reminders.list_reminders(s, u, query)
-            items = [{**reminder_to_dict(r), "task_title": r.task.title} for r in page.reminders]
+            items = [{**reminder_to_dict(r), "task_title": r.task.title} for r in page.rows]
             return {"reminders": items, "count": len(items), "more": page.next_cursor is not None}
 
         return await _with_user(ctx, fixed_user_id, work)

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from flask import Blueprint, Flask, Response, request
 from gevent import monkey
 
+from app import sse
 from app.agent.runtime import get_runtime
-from app.chat import sse
 
 bp = Blueprint("bench", __name__)
 MAX_EVENTS = 1000

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from app import paging
 from app.auth.ownership import owner_required
 from app.extensions import api, db
 from app.models import User
@@ -40,8 +41,7 @@ def add_reminder(user: User, task_id: int, json: ReminderCreate) -> Any:
 @api.validate(query=ReminderQuery, resp=responses("HTTP_200", ReminderPage, *USER_ERRORS), tags=["reminders"])
 def list_reminders(user: User, query: ReminderQuery) -> Any:
     """The user's reminders, soonest first."""
-    page = service.list_reminders(db.session, user, query)
-    return {"reminders": [reminder_to_dict(r) for r in page.reminders], "next_cursor": page.next_cursor}
+    return paging.body("reminders", service.list_reminders(db.session, user, query), reminder_to_dict)
 
 
 @bp.delete("/reminders/<int:reminder_id>")

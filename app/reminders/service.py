@@ -7,9 +7,6 @@ any number of schedulers running, each reminder fires exactly once.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -18,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
+from app import paging
 from app.errors import APIError, Invalid, NotFound
 from app.events.store import publish
 from app.extensions import db
@@ -128,17 +126,7 @@ def dismiss(session: DbSession, user: User, reminder_id: int) -> Reminder:
     return reminder
 
 
-@dataclass
-class ReminderPageResult:
-    """One page of reminders and the cursor of the next."""
-
-    reminders: list[Reminder]
-    """Soonest first."""
-    next_cursor: str | None
-    """Opaque cursor for the following page, None on the last."""
-
-
-def list_reminders(session: DbSession, user: User, query: ReminderQuery) -> ReminderPageResult:
+def list_reminders(session: DbSession, user: User, query: ReminderQuery) -> paging.Page[Reminder]:
     """The user's reminders, soonest first, by status, keyset-paged."""
     stmt = select(Reminder).where(Reminder.user_id == user.id)
     if query.status == "active":
@@ -149,26 +137,19 @@ def list_reminders(session: DbSession, user: User, query: ReminderQuery) -> Remi
         at, last_id = _decode(query.cursor)
         stmt = stmt.where(or_(Reminder.remind_at > at, and_(Reminder.remind_at == at, Reminder.id > last_id)))
     rows = list(session.scalars(stmt.order_by(Reminder.remind_at, Reminder.id).limit(query.limit + 1)))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    cursor = None
-    if more and rows:
-        doc = {"at": schedule.aware(rows[-1].remind_at).isoformat(), "id": rows[-1].id}
-        cursor = base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
-    return ReminderPageResult(rows, cursor)
+    return paging.cut(rows, query.limit, lambda r: paging.encode(
+        {"at": schedule.aware(r.remind_at).isoformat(), "id": r.id}))
 
 
 def _decode(cursor: str) -> tuple[datetime, int]:
-    bad = APIError("The cursor is invalid for this query.", code="invalid_cursor", status=400)
+    doc = paging.decode(cursor)
     try:
-        doc = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         at = datetime.fromisoformat(doc["at"])
-        last_id = doc["id"]
-    except (binascii.Error, ValueError, KeyError, TypeError) as err:
-        raise bad from err
-    if not isinstance(last_id, int) or at.tzinfo is None:
-        raise bad
-    return at, last_id
+    except (ValueError, KeyError, TypeError) as err:
+        raise paging.invalid_cursor() from err
+    if at.tzinfo is None:
+        raise paging.invalid_cursor()
+    return at, paging.row_id(doc.get("id"))
 
 
 def set_remind_at_due(session: DbSession, user: User, on: bool) -> None:

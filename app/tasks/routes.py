@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from app import paging
 from app.auth.ownership import owner_required
 from app.errors import Invalid
 from app.extensions import api, db
@@ -37,8 +38,7 @@ def _task(task: Any) -> dict[str, Any]:
 @api.validate(query=TaskQuery, resp=responses("HTTP_200", TaskPage, *USER_ERRORS), tags=["tasks"])
 def list_tasks(user: User, query: TaskQuery) -> Any:
     """List the user's tasks, filtered, sorted and paged."""
-    page = service.list_tasks(db.session, user, query)
-    return {"tasks": [_task(t) for t in page.tasks], "next_cursor": page.next_cursor}
+    return paging.body("tasks", service.list_tasks(db.session, user, query), service.task_to_dict)
 
 
 @bp.post("")

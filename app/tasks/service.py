@@ -6,10 +6,7 @@ indistinguishable from a missing one (NotFound).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import String, and_, cast, delete, func, or_, select
 from sqlalchemy.orm import Session, scoped_session
 
-from app.errors import APIError, NotFound
+from app import paging
+from app.errors import NotFound
 from app.events.store import publish
 from app.models import PRIORITY_RANK, DeletedTask, Task, User, utcnow
 from app.reminders import schedule
@@ -30,16 +28,6 @@ DbSession = Session | scoped_session[Session]
 
 UNDO_WINDOW = timedelta(hours=24)
 """How long a deleted task can be restored (Undo in the web app, `POST /tasks/restore`)."""
-
-
-@dataclass
-class TaskPageResult:
-    """One page of tasks and the cursor of the next."""
-
-    tasks: list[Task]
-    """Tasks of this page, in the requested order."""
-    next_cursor: str | None
-    """Opaque cursor for the following page, None on the last."""
 
 
 def user_today(user: User) -> date:
@@ -326,23 +314,16 @@ def _cursor_value(task: Task, query: TaskQuery) -> Any:
 
 
 def _encode_cursor(task: Task, query: TaskQuery) -> str:
-    doc = {"s": query.sort, "o": query.order, "v": _cursor_value(task, query), "id": task.id}
-    return base64.urlsafe_b64encode(json.dumps(doc, separators=(",", ":")).encode()).decode().rstrip("=")
+    return paging.encode({"s": query.sort, "o": query.order, "v": _cursor_value(task, query), "id": task.id})
 
 
 def _decode_cursor(cursor: str, query: TaskQuery) -> tuple[Any, int]:
-    bad = APIError("The cursor is invalid for this query.", code="invalid_cursor", status=400)
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        doc = json.loads(raw)
-    except (binascii.Error, ValueError) as err:
-        raise bad from err
-    if not isinstance(doc, dict) or doc.get("s") != query.sort or doc.get("o") != query.order:
-        raise bad
-    last_id = doc.get("id")
+    doc = paging.decode(cursor)
+    if doc.get("s") != query.sort or doc.get("o") != query.order:
+        raise paging.invalid_cursor()
+    last_id = paging.row_id(doc.get("id"))
     value: Any = doc.get("v")
-    if not isinstance(last_id, int) or isinstance(last_id, bool) or not 0 <= last_id <= MAX_ID:
-        raise bad
+    bad = paging.invalid_cursor()
     try:
         if query.sort == "due":
             value = date.fromisoformat(str(value))
@@ -365,7 +346,7 @@ def _valid_unicode(value: str) -> bool:
     return True
 
 
-def list_tasks(session: DbSession, user: User, query: TaskQuery) -> TaskPageResult:
+def list_tasks(session: DbSession, user: User, query: TaskQuery) -> paging.Page[Task]:
     """The user's tasks, filtered, sorted and paged with a keyset cursor."""
     stmt = select(Task).where(Task.user_id == user.id)
     if query.status == "pending":
@@ -411,7 +392,5 @@ def list_tasks(session: DbSession, user: User, query: TaskQuery) -> TaskPageResu
     order_cols: list[Any] = [] if key is None else [key.desc() if descending else key.asc()]
     order_cols.append(Task.id.desc() if descending else Task.id.asc())
     stmt = stmt.order_by(*order_cols)
-    rows = list(session.scalars(stmt.limit(query.limit + 1)))
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
-    return TaskPageResult(rows, _encode_cursor(rows[-1], query) if more and rows else None)
+    return paging.cut(list(session.scalars(stmt.limit(query.limit + 1))), query.limit,
+                      lambda task: _encode_cursor(task, query))
