@@ -229,7 +229,7 @@ def chatkit(user: User) -> Any:
                              int(current_app.config["CHAT_HISTORY_WINDOW"]))
     prepare(req, user, context)
     db.session.remove()  # a stream may last long: hold no connection while it runs
-    result = get_runtime().run(chatkit_server().process(body, context))
+    result = get_runtime().run(chatkit_server().handle(req, context))
     if isinstance(result, StreamingResult):
         ping = float(current_app.config["SSE_PING_SECONDS"])
         stream = _sse(result, ping, watch if req.type in TURNS else None)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chatkit.actions import Action
-from chatkit.server import ChatKitServer
+from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
+    ChatKitReq,
     ErrorEvent,
     FeedbackKind,
     Thread,
@@ -17,6 +18,7 @@ from chatkit.types import (
     ThreadStreamEvent,
     UserMessageItem,
     WidgetItem,
+    is_streaming_req,
 )
 from pydantic import BaseModel
 from pydantic_core import to_json
@@ -31,6 +33,16 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
     def __init__(self) -> None:
         self.db_store = DbStore()
         super().__init__(self.db_store)
+
+    async def handle(self, req: ChatKitReq, context: RequestContext) -> StreamingResult | NonStreamingResult:
+        """The SDK's `process` for a request the route already parsed and checked.
+
+        `process` parses the body again, through a TypeAdapter it builds on every call (a pydantic
+        schema of every request type): that alone was an eighth of a ChatKit turn's server CPU.
+        """
+        if is_streaming_req(req):
+            return StreamingResult(self._process_streaming(req, context))
+        return NonStreamingResult(await self._process_non_streaming(req, context))
 
     async def respond(self, thread: ThreadMetadata, input_user_message: UserMessageItem | None,
                       context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, overload
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.asyncbridge import run_blocking
@@ -34,7 +34,7 @@ from app.conversations.store import (
 )
 from app.errors import APIError, NotFound
 from app.extensions import db
-from app.models import Message, User, utcnow
+from app.models import Conversation, Message, User, utcnow
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 """How long an Idempotency-Key names its turn; after that the key may be used for a new one."""
@@ -269,16 +269,23 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
 
 
 def _write(turn: Turn, status: str) -> bool:
-    """Write the reply so far to its row; False when the row (or its conversation) was deleted."""
+    """Write the reply so far to its row; False when the row (or its conversation) was deleted.
+
+    One UPDATE by key, without loading the row first: a turn writes its reply two or three times.
+    A save (`pending`) leaves the status alone (the row may be settled already, e.g. as interrupted).
+    """
+    values: dict[str, Any] = {"content": turn.reply.content, "tool_calls": [dict(c) for c in turn.reply.tool_calls]}
+    if status != "pending":
+        values["status"] = status
     with db.begin() as session:
-        msg = session.get(Message, turn.reply_id)
-        if msg is None or msg.user_id != turn.user_id:
+        written = session.execute(
+            update(Message).where(Message.id == turn.reply_id, Message.user_id == turn.user_id).values(**values)
+            .execution_options(synchronize_session=False))
+        if not written.rowcount:  # type: ignore[attr-defined]
             return False
-        msg.content, msg.tool_calls = turn.reply.content, [dict(c) for c in turn.reply.tool_calls]
-        if msg.status == "pending" or status != "pending":
-            msg.status = status
         if status != "pending":
-            msg.conversation.updated_at = utcnow()
+            session.execute(update(Conversation).where(Conversation.id == turn.conversation_id)
+                            .values(updated_at=utcnow()).execution_options(synchronize_session=False))
         return True
 
 
