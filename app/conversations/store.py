@@ -26,12 +26,14 @@ def title_from(message: str) -> str:
 
 
 def get_conversation(session: DbSession, user: User | str, conversation_id: int) -> Conversation:
-    """The user's conversation or NotFound (also for another user's)."""
+    """The user's conversation or NotFound (also for another user's).
+
+    By primary key, so a conversation the session already loaded (ChatKit's route checks the thread
+    before it reserves the turn) costs no second query.
+    """
     user_id = user if isinstance(user, str) else user.id
-    conv = session.scalar(
-        select(Conversation).where(Conversation.id == conversation_id, Conversation.user_id == user_id)
-    )
-    if conv is None:
+    conv = session.get(Conversation, conversation_id)
+    if conv is None or conv.user_id != user_id:
         raise NotFound(f"No conversation {conversation_id}.", code="conversation_not_found")
     return conv
 
