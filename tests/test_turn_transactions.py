@@ -16,9 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from chatkit.types import ProgressUpdateEvent
 from sqlalchemy import event
 
+from app.conversations import turn as lifecycle
 from app.extensions import db
 from tests.support.accounts import Account, AuthActions
 from tests.support.chat import chat
@@ -53,6 +55,13 @@ def counting() -> Iterator[list[str]]:
     finally:
         for name, fn in listeners.items():
             event.remove(engine, name, fn)
+
+
+@pytest.fixture(autouse=True)
+def no_timed_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reply is also saved every SAVE_EVERY seconds while it streams: on a loaded machine a turn may
+    outlast that, which would add a transaction that says nothing about the protocols."""
+    monkeypatch.setattr(lifecycle, "SAVE_EVERY", 3600.0)
 
 
 def chatkit_turn(acct: Account, thread_id: str, text: str) -> list[Any]:
