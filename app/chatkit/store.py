@@ -42,6 +42,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.agent.bridge import run_blocking
+from app.chatkit.status import with_status_lines
 from app.conversations import store as history
 from app.conversations.turn import Turn
 from app.errors import APIError, NotFound
@@ -294,7 +295,8 @@ class DbStore(Store[RequestContext]):
 
     async def load_thread_items(self, thread_id: str, after: str | None, limit: int, order: str,
                                 context: RequestContext) -> Page[ThreadItem]:
-        """Items by message id, `asc` or `desc`, starting after the item `after`."""
+        """Items by message id, `asc` or `desc`, starting after the item `after`; a failed or interrupted
+        reply is followed by its status line (`chatkit.status`), which pages with it."""
         limit = max(1, min(limit, MAX_PAGE))
         start = _cursor(after, ITEM_PREFIX)
 
@@ -303,7 +305,8 @@ class DbStore(Store[RequestContext]):
                 conv = conversation_of(session, context.user_id, thread_id)
                 stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
                 rows = list(session.scalars(stmt.limit(limit + 1)))
-                return _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
+                page = _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
+                return with_status_lines(page, {item_id_of(m.id): m.status for m in rows}, order)
 
         return await run_blocking(work)
 

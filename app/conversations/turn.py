@@ -329,11 +329,12 @@ STORAGE_FAILED = Failure("storage_unavailable", "Your reply could not be saved; 
 def failure(err: BaseException) -> Failure:
     """The one wording of each way a turn can fail."""
     from agents.exceptions import MaxTurnsExceeded
+    from openai import APITimeoutError
 
     from app.agent.runtime import LoopStalledError
 
     if isinstance(err, MaxTurnsExceeded):
         return Failure("turn_too_long", "That took too many steps; try asking more simply.", False)
-    if isinstance(err, asyncio.TimeoutError | TimeoutError | LoopStalledError):
+    if isinstance(err, asyncio.TimeoutError | TimeoutError | LoopStalledError | APITimeoutError):
         return Failure("assistant_timeout", "The assistant took too long to answer; please try again.", True)
     return Failure("assistant_unavailable", "The assistant could not answer just now; please try again.", True)
