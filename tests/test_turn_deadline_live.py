@@ -117,6 +117,7 @@ def test_chatkit_gets_a_retryable_error_within_the_deadline(live: LiveServer, ha
     thread_id = created.thread.id
     status, _, body = live.request("POST", f"/api/{uid}/chatkit", {
         "type": "items.list", "params": {"thread_id": thread_id, "order": "asc"}}, token=token)
+    assert status == 200, body
     listed = TypeAdapter(Page[ThreadItem]).validate_json(body).data
     assert [i.type for i in listed] == ["user_message", "assistant_message", "task"]
     assert [m["status"] for m in live.messages(uid, token, int(thread_id[4:]))] == ["complete", "failed"]

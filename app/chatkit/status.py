@@ -4,7 +4,8 @@ ChatKit has no "failed" state for an assistant message, so right after such a re
 `TaskItem` with a `CustomTask` whose id is the reply's item id plus `_status` (the built-in panel
 shows it with Retry; ChatKit's own view shows it as a task line). It is never stored: `items.list`
 builds it from `Message.status` each time, and the stream sends the same item when a turn fails,
-so both always agree with the reply's row.
+so both always agree with the reply's row. A reply left `pending` by a killed worker reads as
+interrupted at once (`shown_status`), as the next turn will store it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from datetime import datetime
 
 from chatkit.types import CustomTask, Page, TaskItem, ThreadItem
 
+from app.conversations.turn import abandoned
+from app.models import Message
+
 STATUS_SUFFIX = "_status"
 """Appended to the reply's item id to name its status line."""
 TITLES = {
@@ -20,6 +24,12 @@ TITLES = {
     "interrupted": "This answer was interrupted before it finished. Use Retry to ask again.",
 }
 """What the status line says, by reply status (complete and pending replies have none)."""
+
+
+def shown_status(msg: Message) -> str:
+    """The message's status as a reader should see it: a reply whose process died is already `interrupted`
+    (the next turn of the conversation stores exactly that; nothing is written here)."""
+    return "interrupted" if abandoned(msg) else msg.status
 
 
 def status_item(reply_item_id: str, thread_id: str, status: str, created_at: datetime) -> TaskItem | None:

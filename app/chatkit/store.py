@@ -42,7 +42,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.agent.bridge import run_blocking
-from app.chatkit.status import with_status_lines
+from app.chatkit.status import shown_status, with_status_lines
 from app.conversations import store as history
 from app.conversations.turn import Turn
 from app.errors import APIError, NotFound
@@ -306,7 +306,7 @@ class DbStore(Store[RequestContext]):
                 stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
                 rows = list(session.scalars(stmt.limit(limit + 1)))
                 page = _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
-                return with_status_lines(page, {item_id_of(m.id): m.status for m in rows}, order)
+                return with_status_lines(page, {item_id_of(m.id): shown_status(m) for m in rows}, order)
 
         return await run_blocking(work)
 

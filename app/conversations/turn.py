@@ -164,13 +164,17 @@ def _replay(session: Any, user: User, key: str) -> Replay | None:
     return Replay(sent.conversation_id, reply.id, reply.content, list(reply.tool_calls or []), reply.status)
 
 
+def abandoned(msg: Message) -> bool:
+    """True for a `pending` reply whose process died (SIGKILL) or that has been pending past ABANDONED_AFTER."""
+    if msg.status != "pending":
+        return False
+    return _aware(msg.created_at) < utcnow() - ABANDONED_AFTER or _owner_gone(msg.meta)
+
+
 def settle_abandoned(messages: list[Message]) -> None:
     """Mark replies whose process died (SIGKILL, lost machine) as interrupted, keeping their text and calls."""
-    cutoff = utcnow() - ABANDONED_AFTER
     for msg in messages:
-        if msg.status != "pending":
-            continue
-        if _aware(msg.created_at) < cutoff or _owner_gone(msg.meta):
+        if abandoned(msg):
             msg.status = "interrupted"
 
 
