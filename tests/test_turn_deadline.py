@@ -4,14 +4,18 @@ test_turn_deadline_live.py."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
+from agents.models.interface import Model
 from flask import Flask
 
 from app import create_app
-from app.agent.deadline import Limits, attempt_windows, client_retries, request_timeout
+from app.agent.deadline import BoundedModel, Limits, ModelTimeout, attempt_windows, client_retries, request_timeout
+from app.conversations.turn import Failure, failure
 from tests.support.accounts import TEST_SECRET, AuthActions
 from tests.support.chat import chat, sse_events
 
@@ -81,3 +85,48 @@ def test_a_model_slower_than_the_first_token_limit_fails_the_turn_retryably(app:
     assert [(m["role"], m["status"]) for m in stored] == [("user", "complete"), ("assistant", "failed")]
     again = chat(replace(acct, client=_app(app).test_client()), "add buy bread", conv)
     assert again[-1]["type"] == "done"
+
+
+class _Stalling:
+    """A model whose first `stalls` requests never answer; later ones answer with a preamble and two words."""
+
+    def __init__(self, stalls: int) -> None:
+        self.stalls = stalls
+        self.started = 0
+        self.closed = 0
+
+    async def stream_response(self, *_args: Any, **_kwargs: Any) -> Any:
+        self.started += 1
+        try:
+            yield SimpleNamespace(type="response.created")
+            if self.started <= self.stalls:
+                await asyncio.Event().wait()
+            yield SimpleNamespace(type="response.output_text.delta", delta="hello ")
+            yield SimpleNamespace(type="response.output_text.delta", delta="there")
+        finally:
+            self.closed += 1
+
+
+async def _collect(model: BoundedModel) -> list[str]:
+    return [event.type for event in [e async for e in model.stream_response()]]
+
+
+def test_a_stalled_request_is_abandoned_and_sent_again_within_the_deadline() -> None:
+    inner = _Stalling(stalls=2)
+    model = BoundedModel(cast(Model, inner), Limits(first_token=0.05, deadline=60))
+    kinds = asyncio.run(_collect(model))
+    # The abandoned attempts' preambles never reach the run: one response.created, then the words.
+    assert kinds == ["response.created", "response.output_text.delta", "response.output_text.delta"]
+    assert inner.started == 3 and inner.closed == 3
+
+
+def test_a_model_that_never_answers_ends_the_turn_after_the_bounded_attempts() -> None:
+    inner = _Stalling(stalls=100)
+    model = BoundedModel(cast(Model, inner), Limits(first_token=0.05, deadline=0.12))
+    with pytest.raises(ModelTimeout) as caught:
+        asyncio.run(_collect(model))
+    assert isinstance(caught.value, TimeoutError)
+    assert inner.started == len(attempt_windows(Limits(first_token=0.05, deadline=0.12), 0.12)) == 3
+    assert inner.closed == inner.started  # every abandoned request was closed
+    assert failure(caught.value) == Failure(
+        "assistant_timeout", "The assistant took too long to answer; please try again.", True)

@@ -152,7 +152,9 @@ class BoundedModel(Model):
             try:
                 async with timer:
                     first = await self._first_output(stream, held)
-            except TimeoutError:
+            except Exception:
+                # Whatever the cancelled request raised (TimeoutError, or a client's own error for
+                # being cancelled), an expired window means a stalled attempt; anything else is real.
                 await _close(stream)
                 if not timer.expired():
                     raise
