@@ -18,6 +18,7 @@ from app.agent.deadline import BoundedModel, Limits, ModelTimeout, attempt_windo
 from app.conversations.turn import Failure, failure
 from tests.support.accounts import TEST_SECRET, AuthActions
 from tests.support.chat import chat, sse_events
+from tests.support.fake_openai import FakeOpenAI
 
 
 def test_each_attempt_waits_at_most_the_first_token_limit_and_all_fit_in_the_deadline() -> None:
@@ -130,3 +131,20 @@ def test_a_model_that_never_answers_ends_the_turn_after_the_bounded_attempts() -
     assert inner.closed == inner.started  # every abandoned request was closed
     assert failure(caught.value) == Failure(
         "assistant_timeout", "The assistant took too long to answer; please try again.", True)
+
+
+@pytest.mark.parametrize("api", ["responses", "chat_completions"])
+def test_an_openai_model_that_never_answers_is_given_up_in_bounded_attempts(app: Flask, api: str) -> None:
+    fake = FakeOpenAI().start()
+    fake.script.hang = True
+    try:
+        bounded = _app(app, model="gpt-4o", openai_api_key="sk-test", openai_base_url=fake.base_url, openai_api=api,
+                       model_first_token_seconds=0.3, turn_deadline_seconds=0.8)
+        acct = AuthActions(bounded.test_client()).signup()
+        events = chat(acct, "add buy bread")
+        assert events[-1]["code"] == "assistant_timeout" and events[-1]["retryable"] is True
+        assert 1 <= len(fake.script.requests) <= 3
+        assert {r["_path"] for r in fake.script.requests} == {"/v1/responses" if api == "responses"
+                                                              else "/v1/chat/completions"}
+    finally:
+        fake.stop()
