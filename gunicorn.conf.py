@@ -75,15 +75,31 @@ if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
 
 
 def post_worker_init(worker: object) -> None:
-    """Per worker: the reminder scheduler (SCHEDULER=embedded, the default; claims keep it exactly-once),
-    live event streams that end when the worker is asked to stop (so a graceful stop does not wait on
-    them), and recycling when the asyncio loop thread is found stuck (see AsyncRuntime.stalled)."""
-    from app.events.hub import get_hub
-    from app.reminders.scheduler import start_embedded
+    """Per worker, once it is ready: its reminder scheduler, its live streams tied to its life, and its
+    recycling when the asyncio loop thread is stuck."""
     from wsgi import app
 
+    _start_reminders(app)
+    _end_live_streams_with(worker)
+    _recycle_when_the_loop_stalls(worker)
+
+
+def _start_reminders(app: Any) -> None:
+    """The reminder scheduler in this worker (SCHEDULER=embedded, the default; claims keep it exactly-once)."""
+    from app.reminders.scheduler import start_embedded
+
     start_embedded(app)
+
+
+def _end_live_streams_with(worker: object) -> None:
+    """Live event streams end when the worker is asked to stop, so a graceful stop does not wait on them."""
+    from app.events.hub import get_hub
+
     get_hub().watch_worker(lambda: getattr(worker, "alive", False))
+
+
+def _recycle_when_the_loop_stalls(worker: object) -> None:
+    """A worker whose asyncio loop thread is found stuck (AsyncRuntime.stalled) exits; the master replaces it."""
     try:
         from app.agent.runtime import get_runtime
     except ImportError:

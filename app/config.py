@@ -115,7 +115,11 @@ class Config:
     openai_api: str = ""
     """responses or chat_completions; empty picks chat_completions when openai_base_url is set."""
     model_timeout_seconds: int = 60
-    """Timeout of one model request before it is retried."""
+    """Timeout of one model request before it is retried (never more than turn_deadline_seconds)."""
+    model_first_token_seconds: float = 20.0
+    """Seconds one model request may go without any output before it is abandoned and sent again."""
+    turn_deadline_seconds: float = 90.0
+    """Seconds a whole turn may wait for the model, retries included; then a retryable error."""
     slow_model_first_token_ms: int = 0
     """Slow-model mode of the embedded model (load tests): delay before the first event."""
     slow_model_token_ms: int = 0
@@ -182,6 +186,8 @@ class Config:
             openai_base_url=os.environ.get("OPENAI_BASE_URL", ""),
             openai_api=os.environ.get("OPENAI_API", ""),
             model_timeout_seconds=_env_int("MODEL_TIMEOUT_SECONDS", 60),
+            model_first_token_seconds=float(os.environ.get("MODEL_FIRST_TOKEN_SECONDS", "20")),
+            turn_deadline_seconds=float(os.environ.get("TURN_DEADLINE_SECONDS", "90")),
             slow_model_first_token_ms=_env_int("SLOW_MODEL_FIRST_TOKEN_MS", 0),
             slow_model_token_ms=_env_int("SLOW_MODEL_TOKEN_MS", 0),
             chat_history_window=_env_int("CHAT_HISTORY_WINDOW", 40),
@@ -255,6 +261,8 @@ class Config:
             "OPENAI_BASE_URL": self.openai_base_url,
             "OPENAI_API": self.openai_api,
             "MODEL_TIMEOUT_SECONDS": self.model_timeout_seconds,
+            "MODEL_FIRST_TOKEN_SECONDS": self.model_first_token_seconds,
+            "TURN_DEADLINE_SECONDS": self.turn_deadline_seconds,
             "SLOW_MODEL_FIRST_TOKEN_MS": self.slow_model_first_token_ms,
             "SLOW_MODEL_TOKEN_MS": self.slow_model_token_ms,
             "CHAT_HISTORY_WINDOW": self.chat_history_window,

@@ -3,7 +3,8 @@
 The turn "add call the plumber tomorrow at 5pm" is killed after its tool call and again, in
 another conversation, in the middle of its reply, on /chat and on ChatKit. Afterwards the task
 exists, the reply is in the history as `interrupted` with its tool call and the text streamed
-before its last save, and "make it high priority" in the same conversation acts on that task.
+before its last save (over ChatKit, followed by its status line), and "make it high priority" in the
+same conversation acts on that task.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chatkit.types import CustomTask, Page, TaskItem, ThreadItem
+from pydantic import TypeAdapter
 
 from tests.support.chatkit import user_input
 from tests.support.live import LiveServer, open_stream, read_lines, start_server
@@ -147,4 +150,13 @@ def test_chat_turn_killed_after_the_tool_call_or_mid_reply(server: LiveServer, c
 def test_chatkit_turn_killed_after_the_tool_call_or_mid_reply(server: LiveServer, deltas: int) -> None:
     uid, token = server.signup()
     conv, streamed = _chatkit_kill(server, uid, token, deltas)
+    # Reloaded at once, the dead worker's reply already reads as interrupted, with its status line and Retry.
+    status, _, body = server.request("POST", f"/api/{uid}/chatkit", {
+        "type": "items.list", "params": {"thread_id": f"thr_{conv}", "order": "asc"}}, token=token)
+    assert status == 200, body
+    listed = TypeAdapter(Page[ThreadItem]).validate_json(body).data
+    assert [i.type for i in listed] == ["user_message", "assistant_message", "task"]
+    line = listed[2]
+    assert isinstance(line, TaskItem) and isinstance(line.task, CustomTask) and line.id == f"{listed[1].id}_status"
+    assert line.task.title and "interrupted" in line.task.title
     _check_history_and_follow_up(server, uid, token, conv, streamed, expect_text=deltas > 0)

@@ -13,6 +13,7 @@ from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner, T
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
+from app.agent.deadline import BoundedModel, end_turn, start_turn
 from app.mcp.inprocess import InProcessMCPServer, SharedConnection
 from app.mcp.tools import build_server
 
@@ -111,15 +112,21 @@ async def run_turn(
 ) -> AsyncIterator[RunResultStreaming]:
     """Start one streamed agent run with the MCP tools connected in-process; cancels it on exit.
 
-    Must be entered on the runtime's event loop. Cancelling the consumer cancels the run.
+    Must be entered on the runtime's event loop. Cancelling the consumer cancels the run. A
+    `BoundedModel`'s turn deadline starts here, so every model request of the run shares it.
     """
     agent = _agent_for(model)
-    for server in agent.mcp_servers:
-        await server.connect()  # the shared client of this loop (connected once)
-    result = Runner.run_streamed(
-        agent, input_items, context=context, max_turns=MAX_TURNS,
-        run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
-    )
+    clock = start_turn(model.limits) if isinstance(model, BoundedModel) else None
+    try:
+        for server in agent.mcp_servers:
+            await server.connect()  # the shared client of this loop (connected once)
+        result = Runner.run_streamed(
+            agent, input_items, context=context, max_turns=MAX_TURNS,
+            run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
+        )
+    finally:
+        if clock is not None:
+            end_turn(clock)  # the run's task copied the context: it keeps the deadline
     try:
         yield result
     finally:

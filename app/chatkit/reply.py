@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from agents import RunResultStreaming, StreamEvent
@@ -33,6 +34,7 @@ from chatkit.types import (
 
 from app.agent.agent import TurnContext, run_turn
 from app.chatkit.progress import progress_for
+from app.chatkit.status import status_item
 from app.chatkit.store import DbStore, RequestContext, item_id_of
 from app.conversations import turn as lifecycle
 from app.conversations.events import simple_event
@@ -210,8 +212,23 @@ class ReplyRun:
             if failure is None:
                 failure = CustomStreamError(lifecycle.STORAGE_FAILED.message, allow_retry=True)
         done = self._item.done()
-        if failure is None and status == "complete" and done is not None:
-            self._queue.put_nowait(done)
+        if failure is None and status == "complete":
+            if done is not None:
+                self._queue.put_nowait(done)
+        else:
+            self._mark(done, status)
         if failure is not None:
             self._queue.put_nowait(failure)
         self._queue.put_nowait(_END)
+
+    def _mark(self, done: ThreadItemDoneEvent | None, status: str) -> None:
+        """A reply that did not complete: its final state (partial text) and its status line, as items.list has them."""
+        now = datetime.now(UTC)
+        if done is None:
+            done = ThreadItemDoneEvent(item=AssistantMessageItem(
+                id=self._item.item_id, thread_id=self._thread_id, created_at=now,
+                content=[AssistantMessageContent(text=self._turn.reply.content)]))
+        self._queue.put_nowait(done)
+        line = status_item(self._item.item_id, self._thread_id, status, now)
+        if line is not None:
+            self._queue.put_nowait(ThreadItemDoneEvent(item=line))

@@ -49,6 +49,7 @@ from app.chatkit.ids import (
     parse_thread_id,
     thread_id_of,
 )
+from app.chatkit.status import shown_status, with_status_lines
 from app.conversations import store as history
 from app.conversations.turn import Turn
 from app.errors import APIError, NotFound
@@ -197,7 +198,8 @@ class DbStore(Store[RequestContext]):
 
     async def load_thread_items(self, thread_id: str, after: str | None, limit: int, order: str,
                                 context: RequestContext) -> Page[ThreadItem]:
-        """Items by message id, `asc` or `desc`, starting after the item `after`."""
+        """Items by message id, `asc` or `desc`, starting after the item `after`; a failed or interrupted
+        reply is followed by its status line (`chatkit.status`), which pages with it."""
         limit = max(1, min(limit, MAX_PAGE))
         known = self._known_items(thread_id, after, limit, order, context)
         if known is not None:
@@ -208,7 +210,8 @@ class DbStore(Store[RequestContext]):
             conv = conversation_of(session, context.user_id, thread_id)
             stmt = _keyset(select(Message).where(Message.conversation_id == conv.id), Message.id, start, order)
             rows = list(session.scalars(stmt.limit(limit + 1)))
-            return _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
+            page = _page(rows, limit, thread_item, lambda m: item_id_of(m.id))
+            return with_status_lines(page, {item_id_of(m.id): shown_status(m) for m in rows}, order)
 
         return await _transaction(work)
 

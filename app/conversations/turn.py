@@ -166,13 +166,17 @@ def _replay(session: Any, user: User, key: str) -> Replay | None:
     return Replay(sent.conversation_id, reply.id, reply.content, list(reply.tool_calls or []), reply.status)
 
 
+def abandoned(msg: Message) -> bool:
+    """True for a `pending` reply whose process died (SIGKILL) or that has been pending past ABANDONED_AFTER."""
+    if msg.status != "pending":
+        return False
+    return _aware(msg.created_at) < utcnow() - ABANDONED_AFTER or _owner_gone(msg.meta)
+
+
 def settle_abandoned(messages: list[Message]) -> None:
     """Mark replies whose process died (SIGKILL, lost machine) as interrupted, keeping their text and calls."""
-    cutoff = utcnow() - ABANDONED_AFTER
     for msg in messages:
-        if msg.status != "pending":
-            continue
-        if _aware(msg.created_at) < cutoff or _owner_gone(msg.meta):
+        if abandoned(msg):
             msg.status = "interrupted"
 
 
@@ -342,11 +346,12 @@ STORAGE_FAILED = Failure("storage_unavailable", "Your reply could not be saved; 
 def failure(err: BaseException) -> Failure:
     """The one wording of each way a turn can fail."""
     from agents.exceptions import MaxTurnsExceeded
+    from openai import APITimeoutError
 
     from app.agent.runtime import LoopStalledError
 
     if isinstance(err, MaxTurnsExceeded):
         return Failure("turn_too_long", "That took too many steps; try asking more simply.", False)
-    if isinstance(err, asyncio.TimeoutError | TimeoutError | LoopStalledError):
+    if isinstance(err, asyncio.TimeoutError | TimeoutError | LoopStalledError | APITimeoutError):
         return Failure("assistant_timeout", "The assistant took too long to answer; please try again.", True)
     return Failure("assistant_unavailable", "The assistant could not answer just now; please try again.", True)

@@ -1,13 +1,15 @@
 """A local fake of OpenAI's HTTP API (Responses and Chat Completions, streaming) for tests.
 
 Its "model" adds a task for any message starting with "add ", then confirms; otherwise it
-answers in words. It can answer 429 or 500 a number of times first, or stall, so retries,
-backoff and failures are exercised over real HTTP on loopback. Tests never reach OpenAI.
+answers in words. It can answer 429 or 500 a number of times first, stall for a while, or hang
+(accept a request and never answer, until the client gives up), so retries, backoff, deadlines and
+failures are exercised over real HTTP on loopback. Tests never reach OpenAI.
 """
 
 from __future__ import annotations
 
 import json
+import select
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +37,12 @@ class Script:
     """Status of the failing answers."""
     stall_seconds: float = 0.0
     """Sleep this long before answering (timeouts)."""
+    hang: bool = False
+    """Accept each request and never answer; the connection stays open until the client closes it."""
+    hanging: int = 0
+    """Requests being held open by `hang` right now."""
+    abandoned: int = 0
+    """Hung requests whose client closed the connection (gave up)."""
     requests: list[dict[str, Any]] = field(default_factory=list)
     """Every request body received, with its path under "_path"."""
 
@@ -139,6 +147,9 @@ class FakeOpenAI:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 script.requests.append({**body, "_path": self.path})
+                if script.hang:
+                    self._hang()
+                    return
                 if script.stall_seconds:
                     time.sleep(script.stall_seconds)
                 if script.fail_first > 0:
@@ -160,6 +171,24 @@ class FakeOpenAI:
                     self.send_response(404)
                     self.end_headers()
 
+            def _hang(self) -> None:
+                """Say nothing until the client closes the connection (or the fake stops)."""
+                with lock:
+                    script.hanging += 1
+                try:
+                    while not stopping.is_set():
+                        readable, _, _ = select.select([self.connection], [], [], 0.1)
+                        if readable and not self.connection.recv(1024):
+                            with lock:
+                                script.abandoned += 1
+                            return
+                finally:
+                    with lock:
+                        script.hanging -= 1
+                    self.close_connection = True
+
+        lock = threading.Lock()
+        stopping = self._stopping = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -174,6 +203,7 @@ class FakeOpenAI:
         return self
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving (hung requests are let go)."""
+        self._stopping.set()
         self.server.shutdown()
         self.server.server_close()
