@@ -142,7 +142,8 @@ def test_a_browser_that_signs_out_is_forgotten(app: Flask, auth: AuthActions, pu
                            json={"endpoint": push.endpoint(name), "keys": _browser_keys()}).status_code == 204
     # Only the user's own subscription can be removed; removing one that is not there is fine too.
     def remove(name: str) -> int:
-        return int(user.request("DELETE", f"/push/subscriptions?endpoint={quote(push.endpoint(name), safe='')}").status_code)
+        path = f"/push/subscriptions?endpoint={quote(push.endpoint(name), safe='')}"
+        return int(user.request("DELETE", path).status_code)
 
     assert remove("theirs") == remove("laptop") == remove("laptop") == 204
     assert user.request("DELETE", "/push/subscriptions").status_code == 422
