@@ -65,6 +65,9 @@ export default function LiveUpdates({ userId, timezone, query, patchTasks, onDon
  * (no question asked here), and performs what a click on a reminder notification asked (Done completes the
  * task, Snooze moves the reminder 10 minutes), sent by the service worker or carried in the URL it opened.
  */
+/** The action in the URL the page was loaded with (read at load: the filters soon rewrite the URL), used once. */
+let urlAction: ReminderAction | null = typeof window === "undefined" ? null : readUrlAction(window.location.search);
+
 function useReminderActions(userId: string, patchTasks: (change: (tasks: Task[]) => Task[]) => void) {
   const perform = useCallback(async (action: ReminderAction) => {
     try {
@@ -82,13 +85,9 @@ function useReminderActions(userId: string, patchTasks: (change: (tasks: Task[])
   useEffect(() => {
     if (typeof window === "undefined") return;
     if ("Notification" in window && Notification.permission === "granted") void enablePush(userId).catch(() => undefined);
-    const fromUrl = readUrlAction(window.location.search);
-    if (fromUrl) {
-      const url = new URL(window.location.href);
-      for (const name of ["reminder_action", "reminder", "task"]) url.searchParams.delete(name);
-      window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
-      void perform(fromUrl);
-    }
+    const fromUrl = urlAction;
+    urlAction = null;
+    if (fromUrl) void perform(fromUrl);
     if (!("serviceWorker" in navigator)) return;
     const onMessage = (event: MessageEvent) => {
       const action = readWorkerMessage(event.data);
