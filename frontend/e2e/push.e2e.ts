@@ -115,40 +115,38 @@ describe("Web Push", () => {
     const authSecret = randomBytes(16);
     const endpoint = `http://127.0.0.1:${pushPort}/push/chromium-under-test`;
     await context.addInitScript(({ endpoint, p256dh, auth }) => {
-      const w = window as unknown as { __push: { subscribed: number; unsubscribed: number; keyBytes: number; userVisibleOnly: boolean | null } };
-      w.__push = { subscribed: 0, unsubscribed: 0, keyBytes: 0, userVisibleOnly: null };
-      let current: object | null = null;
+      // Like a real browser, the permission and the subscription outlive a page load (kept in localStorage).
+      type Fake = { subscribed: number; unsubscribed: number; keyBytes: number; userVisibleOnly: boolean | null; asked: boolean; active: boolean };
+      const load = (): Fake => JSON.parse(localStorage.getItem("__fakepush") || "null") ?? { subscribed: 0, unsubscribed: 0, keyBytes: 0, userVisibleOnly: null, asked: false, active: false };
+      const save = (change: Partial<Fake>) => localStorage.setItem("__fakepush", JSON.stringify({ ...load(), ...change }));
       // The page's permission is "default" until the app asks (the worker sees the real, granted one).
-      let asked = false;
-      Object.defineProperty(Notification, "permission", { get: () => (asked ? "granted" : "default"), configurable: true });
+      Object.defineProperty(Notification, "permission", { get: () => (load().asked ? "granted" : "default"), configurable: true });
       Notification.requestPermission = async () => {
-        asked = true;
+        save({ asked: true });
         return "granted";
       };
+      const subscription = (options?: PushSubscriptionOptionsInit) => ({
+        endpoint,
+        expirationTime: null,
+        options: options ?? { userVisibleOnly: true },
+        getKey: () => null,
+        toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
+        unsubscribe: async () => {
+          save({ unsubscribed: load().unsubscribed + 1, active: false });
+          return true;
+        },
+      }) as unknown as PushSubscription;
       PushManager.prototype.subscribe = async function (options?: PushSubscriptionOptionsInit) {
-        w.__push.subscribed += 1;
-        w.__push.userVisibleOnly = options?.userVisibleOnly ?? null;
-        w.__push.keyBytes = options?.applicationServerKey ? new Uint8Array(options.applicationServerKey as ArrayBuffer).length : 0;
-        const sub = {
-          endpoint,
-          expirationTime: null,
-          options,
-          getKey: () => null,
-          toJSON: () => ({ endpoint, expirationTime: null, keys: { p256dh, auth } }),
-          unsubscribe: async () => {
-            w.__push.unsubscribed += 1;
-            current = null;
-            return true;
-          },
-        };
-        current = sub;
-        return sub as unknown as PushSubscription;
+        const key = options?.applicationServerKey ? new Uint8Array(options.applicationServerKey as ArrayBuffer).length : 0;
+        save({ subscribed: load().subscribed + 1, userVisibleOnly: options?.userVisibleOnly ?? null, keyBytes: key, active: true });
+        return subscription(options);
       };
       PushManager.prototype.getSubscription = async function () {
-        return current as PushSubscription | null;
+        return load().active ? subscription() : null;
       };
     }, { endpoint, p256dh: b64url(ua.getPublicKey()), auth: b64url(authSecret) });
-    const counters = () => page.evaluate(() => (window as unknown as { __push: { subscribed: number; unsubscribed: number; keyBytes: number; userVisibleOnly: boolean | null } }).__push);
+    const counters = () =>
+      page.evaluate(() => JSON.parse(localStorage.getItem("__fakepush") || '{"subscribed":0,"unsubscribed":0}') as { subscribed: number; unsubscribed: number; keyBytes: number; userVisibleOnly: boolean | null });
     try {
       await signUp(page, uniqueEmail("push"));
       const userId = await page.evaluate(() => JSON.parse(localStorage.getItem("todo-assistant.auth") || "{}").user.id as string);
