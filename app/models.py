@@ -96,7 +96,7 @@ class Task(Base):
     )
 
 
-REMINDER_STATUSES = ("scheduled", "fired", "dismissed")
+REMINDER_STATUSES = ("scheduled", "fired", "dismissed", "stopped")
 
 
 class Reminder(Base):
@@ -118,7 +118,8 @@ class Reminder(Base):
     auto: Mapped[bool] = mapped_column(Boolean, default=False)
     """The default reminder at the due time (re-added when the due time changes)."""
     status: Mapped[str] = mapped_column(String(16), default="scheduled")
-    """scheduled, fired or dismissed; firing claims it with an atomic UPDATE on status."""
+    """scheduled, fired, dismissed or stopped (by its task's completion; shown as dismissed); firing claims
+    it with an atomic UPDATE on status."""
     fired_at: Mapped[datetime | None] = mapped_column(default=None)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     """Fired well after its time (it came due while nothing ran)."""

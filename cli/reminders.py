@@ -35,7 +35,8 @@ def list_cmd(email: str, status: str) -> None:
     for r in page.rows:
         local = schedule.aware(r.remind_at).astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         late = " (late)" if r.late else ""
-        click.echo(f"#{r.id}  {local}  {r.status}{late}  task #{r.task_id}: {r.task.title}")
+        status = schedule.reminder_to_dict(r)["status"]
+        click.echo(f"#{r.id}  {local}  {status}{late}  task #{r.task_id}: {r.task.title}")
 
 
 @reminders_group.command("fire-due")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.support.live import LiveServer, start_server
+from tests.support.live import LiveServer, redis_server, start_server
 from tests.test_multi_instance import topology  # noqa: F401 - the nginx + two instances fixture
 
 pytestmark = [pytest.mark.gunicorn]
@@ -170,3 +170,59 @@ def test_two_instances_behind_nginx_share_events_and_fire_once(topology: Any) ->
     resumed = Listener(topology.b, uid, token, last_event_id=ids[0])
     assert [e["type"] for e in resumed.wait_for(2)] == ["task.updated", "reminder.due"]
     resumed.close()
+
+
+@pytest.fixture
+def redis_pair(tmp_path: Path) -> Any:
+    """Two instances (two workers each) on one database whose live events fan out through one Redis.
+
+    Streams ping (and so re-read the table on their own) only every 60 s and the SQLite poll is an hour
+    apart, so an event reaching another process's screen sooner was carried by Redis pub/sub.
+    """
+    url = None if __import__("os").environ.get("TEST_DATABASE_URL") else f"sqlite:///{tmp_path / 'shared.db'}"
+    with redis_server() as redis_url:
+        env = {"SSE_PING_SECONDS": "60", "EVENTS_POLL_SECONDS": "3600", "EVENTS_REDIS_URL": redis_url}
+        a = start_server(tmp_path / "a", database_url=url, **env)
+        b = start_server(tmp_path / "b", database_url=url, **env)
+        yield a, b, redis_url
+        a.stop()
+        b.stop()
+
+
+def test_redis_fans_events_out_across_instances_and_a_resume_loses_nothing(redis_pair: Any) -> None:
+    import redis
+
+    from app.events.store import CHANNEL
+
+    a, b, redis_url = redis_pair
+    uid, token = a.signup()
+    watcher = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    watcher.subscribe(CHANNEL)
+    screen = Listener(a, uid, token)
+    time.sleep(0.5)  # the stream has read the table and waits for a wake-up
+    first = _post(b, uid, token, "/tasks", {"title": "from the phone"})
+    got = screen.wait_for(1, timeout=30)
+    assert [(e["type"], e["task"]["id"]) for e in got] == [("task.created", first["id"])]
+    published: list[bytes] = []
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        message = watcher.get_message(timeout=0.5)
+        if message is not None:
+            published.append(message["data"])
+    assert published == [uid.encode()]  # instance b published the wake-up, once
+    watcher.close()
+    last_seen = screen.events[-1][0]
+    screen.close()
+    # Changes on both instances while the screen is away; it comes back on the other instance.
+    missed = [_post(a if n % 2 else b, uid, token, "/tasks", {"title": f"missed {n}"})["id"] for n in range(3)]
+    resumed = Listener(b, uid, token, last_event_id=last_seen)
+    time.sleep(0.5)
+    after = _post(a, uid, token, "/tasks", {"title": "after the resume"})["id"]
+    resumed.wait_for(4, timeout=30)
+    time.sleep(1)  # room for a repeat, which must not come
+    resumed.close()
+    ids = [i for i, _, _ in resumed.events]
+    assert [e["task"]["id"] for _, e, _ in resumed.events] == [*missed, after]
+    assert ids == sorted(set(ids)) and ids[0] > last_seen
+    for server in (a, b):  # no listener restarts (each restart wakes every stream, which would hide a dead broker)
+        assert "live events listener failed" not in server.log_path.read_text()

@@ -200,3 +200,61 @@ def test_edges_of_the_calendar_are_clean_errors(auth: AuthActions, clock: Clock)
     resp = user.request("POST", f"/tasks/{far['id']}/reminders", json={"remind_at": "9999-12-31T23:59:59-23:59"})
     assert resp.status_code == 422
     assert user.request("POST", f"/tasks/{task['id']}/reminders", json={"before_minutes": 5}).status_code == 422
+
+
+def _due(user: Account, task_id: int) -> list[tuple[str, int | None, str]]:
+    task = user.request("GET", f"/tasks/{task_id}").get_json()
+    return [(r["remind_at"], r["before_minutes"], r["status"]) for r in task["reminders"]]
+
+
+def test_completing_an_occurrence_arms_the_next_ones_reminders(app: Flask, auth: AuthActions, clock: Clock) -> None:
+    user = auth.signup()
+    task = user.add_task(title="weekly report", due_date="2026-03-02", due_time="19:00", recurrence="FREQ=WEEKLY")
+    tid = task["id"]
+    default = task["reminders"][0]["id"]
+    assert user.request("POST", f"/tasks/{tid}/reminders", json={"before_minutes": 60}).status_code == 201
+    # Absolute reminders name a moment: one before the next occurrence belongs to this one, one after it stays.
+    for at in ("2026-03-02T09:00", "2026-03-12T09:00"):
+        assert user.request("POST", f"/tasks/{tid}/reminders", json={"remind_at": at}).status_code == 201
+    fired = [f.reminder["remind_at"] for at in ((2, 9, 0, 1), (2, 18, 0, 1), (2, 19, 0, 1))
+             for f in _fire(app, datetime(2026, 3, *at, tzinfo=UTC))]
+    assert fired == ["2026-03-02T09:00:00Z", "2026-03-02T18:00:00Z", "2026-03-02T19:00:00Z"]
+    clock.at = datetime(2026, 3, 2, 19, 1, tzinfo=UTC)
+    assert user.request("POST", f"/reminders/{default}/snooze", json={"minutes": 10}).status_code == 200
+    clock.at = datetime(2026, 3, 2, 19, 5, tzinfo=UTC)  # done before the snooze rang
+    done = user.request("PATCH", f"/tasks/{tid}/complete", json={"completed": True}).get_json()
+    assert done["due_date"] == "2026-03-09" and done["completed"] is False
+    assert _due(user, tid) == [
+        ("2026-03-09T18:00:00Z", 60, "scheduled"), ("2026-03-09T19:00:00Z", 0, "scheduled"),
+        ("2026-03-12T09:00:00Z", None, "scheduled")]
+    assert _fire(app, datetime(2026, 3, 2, 19, 11, 2, tzinfo=UTC)) == []  # the snooze went with its occurrence
+    fired = [f.reminder["remind_at"] for f in _fire(app, datetime(2026, 3, 9, 19, 0, 1, tzinfo=UTC))]
+    assert fired == ["2026-03-09T18:00:00Z", "2026-03-09T19:00:00Z"]
+
+
+def test_reopening_a_task_arms_again_what_completing_stopped(app: Flask, auth: AuthActions, clock: Clock) -> None:
+    user = auth.signup()
+    task = user.add_task(title="dentist", due_date="2026-03-02", due_time="19:00")
+    tid = task["id"]
+    user.request("POST", f"/tasks/{tid}/reminders", json={"before_minutes": 30})
+    user.request("POST", f"/tasks/{tid}/reminders", json={"remind_at": "2026-03-01T15:00"})
+    mine = user.request("POST", f"/tasks/{tid}/reminders", json={"remind_at": "2026-03-02T10:00"}).get_json()
+    user.request("POST", f"/reminders/{mine['id']}/dismiss")
+    done = user.request("PATCH", f"/tasks/{tid}/complete", json={"completed": True}).get_json()
+    assert done["reminders"] == []
+    stopped = user.request("GET", "/reminders?status=dismissed").get_json()["reminders"]
+    assert len(stopped) == 4 and {r["status"] for r in stopped} == {"dismissed"}
+    assert _fire(app, datetime(2026, 3, 1, 15, 0, 1, tzinfo=UTC)) == []
+    clock.at = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
+    reopened = user.request("PATCH", f"/tasks/{tid}/complete", json={"completed": False}).get_json()
+    # Armed again: the ones still ahead; the 15:00 one went by while the task was done; the one the
+    # user dismissed stays dismissed.
+    assert [(r["remind_at"], r["status"]) for r in reopened["reminders"]] == [
+        ("2026-03-02T18:30:00Z", "scheduled"), ("2026-03-02T19:00:00Z", "scheduled")]
+    assert _fire(app, clock.at) == []
+    fired = [f.reminder["remind_at"] for f in _fire(app, datetime(2026, 3, 2, 19, 0, 1, tzinfo=UTC))]
+    assert fired == ["2026-03-02T18:30:00Z", "2026-03-02T19:00:00Z"]
+    # Toggling twice more changes nothing that already fired.
+    user.request("PATCH", f"/tasks/{tid}/complete", json={"completed": True})
+    again = user.request("PATCH", f"/tasks/{tid}/complete", json={"completed": False}).get_json()
+    assert [r["status"] for r in again["reminders"]] == ["fired", "fired"]

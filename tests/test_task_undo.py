@@ -78,3 +78,36 @@ def test_the_tag_list_follows_the_tasks(auth: AuthActions) -> None:
     assert acct.request("GET", "/tasks/tags").get_json() == {"tags": ["errands", "home", "work"]}
     acct.request("DELETE", f"/tasks/{one['id']}")
     assert acct.request("GET", "/tasks/tags").get_json() == {"tags": ["work"]}
+
+
+def test_undo_of_a_delete_brings_back_every_reminder(app: Any, auth: AuthActions) -> None:
+    from datetime import UTC, datetime
+
+    from app.reminders import schedule, service
+
+    schedule.set_clock(lambda: datetime(2030, 1, 6, 12, 0, tzinfo=UTC))
+    try:
+        acct = auth.signup(timezone="Europe/Paris")
+        task = acct.add_task(title="dentist", due_date="2030-01-07", due_time="15:00")
+        tid = task["id"]
+        for body in ({"before_minutes": 45}, {"remind_at": "2030-01-07T08:30"}, {"remind_at": "2030-01-06T18:00"}):
+            assert acct.request("POST", f"/tasks/{tid}/reminders", json=body).status_code == 201
+        dismissed = acct.request("GET", "/reminders").get_json()["reminders"][0]["id"]
+        acct.request("POST", f"/reminders/{dismissed}/dismiss")
+        before = _get(acct, tid).get_json()
+        assert len(before["reminders"]) == 3
+        assert acct.request("DELETE", f"/tasks/{tid}").status_code == 204
+        restored = acct.request("POST", "/tasks/restore", json={"ids": [tid]}).get_json()["tasks"][0]
+        # The same reminders (custom ones too, as new rows), not only the default one.
+        assert _same_apart_from_reminder_ids(restored) == _same_apart_from_reminder_ids(before)
+        assert [r["remind_at"] for r in acct.request("GET", "/reminders?status=dismissed").get_json()["reminders"]] == [
+            "2030-01-06T17:00:00Z"]
+        # They still follow the task and fire.
+        moved = acct.request("PATCH", f"/tasks/{tid}", json={"due_time": "16:00"}).get_json()
+        assert [(r["remind_at"], r["before_minutes"]) for r in moved["reminders"]] == [
+            ("2030-01-07T07:30:00Z", None), ("2030-01-07T14:15:00Z", 45), ("2030-01-07T15:00:00Z", 0)]
+        with app.app_context():
+            fired = service.fire_due(datetime(2030, 1, 7, 15, 0, 1, tzinfo=UTC))
+        assert [f.reminder["remind_at"] for f in fired] == [r["remind_at"] for r in moved["reminders"]]
+    finally:
+        schedule.set_clock(None)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -132,3 +133,24 @@ def test_without_vapid_nothing_is_sent(app: Flask, auth: AuthActions, push: Fake
         fired = service.fire_due(datetime(2026, 3, 1, 13, 0, 1, tzinfo=UTC))
         assert len(fired) == 1 and send_reminders(dict(app.config), fired) == 0
     assert push.received == []
+
+
+def test_a_browser_that_signs_out_is_forgotten(app: Flask, auth: AuthActions, push: FakePushService) -> None:
+    user, other = auth.signup(), auth.signup()
+    for who, name in ((user, "laptop"), (other, "theirs")):
+        assert who.request("POST", "/push/subscriptions",
+                           json={"endpoint": push.endpoint(name), "keys": _browser_keys()}).status_code == 204
+    # Only the user's own subscription can be removed; removing one that is not there is fine too.
+    def remove(name: str) -> int:
+        path = f"/push/subscriptions?endpoint={quote(push.endpoint(name), safe='')}"
+        return int(user.request("DELETE", path).status_code)
+
+    assert remove("theirs") == remove("laptop") == remove("laptop") == 204
+    assert user.request("DELETE", "/push/subscriptions").status_code == 422
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import PushSubscription
+
+    with app.app_context():
+        assert set(db.session.scalars(select(PushSubscription.endpoint))) == {push.endpoint("theirs")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +11,7 @@ from app import sse
 from app.auth.ownership import owner_required
 from app.errors import APIError
 from app.events.hub import get_hub
-from app.events.store import events_after, latest_id
+from app.events.store import frames_after, latest_id
 from app.extensions import db
 from app.models import User
 
@@ -27,11 +26,6 @@ def _last_event_id() -> int | None:
     if not raw.strip().isdigit() or len(raw.strip()) > 18:
         raise APIError("Last-Event-ID must be an event id.", code="invalid_last_event_id", status=400)
     return int(raw)
-
-
-def frame(event_id: int, payload: dict[str, Any]) -> str:
-    """One SSE event with its id."""
-    return f"id: {event_id}\ndata: {json.dumps(payload, separators=(',', ':'), ensure_ascii=False)}\n\n"
 
 
 @bp.get("/events")
@@ -53,9 +47,9 @@ def stream(user: User) -> Any:
             while not hub.closing:
                 waiter.clear()
                 with db.begin() as session:
-                    rows = [(e.id, e.data) for e in events_after(session, uid, after, BATCH)]
-                for event_id, payload in rows:
-                    yield frame(event_id, payload)
+                    rows = frames_after(session, uid, after, BATCH)
+                for event_id, text in rows:
+                    yield f"id: {event_id}\ndata: {text}\n\n"
                     after = event_id
                 if len(rows) == BATCH:
                     continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Text, cast, delete, func, select
 from sqlalchemy.orm import Session, scoped_session
 
 from app.models import Event, User
@@ -45,6 +45,18 @@ def events_after(session: DbSession, user_id: str, after_id: int, limit: int = 5
     stmt = (select(Event).where(Event.user_id == user_id, Event.id > after_id)
             .order_by(Event.id).limit(limit))
     return list(session.scalars(stmt))
+
+
+def frames_after(session: DbSession, user_id: str, after_id: int, limit: int = 500) -> list[tuple[int, str]]:
+    """The user's events above `after_id`, oldest first, as (id, JSON text) with the text as stored.
+
+    An event is encoded once, when it is published; streams send the stored text as it is instead of
+    decoding and encoding it again for every open screen. (The stored JSON never holds a raw newline, so it
+    fits one SSE `data:` line.)
+    """
+    stmt = (select(Event.id, cast(Event.data, Text)).where(Event.user_id == user_id, Event.id > after_id)
+            .order_by(Event.id).limit(limit))
+    return [(int(event_id), str(text)) for event_id, text in session.execute(stmt)]
 
 
 def latest_id(session: DbSession, user_id: str) -> int:

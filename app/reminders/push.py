@@ -79,6 +79,26 @@ def subscribe(user: User, json: PushSubscribe) -> Any:
     return Response(status=204)
 
 
+class PushUnsubscribe(BaseModel):
+    """A browser's subscription to forget (it signed out or turned notifications off)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    endpoint: str = Field(min_length=10, max_length=1000)
+    """The push service URL the browser registered."""
+
+
+@bp.delete("/<user_id>/push/subscriptions")
+@owner_required
+@api.validate(query=PushUnsubscribe, resp=responses("HTTP_204", None, *USER_ERRORS), tags=["push"])
+def unsubscribe(user: User, query: PushUnsubscribe) -> Any:
+    """Forget the user's subscription with this endpoint (`?endpoint=`; 204 also when there was none)."""
+    db.session.execute(delete(PushSubscription).where(PushSubscription.endpoint == query.endpoint,
+                                                      PushSubscription.user_id == user.id))
+    db.session.commit()
+    return Response(status=204)
+
+
 def send_reminders(config: dict[str, Any], fired: list[Any]) -> int:
     """Push each fired reminder to its user's browsers; returns how many pushes were accepted.
 

@@ -130,7 +130,9 @@ def list_reminders(session: DbSession, user: User, query: ReminderQuery) -> pagi
     """The user's reminders, soonest first, by status, keyset-paged."""
     stmt = select(Reminder).where(Reminder.user_id == user.id)
     if query.status == "active":
-        stmt = stmt.where(Reminder.status != "dismissed")
+        stmt = stmt.where(Reminder.status.not_in(schedule.OFF))
+    elif query.status == "dismissed":
+        stmt = stmt.where(Reminder.status.in_(schedule.OFF))
     elif query.status != "all":
         stmt = stmt.where(Reminder.status == query.status)
     if query.cursor:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, scoped_session
 from app import paging
 from app.errors import NotFound
 from app.events.store import publish
-from app.models import PRIORITY_RANK, DeletedTask, Task, User, utcnow
+from app.models import PRIORITY_RANK, DeletedTask, Reminder, Task, User, utcnow
 from app.reminders import schedule
 from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
@@ -161,7 +161,26 @@ def _snapshot(task: Task) -> dict[str, Any]:
         "due_time": task.due_time.strftime("%H:%M:%S") if task.due_time else None,
         "tags": list(task.tags or []), "recurrence": task.recurrence,
         "created_at": iso(task.created_at), "updated_at": iso(task.updated_at),
+        "reminders": [{
+            "remind_at": iso(r.remind_at), "before_minutes": r.before_minutes, "auto": r.auto, "status": r.status,
+            "fired_at": iso(r.fired_at), "late": r.late, "created_at": iso(r.created_at),
+        } for r in task.reminders],
     }
+
+
+def _restore_reminders(task: Task, user: User, saved: list[dict[str, Any]] | None) -> None:
+    """The deleted task's reminders back as they were (as new rows, so with new ids). Copies made before
+    reminders were kept (no `reminders` key) get what a new task gets: the default one at the due time.
+    A reminder whose moment passed while the task was deleted fires on the next tick, marked late.
+    """
+    if saved is None:
+        schedule.follow_due(task, user, schedule.now())
+        return
+    for doc in saved:
+        task.reminders.append(Reminder(
+            user_id=user.id, remind_at=_parse_when(doc["remind_at"]), before_minutes=doc["before_minutes"],
+            auto=bool(doc["auto"]), status=doc["status"], fired_at=_parse_when(doc["fired_at"]),
+            late=bool(doc["late"]), created_at=_parse_when(doc["created_at"]) or utcnow()))
 
 
 def _parse_when(value: str | None) -> datetime | None:
@@ -213,7 +232,7 @@ def restore_tasks(session: DbSession, user: User, task_ids: list[int]) -> list[T
         task.updated_at = _parse_when(data["updated_at"]) or utcnow()
         session.delete(rows[task_id])
         session.add(task)
-        schedule.follow_due(task, user, schedule.now())
+        _restore_reminders(task, user, data.get("reminders"))
         restored.append(task)
     session.flush()
     for task in restored:
@@ -237,14 +256,18 @@ def set_completed(session: DbSession, user: User, task_id: int, completed: bool 
         upcoming = next_occurrence(task.recurrence, task.due_date, user_today(user))
         if upcoming is not None:
             task.due_date = upcoming
+            schedule.finish_occurrence(task, user)
             task.updated_at = utcnow()
             _changed(session, user, task, before)
             return task
+    reopening = task.completed and not target
     if target and not task.completed:
         schedule.stop(task)
     task.completed = target
     task.completed_at = utcnow() if target else None
     task.updated_at = utcnow()
+    if reopening:
+        schedule.reopen(task, user, schedule.now())
     _changed(session, user, task, before)
     return task
 

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, todayUTC, uniqueEmail, WAIT } from "./harness";
+import { apiSignup, chat, launchBrowser, newPage, openAssistant, poll, screenshot, signedUpPage, signUp, taskRow, TestServer, todayUTC, uniqueEmail, WAIT } from "./harness";
 
 let server: TestServer;
 let browser: Browser;
@@ -22,36 +22,11 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function openAssistant(page: Page) {
-  await page.getByRole("button", { name: "Assistant", exact: true }).click();
-  await page.getByTestId("builtin-chat").waitFor();
-}
-
-async function chat(page: Page, text: string) {
-  const box = page.getByLabel("Message the assistant");
-  await box.fill(text);
-  await box.press("Enter");
-}
-
-function taskRow(page: Page, title: string) {
-  return page.getByTestId("task-row").filter({ has: page.getByRole("button", { name: `Edit “${title}”` }) });
-}
-
 /** The titles of the task rows on screen, sorted (from each row's "Edit “title”" button). */
 async function rowTitles(page: Page): Promise<string[]> {
   const labels = await page.getByTestId("task-row").getByRole("button", { name: /^Edit “/ }).evaluateAll(
     (buttons) => buttons.map((b) => b.getAttribute("aria-label") ?? b.textContent ?? ""));
   return labels.map((label) => label.replace(/^Edit “(.*)”$/, "$1")).sort();
-}
-
-async function apiSignup(email: string) {
-  const res = await fetch(`${server.baseURL}/api/auth/signup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery", timezone: "UTC" }),
-  });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { user: { id: string }; access_token: string };
 }
 
 describe("Todo Assistant in the browser", () => {
@@ -190,7 +165,7 @@ describe("Todo Assistant in the browser", () => {
     }
 
     // And the API refuses Bob on Ada's paths, or answers 404 for her objects.
-    const mallory = await apiSignup(uniqueEmail("mallory"));
+    const mallory = await apiSignup(server.baseURL, uniqueEmail("mallory"));
     const auth = { Authorization: `Bearer ${mallory.access_token}`, "Content-Type": "application/json" };
     expect((await fetch(`${server.baseURL}/api/${adaId}/tasks`, { headers: auth })).status).toBe(403);
     const probe = await fetch(`${server.baseURL}/api/${mallory.user.id}/chatkit`, {
@@ -202,9 +177,8 @@ describe("Todo Assistant in the browser", () => {
   });
 
   it("manages tasks from the list: details, inline edit, filters, search, sort, delete; keyboard and phone", async () => {
-    const { context, page } = await newPage(browser, server.baseURL);
+    const { context, page } = await signedUpPage(browser, server.baseURL, "grace");
     try {
-      await signUp(page, uniqueEmail("grace"));
       // Keyboard: N focuses the new-task field.
       await page.locator("body").press("n");
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("new-task-title");
@@ -287,9 +261,8 @@ describe("Todo Assistant in the browser", () => {
   });
 
   it("the backend stopped mid-chat: an error with a retry button within a second; retry works once it is back", async () => {
-    const { context, page } = await newPage(browser, server.baseURL);
+    const { context, page } = await signedUpPage(browser, server.baseURL, "linus");
     try {
-      await signUp(page, uniqueEmail("linus"));
       // A slow model, so the reply is still streaming when the server dies.
       await server.stop();
       await server.start({ env: { SLOW_MODEL_FIRST_TOKEN_MS: "300", SLOW_MODEL_TOKEN_MS: "400" } });

@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page, Request } from "playwright-core";
-import { launchBrowser, newPage, poll, screenshot, TestServer, todayUTC, uniqueEmail, WAIT } from "./harness";
+import { apiSignup, chat, launchBrowser, newPage, openAssistant, poll, screenshot, signIn, TestServer, todayUTC, uniqueEmail, WAIT } from "./harness";
 
 let server: TestServer;
 let browser: Browser;
@@ -31,13 +31,7 @@ interface Task {
 
 /** A user made through the API, and an authenticated caller of its task API. */
 async function apiAccount(email: string) {
-  const res = await fetch(`${server.baseURL}/api/auth/signup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery", timezone: "UTC" }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { user: { id: string }; access_token: string };
+  const body = await apiSignup(server.baseURL, email);
   return async (method: string, path: string, json?: unknown): Promise<Task> => {
     const r = await fetch(`${server.baseURL}/api/${body.user.id}${path}`, {
       method,
@@ -83,17 +77,9 @@ describe("which-one questions answered by a click (issue 14)", () => {
     page.setDefaultTimeout(WAIT.turn);
     const sent = recordChatKit(page);
     try {
-      await page.goto("/signin");
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill("correct horse battery");
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.waitForURL("**/tasks");
-      await page.getByRole("button", { name: "Assistant", exact: true }).click();
-      await page.getByTestId("builtin-chat").waitFor();
-
-      const box = page.getByLabel("Message the assistant");
-      await box.fill("complete buy bread");
-      await box.press("Enter");
+      await signIn(page, email);
+      await openAssistant(page);
+      await chat(page, "complete buy bread");
 
       const group = page.getByRole("group", { name: "Choose one" });
       await group.waitFor({ timeout: WAIT.turn });

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page, Request } from "playwright-core";
-import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, todayUTC, uniqueEmail } from "./harness";
+import { apiSignup, chat, launchBrowser, newPage, openAssistant, poll, screenshot, signedUpPage, signIn, signUp, taskRow, TestServer, todayUTC, uniqueEmail } from "./harness";
 
 /** How long a person would wait for an answer from the assistant (or the app) on this machine. */
 const ANSWER_MS = 45_000;
@@ -31,30 +31,9 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function open(viewport?: { width: number; height: number }) {
-  const made = await newPage(browser, server.baseURL, viewport);
-  made.page.setDefaultTimeout(ANSWER_MS);
-  return made;
-}
-
-async function openAssistant(page: Page) {
-  await page.getByRole("button", { name: "Assistant", exact: true }).click();
-  await page.getByTestId("builtin-chat").waitFor();
-}
-
-async function chat(page: Page, text: string) {
-  const box = page.getByLabel("Message the assistant");
-  await box.fill(text);
-  await box.press("Enter");
-}
-
 async function answered(page: Page, pattern: RegExp) {
   await page.getByTestId("msg-assistant").filter({ hasText: pattern }).last().waitFor({ timeout: ANSWER_MS });
   await page.waitForFunction(() => !document.querySelector("[data-streaming]"), undefined, { timeout: ANSWER_MS });
-}
-
-function taskRow(page: Page, title: string) {
-  return page.getByTestId("task-row").filter({ has: page.getByRole("button", { name: `Edit “${title}”`, exact: true }) });
 }
 
 /** Every ChatKit request the page sends, as {type, params}. */
@@ -72,14 +51,14 @@ function recordChatKit(page: Page): { type: string; params: Record<string, unkno
   return seen;
 }
 
+async function open(viewport?: { width: number; height: number }) {
+  const made = await newPage(browser, server.baseURL, viewport);
+  made.page.setDefaultTimeout(ANSWER_MS);
+  return made;
+}
+
 async function apiAccount(email: string) {
-  const res = await fetch(`${server.baseURL}/api/auth/signup`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, password: "correct horse battery", timezone: "UTC" }),
-  });
-  expect(res.status).toBe(201);
-  const body = (await res.json()) as { user: { id: string }; access_token: string };
+  const body = await apiSignup(server.baseURL, email);
   const call = async (method: string, path: string, json?: unknown) => {
     const r = await fetch(`${server.baseURL}/api/${body.user.id}${path}`, {
       method,
@@ -89,16 +68,6 @@ async function apiAccount(email: string) {
     return (r.status === 204 ? null : await r.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   return { id: body.user.id, call };
-}
-
-async function signIn(page: Page, email: string, query = "") {
-  await page.goto("/signin");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL("**/tasks");
-  if (query) await page.goto(`/tasks${query}`);
-  await page.getByLabel("New task").waitFor();
 }
 
 const require = createRequire(import.meta.url);
@@ -117,10 +86,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 describe("the web app, finished (issue 14)", () => {
   it("retry after an outage sends exactly the failed message: one 'buy bread', one 'call the plumber'", async () => {
-    const { context, page } = await open();
+    const { context, page } = await signedUpPage(browser, server.baseURL, "outage", { timeout: ANSWER_MS });
     const sent = recordChatKit(page);
     try {
-      await signUp(page, uniqueEmail("outage"));
       await openAssistant(page);
       await chat(page, "add buy bread");
       await answered(page, /buy bread/i);
@@ -174,9 +142,8 @@ describe("the web app, finished (issue 14)", () => {
   }, 300_000);
 
   it("reopens on the conversation used last; History orders by last activity and shows it; help in words", async () => {
-    const { context, page } = await open();
+    const { context, page } = await signedUpPage(browser, server.baseURL, "reopen", { timeout: ANSWER_MS });
     try {
-      await signUp(page, uniqueEmail("reopen"));
       await openAssistant(page);
       const help = await page.getByTestId("chat-help").textContent();
       expect(help).toContain("mark buy bread as done");
@@ -214,10 +181,9 @@ describe("the web app, finished (issue 14)", () => {
   });
 
   it("a failed or interrupted reply (its `_status` task item) shows as failed with Retry, which re-runs that turn", async () => {
-    const { context, page } = await open();
+    const { context, page } = await signedUpPage(browser, server.baseURL, "failed", { timeout: ANSWER_MS });
     const sent = recordChatKit(page);
     try {
-      await signUp(page, uniqueEmail("failed"));
       await openAssistant(page);
       await chat(page, "add renew the passport");
       await answered(page, /passport/i);

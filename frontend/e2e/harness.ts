@@ -207,6 +207,70 @@ export async function signUp(page: Page, email: string, password = "correct hors
   await page.getByLabel("New task").waitFor();
 }
 
+export const PASSWORD = "correct horse battery";
+
+/**
+ * The set-up most browser tests start with: a new context and page, signed up as a new user (email made from
+ * `tag`), on the tasks page and ready. Close `context` when done.
+ */
+export async function signedUpPage(
+  browser: Browser,
+  baseURL: string,
+  tag: string,
+  opts: { name?: string; viewport?: { width: number; height: number }; timeout?: number } = {},
+): Promise<{ context: BrowserContext; page: Page; email: string }> {
+  const { context, page } = await newPage(browser, baseURL, opts.viewport);
+  if (opts.timeout) page.setDefaultTimeout(opts.timeout);
+  const email = uniqueEmail(tag);
+  try {
+    await signUp(page, email, PASSWORD, opts.name ?? "");
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+  return { context, page, email };
+}
+
+/** Sign in an existing user on `page` and wait for the tasks page (at `/tasks<query>` when given). */
+export async function signIn(page: Page, email: string, query = ""): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL("**/tasks");
+  if (query) await page.goto(`/tasks${query}`);
+  await page.getByLabel("New task").waitFor();
+}
+
+/** A user made through the API (in UTC): its id and access token. */
+export async function apiSignup(baseURL: string, email: string): Promise<{ user: { id: string }; access_token: string }> {
+  const res = await fetch(`${baseURL}/api/auth/signup`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD, timezone: "UTC" }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { user: { id: string }; access_token: string };
+}
+
+/** Open the assistant's (built-in) panel. */
+export async function openAssistant(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Assistant", exact: true }).click();
+  await page.getByTestId("builtin-chat").waitFor();
+}
+
+/** Send a message to the assistant through the composer. */
+export async function chat(page: Page, text: string): Promise<void> {
+  const box = page.getByLabel("Message the assistant");
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** The row of the task titled exactly `title` (found by its "Edit “title”" button). */
+export function taskRow(page: Page, title: string) {
+  return page.getByTestId("task-row").filter({ has: page.getByRole("button", { name: `Edit “${title}”`, exact: true }) });
+}
+
 /** Today's date (YYYY-MM-DD) in UTC, the test users' timezone. */
 export function todayUTC(offsetDays = 0): string {
   const d = new Date(Date.now() + offsetDays * 86_400_000);

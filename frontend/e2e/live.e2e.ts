@@ -6,7 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newPage, poll, screenshot, signUp, TestServer, uniqueEmail } from "./harness";
+import { launchBrowser, newPage, poll, screenshot, signUp, taskRow, TestServer, uniqueEmail } from "./harness";
 
 let server: TestServer;
 let browser: Browser;
@@ -21,10 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-function taskRow(page: Page, title: string) {
-  return page.getByTestId("task-row").filter({ has: page.getByRole("button", { name: `Edit “${title}”` }) });
-}
 
 /** The same user signed in from "another device" (this test process): their id and a token. */
 async function otherDevice(email: string): Promise<{ id: string; token: string }> {

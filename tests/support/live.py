@@ -5,12 +5,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -160,3 +162,31 @@ def read_lines(resp: http.client.HTTPResponse) -> Iterator[str]:
         if not line:
             return
         yield line.decode().rstrip("\n")
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway redis-server (no persistence) on a free loopback port; yields its URL.
+
+    `scripts/ensure-tools.sh` installs redis-server on a clean machine; without it this fails, never skips.
+    """
+    exe = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(exe).exists():
+        raise RuntimeError("redis-server is not installed: run scripts/ensure-tools.sh")
+    port = free_port()
+    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { enablePush, readUrlAction, readWorkerMessage, type ReminderAction } from "@/lib/push";
 import { createRemindersApi } from "@/lib/reminders";
-import type { Task, TaskQuery } from "@/lib/tasks";
+import { createTasksApi, type Task, type TaskQuery } from "@/lib/tasks";
 import { useLiveEvents, type LiveEvent } from "@/lib/useLiveEvents";
 import ReminderToasts, { notifyDue, type DueReminder } from "./ReminderToast";
 
@@ -54,6 +55,45 @@ export default function LiveUpdates({ userId, timezone, query, patchTasks, onDon
     patchTasks((tasks) => applyLiveEvent(tasks, event, queryRef.current));
   }, [patchTasks]);
   useLiveEvents(userId, onEvent);
+  useReminderActions(userId, patchTasks);
   const close = useCallback((id: number) => setDue((d) => d.filter((x) => x.reminder.id !== id)), []);
   return <ReminderToasts items={due} api={api} timezone={timezone} onDone={onDone} onClose={close} />;
+}
+
+/**
+ * Web Push on this page: keeps this browser's subscription current when the user already allowed notifications
+ * (no question asked here), and performs what a click on a reminder notification asked (Done completes the
+ * task, Snooze moves the reminder 10 minutes), sent by the service worker or carried in the URL it opened.
+ */
+/** The action in the URL the page was loaded with (read at load: the filters soon rewrite the URL), used once. */
+let urlAction: ReminderAction | null = typeof window === "undefined" ? null : readUrlAction(window.location.search);
+
+function useReminderActions(userId: string, patchTasks: (change: (tasks: Task[]) => Task[]) => void) {
+  const perform = useCallback(async (action: ReminderAction) => {
+    try {
+      if (action.action === "done" && action.taskId !== null) {
+        const task = await createTasksApi(userId).setCompleted(action.taskId, true);
+        patchTasks((tasks) => applyLiveEvent(tasks, { type: "task.updated", task }));
+      } else if (action.action === "snooze" && action.reminderId !== null) {
+        await createRemindersApi(userId).snooze(action.reminderId, 10);
+      }
+    } catch {
+      // the task or reminder is gone, or the network is: the live stream shows the true state
+    }
+  }, [userId, patchTasks]);
+
+  useEffect(() => {
+    if (typeof window === "undefined") return;
+    if ("Notification" in window && Notification.permission === "granted") void enablePush(userId).catch(() => undefined);
+    const fromUrl = urlAction;
+    urlAction = null;
+    if (fromUrl) void perform(fromUrl);
+    if (!("serviceWorker" in navigator)) return;
+    const onMessage = (event: MessageEvent) => {
+      const action = readWorkerMessage(event.data);
+      if (action) void perform(action);
+    };
+    navigator.serviceWorker.addEventListener("message", onMessage);
+    return () => navigator.serviceWorker.removeEventListener("message", onMessage);
+  }, [userId, perform]);
 }

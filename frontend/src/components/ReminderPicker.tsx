@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { ApiError } from "@/lib/http";
+import { enablePush } from "@/lib/push";
 import { askNotificationPermission, createRemindersApi, formatInstant, type NewReminder } from "@/lib/reminders";
 import { useSession } from "@/lib/useSession";
 import type { Task } from "@/lib/tasks";
@@ -31,7 +32,10 @@ export default function ReminderPicker({ task }: { task: Task }) {
     }
     setBusy(true);
     setError(null);
-    void askNotificationPermission();
+    // The moment to ask: the user just asked to be reminded. Once allowed, this browser subscribes to Web Push.
+    void askNotificationPermission().then((permission) => {
+      if (permission === "granted" && userId) void enablePush(userId).catch(() => undefined);
+    });
     try {
       await api.add(task.id, body);
       setAt("");

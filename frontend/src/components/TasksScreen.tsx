@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { auth } from "@/lib/auth";
 import { filtersFromSearch, filtersToSearch } from "@/lib/filters";
+import { disablePush } from "@/lib/push";
 import { addDays, createTasksApi, formatDue, todayIn, type Task, type TaskQuery } from "@/lib/tasks";
 import { useFinePointer } from "@/lib/useFinePointer";
 import { useSession } from "@/lib/useSession";
@@ -185,6 +186,7 @@ export default function TasksScreen() {
             <button
               type="button"
               onClick={async () => {
+                await disablePush(user.id);
                 await auth.signOut();
                 router.replace("/signin");
               }}
