@@ -42,8 +42,8 @@ def test_a_chat_limit_holds_across_three_workers_for_chat_and_chatkit_together(t
 
 
 def _gunicorn(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    full = server_env(JWT_SECRET_KEY=None, SECRET_KEY=None, RATELIMIT_STORAGE_URI=None,
-                      TODO_INSTANCE_PATH=str(tmp_path), PORT=str(free_port()), **env)
+    unset: dict[str, str | None] = {"JWT_SECRET_KEY": None, "SECRET_KEY": None, "RATELIMIT_STORAGE_URI": None}
+    full = server_env(**{**unset, "TODO_INSTANCE_PATH": str(tmp_path), "PORT": str(free_port()), **env})
     return subprocess.run([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT, env=full,
                           capture_output=True, text=True, timeout=60)
 

@@ -70,6 +70,11 @@ def _string_config_reads(tree: ast.Module) -> list[int]:
     return lines
 
 
+def test_the_config_checker_sees_both_spellings() -> None:
+    sample = ast.parse("a = current_app.config['X']\nb = app.config.get('Y')\nc = get_config().model\n")
+    assert _string_config_reads(sample) == [1, 2]
+
+
 def test_app_code_reads_the_typed_config() -> None:
     found = [f"{name}:{line}" for name, tree in _trees() if name.startswith(("app/", "cli/"))
              for line in _string_config_reads(tree)]
