@@ -1,35 +1,25 @@
-"""gunicorn settings: gevent workers, one per core plus one, bound from PORT."""
+"""gunicorn settings: gevent workers, one per core plus one, bound from PORT (read by `ServerSettings`)."""
 
 from __future__ import annotations
 
 import importlib.util
-import multiprocessing
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-worker_class = "gevent"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "4000"))
-timeout = 60
-graceful_timeout = 30
-keepalive = 5
-accesslog = os.environ.get("ACCESS_LOG", "-") or None
-errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info")
 wsgi_app = "wsgi:app"
 # The path without the query string: searches (q=) and cursors (base64 of titles) stay out of the logs.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 
 
 def _load_config_module() -> Any:
-    """app/config.py alone (stdlib only): the master checks settings without importing Flask before gevent."""
+    """app/config.py alone (stdlib and pydantic only): the master checks settings without importing Flask
+    before the workers patch the standard library with gevent."""
     spec = importlib.util.spec_from_file_location("todo_config", Path(__file__).parent / "app" / "config.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
+    sys.modules[spec.name] = module  # pydantic resolves the fields' annotations there
     spec.loader.exec_module(module)
     return module
 
@@ -39,23 +29,34 @@ def _refuse(message: str) -> None:
     sys.exit(3)
 
 
-def _check_settings() -> Any:
+def _check_settings() -> tuple[Any, Any, Any]:
     """Refuse to start, with one line and exit status 3, on settings that cannot serve."""
     config = _load_config_module()
-    instance = os.environ.get("TODO_INSTANCE_PATH") or str(Path(__file__).parent / "instance")
     try:
-        cfg = config.Config.from_env(instance)
-        cfg.validate()
+        cfg = config.Config.load()
+        cfg.validate_for_serving()
+        server = config.ServerSettings.load()
     except config.ConfigError as err:
         _refuse(str(err))
+    workers = server.web_concurrency
     if cfg.production and workers > 1 and config.per_process_storage(cfg.ratelimit_storage_uri):
         _refuse(f"RATELIMIT_STORAGE_URI={cfg.ratelimit_storage_uri} keeps a separate count in each of the "
                 f"{workers} workers; unset it (a file shared by all workers) or use redis://.")
-    return cfg
+    return config, cfg, server
 
 
-_cfg = _check_settings()
-if (_cfg.log_format or ("json" if _cfg.production else "text")) == "json":
+_config, _cfg, _server = _check_settings()
+bind = f"{_server.host}:{_server.port}"
+worker_class = "gevent"
+workers = _server.web_concurrency
+worker_connections = _server.worker_connections
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+accesslog = _server.access_log or None
+errorlog = "-"
+loglevel = _cfg.log_level.lower()
+if _cfg.log_format == "json":
     _json = {"()": "pythonjsonlogger.json.JsonFormatter", "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
              "rename_fields": {"levelname": "level", "asctime": "time"}}
     logconfig_dict = {
@@ -130,18 +131,19 @@ def on_starting(server: object) -> None:
     import glob
     import tempfile
 
-    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = _server.prometheus_multiproc_dir
     if path:
         os.makedirs(path, exist_ok=True)
         for stale in glob.glob(os.path.join(path, "*.db")):  # figures of an earlier run would be merged in
             os.remove(stale)
     else:
-        _metrics_dir_created = os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="todo-metrics-")
+        _metrics_dir_created = tempfile.mkdtemp(prefix="todo-metrics-")
+        _config.export_metrics_dir(_metrics_dir_created)
 
 
 def child_exit(server: object, worker: object) -> None:
     """Drop a dead worker's live gauges (active streams, pool use); its counters stay in the totals."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if _server.prometheus_multiproc_dir or _metrics_dir_created:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(getattr(worker, "pid", 0))

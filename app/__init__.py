@@ -9,39 +9,35 @@ from typing import Any
 import click
 from flask import Flask
 
-from app.config import Config, ConfigError
+from app.config import EXTENSION_KEY, Config, ConfigError
 from app.logs import configure_logging
 
 
 def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     """The app factory: configuration, extensions and blueprints; nothing else.
 
-    `config` may be a ready `Config`, or a dict of overrides applied on top of the
-    environment's (tests use that); by default everything comes from the environment. The
+    `config` may be a ready `Config`, or a dict of overrides applied on top of the environment's
+    (tests use that): lower-case keys are `Config` fields, upper-case keys are Flask settings passed
+    through unchanged (e.g. TESTING). By default everything comes from the environment. The
     `flask todo` commands are registered by the `flask.commands` entry point (setup.cfg), so
     the app never imports the CLI that imports it.
     """
-    app = Flask(__name__, instance_path=os.environ.get("TODO_INSTANCE_PATH") or None,
-                instance_relative_config=True)
+    overrides = config if isinstance(config, dict) else {}
+    flask_extra = {key: value for key, value in overrides.items() if key.isupper()}
+    cfg = config if isinstance(config, Config) else Config.load(
+        **{key: value for key, value in overrides.items() if not key.isupper()})
+    app = Flask(__name__, instance_path=cfg.instance_path, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    if isinstance(config, Config):
-        cfg = config
-    else:
-        cfg = Config.from_env(app.instance_path)
-        for key, value in (config or {}).items():
-            if hasattr(cfg, key) and key != "extra":
-                setattr(cfg, key, value)
-            else:
-                cfg.extra[key] = value
     try:
-        cfg.validate()
+        cfg.validate_for_serving()
     except ConfigError:
         if click.get_current_context(silent=True) is None:
             raise
         # Admin commands (e.g. `flask todo config set-mode developer`) must still run.
         logging.getLogger(__name__).warning("configuration not fit to serve; admin commands only")
-    app.config.from_mapping(cfg.flask_settings(app.instance_path))
-    app.extensions["todo_config"] = cfg
+    app.config.from_mapping(cfg.flask_settings())
+    app.config.from_mapping(flask_extra)
+    app.extensions[EXTENSION_KEY] = cfg
     configure_logging(app)
 
     from app.agent.runtime import get_runtime
@@ -56,7 +52,7 @@ def create_app(config: Config | dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     init_metrics(app)
     capture_main_hub()
-    get_runtime().stall_limit = float(app.config["LOOP_STALL_SECONDS"])
+    get_runtime().stall_limit = cfg.loop_stall_seconds
     init_jwt(app)
     init_validation(app)
     init_security(app)

@@ -13,6 +13,7 @@ from spectree.models import SecureType
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
+from app.config import get_config
 from app.errors import ErrorBody
 from app.validation import spectree_before
 
@@ -30,14 +31,15 @@ class Database:
         self.session = scoped_session(self.factory)
 
     def init_app(self, app: Flask) -> None:
-        url: str = app.config["DATABASE_URL"]
+        cfg = get_config(app)
+        url = cfg.database_url
         options: dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
             options["pool_pre_ping"] = True  # servers (and Neon's suspends) close idle connections
-            options["pool_size"] = app.config["DB_POOL_SIZE"]
-            options["max_overflow"] = app.config["DB_MAX_OVERFLOW"]
+            options["pool_size"] = cfg.db_pool_size
+            options["max_overflow"] = cfg.db_max_overflow
             options["pool_recycle"] = 1800
         if self.engine is not None:
             self.engine.dispose()

@@ -12,6 +12,8 @@ import sys
 from flask import Flask, g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
 
+from app.config import get_config
+
 
 class RequestIdFilter(logging.Filter):
     """Adds `request_id` (and the path) to every record logged while a request is handled."""
@@ -33,17 +35,18 @@ def configure_logging(app: Flask) -> None:
     if getattr(root, "_todo_configured", False):
         return
     handler = logging.StreamHandler(sys.stderr)
-    if app.config.get("LOG_FORMAT", "json") == "json":
+    cfg = get_config(app)
+    if cfg.log_format == "json":
         handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
                                            rename_fields={"levelname": "level", "asctime": "time"}))
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
     handler.addFilter(RequestIdFilter())
     root.handlers[:] = [handler]
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    root.setLevel(cfg.log_level)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if app.config.get("TODO_MODE") == "production":
+    if cfg.production:
         _quiet_sdk_data()
     root._todo_configured = True  # type: ignore[attr-defined]
 

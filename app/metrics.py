@@ -19,7 +19,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -32,13 +32,17 @@ from prometheus_client import (
 )
 from sqlalchemy import Engine, event
 
+from app.config import ServerSettings, get_config
+
 if TYPE_CHECKING:
     from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
-if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+_MULTIPROC_DIR = ServerSettings.load().prometheus_multiproc_dir
+"""Where gunicorn's workers merge their metrics (prometheus-client reads the same variable); empty: one process."""
+if _MULTIPROC_DIR:
     # Set but not created yet (a CLI command run before gunicorn's on_starting): the metrics below
     # open their files there as soon as they are defined.
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    os.makedirs(_MULTIPROC_DIR, exist_ok=True)
 
 _START = "metrics_started"
 """Key in `flask.g` of the request's start (perf_counter seconds)."""
@@ -98,9 +102,10 @@ def _exempt(view: Any) -> Any:
 
 def _allowed() -> bool:
     """Developer mode: anyone. Production: only with `Authorization: Bearer <METRICS_TOKEN>` (off without one)."""
-    if current_app.config["TODO_MODE"] != "production":
+    cfg = get_config()
+    if not cfg.production:
         return True
-    token = str(current_app.config.get("METRICS_TOKEN") or "")
+    token = cfg.metrics_token
     given = request.headers.get("Authorization", "")
     return bool(token) and hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
@@ -114,7 +119,7 @@ def metrics_view() -> Response:
         resp.status_code = status
         return resp
     registry = REGISTRY
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if _MULTIPROC_DIR:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -13,13 +13,14 @@ import time
 import uuid
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from flask_cors import CORS
 from flask_jwt_extended import decode_token
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 import app.ratelimit_store  # noqa: F401  (registers the todo-sqlite:// storage with `limits`)
+from app.config import get_config
 from app.errors import APIError
 
 CHATKIT_CDN = "https://cdn.platform.openai.com"
@@ -50,17 +51,18 @@ def ip_key() -> str:
     return f"ip:{get_remote_address()}"
 
 
-limiter = Limiter(key_func=client_key, default_limits=[lambda: current_app.config["RATELIMIT_DEFAULT"]])
+limiter = Limiter(key_func=client_key, default_limits=[lambda: get_config().ratelimit_default])
 
 
 def auth_limit() -> str:
     """Budget of sign-in and sign-up attempts per IP."""
-    return str(current_app.config["RATELIMIT_AUTH"])
+    return get_config().ratelimit_auth
 
 
 def chat_limits() -> str:
     """Per-user budget of chat turns: a burst limit and a daily budget of model turns."""
-    return f"{current_app.config['RATELIMIT_CHAT']};{current_app.config['CHAT_TURNS_PER_DAY']} per day"
+    cfg = get_config()
+    return f"{cfg.ratelimit_chat};{cfg.chat_turns_per_day} per day"
 
 
 CHAT_SCOPE = "chat"
@@ -121,8 +123,8 @@ def record_signin_failure(email: str) -> None:
     failures_key, lock, email_key = _keys(email)
     failures = storage.incr(failures_key, SIGNIN_WINDOW)
     email_failures = storage.incr(email_key, SIGNIN_WINDOW)
-    free = int(current_app.config["SIGNIN_FREE_FAILURES"])
-    if email_failures >= int(current_app.config["SIGNIN_EMAIL_CEILING"]):
+    free = get_config().signin_free_failures
+    if email_failures >= get_config().signin_email_ceiling:
         free = 1
     if failures >= free:
         storage.clear(lock)
@@ -169,7 +171,7 @@ DOCS_CDN = "https://cdn.jsdelivr.net"
 
 def _docs_off_in_production() -> None:
     """The API docs pages are a developer's tool: production answers 404 (the OpenAPI JSON stays)."""
-    if request.path.startswith(DOCS_PREFIX) and current_app.config["TODO_MODE"] == "production":
+    if request.path.startswith(DOCS_PREFIX) and get_config().production:
         raise APIError("Not found.", code="not_found", status=404)
 
 
@@ -193,10 +195,10 @@ def _headers(resp: Response) -> Response:
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     resp.headers.setdefault("X-Frame-Options", "DENY")
-    docs = request.path.startswith(DOCS_PREFIX) and current_app.config["TODO_MODE"] != "production"
+    docs = request.path.startswith(DOCS_PREFIX) and not get_config().production
     resp.headers.setdefault("Content-Security-Policy", content_security_policy(docs=docs))
     resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config["TODO_MODE"] == "production":
+    if get_config().production:
         resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return resp
 
@@ -207,7 +209,7 @@ def init_security(app: Flask) -> None:
     limiter.init_app(app)
     app.before_request(_docs_off_in_production)
     app.after_request(_headers)
-    origins: list[str] = app.config["CORS_ORIGINS"]
+    origins = get_config(app).cors_origins
     if origins:
         CORS(app, resources={r"/api/*": {"origins": origins}}, supports_credentials=True,
              allow_headers=["Authorization", "Content-Type", "X-CSRF-TOKEN", "X-Request-ID"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import anyio
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from app.agent.providers import model_for
 from app.agent.runtime import get_runtime
+from app.config import get_config
 from app.conversations import turn
 from app.conversations.events import turn_events
 from app.mcp.tools import build_server
@@ -18,8 +18,8 @@ from cli.lookup import user_by_email
 
 def _say(user: User, message: str, conversation_id: int | None) -> int:
     """One turn: stream the reply to the terminal as it comes; returns the conversation id."""
-    current = turn.reserve(user, conversation_id, message, current_app.config["CHAT_HISTORY_WINDOW"])
-    model = model_for(current_app.config)
+    current = turn.reserve(user, conversation_id, message, get_config().chat_history_window)
+    model = model_for(get_config())
     status = "failed"
     try:
         for ev in get_runtime().stream(lambda: turn_events(model, current), idle_timeout=None):

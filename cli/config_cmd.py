@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.config import MODE_FILE, MODES
+from app.config import MODE_FILE, MODES, Config, ServerSettings, docs_table, get_config
 
 
 @click.group("config")
@@ -20,9 +20,21 @@ def config_group() -> None:
 @with_appcontext
 def show() -> None:
     """Print the effective settings, secrets masked."""
-    cfg = current_app.extensions["todo_config"]
+    cfg = get_config()
     for key, value in cfg.masked().items():
         click.echo(f"{key:24} {value}")
+
+
+@config_group.command("docs")
+def docs() -> None:
+    """Print the README's tables of settings, generated from the settings' own docs."""
+    click.echo(readme_section())
+
+
+def readme_section() -> str:
+    """The Markdown of the README's settings tables (tests/test_config.py checks the README holds it)."""
+    between = "The gunicorn master reads a few of its own (`ServerSettings`, in gunicorn.conf.py):"
+    return f"{docs_table(Config)}\n\n{between}\n\n{docs_table(ServerSettings)}"
 
 
 @config_group.command("set-mode")

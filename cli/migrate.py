@@ -7,9 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import current_app
 
-from app.config import normalize_database_url
+from app.config import get_config, normalize_database_url
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -18,7 +17,7 @@ def alembic_config(url: str | None = None) -> AlembicConfig:
     """An Alembic config for the current app's database (or `url`)."""
     cfg = AlembicConfig(stdout=sys.stdout)
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    database_url = normalize_database_url(url or current_app.config["DATABASE_URL"])
+    database_url = normalize_database_url(url or get_config().database_url)
     cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return cfg
 

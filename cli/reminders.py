@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.config import get_config
 from app.extensions import db
 from app.reminders import schedule, service
 from app.reminders.push import send_reminders
@@ -51,7 +52,7 @@ def fire_due_cmd(at: str | None) -> None:
         except ValueError as err:
             raise click.BadParameter("give an ISO 8601 date and time", param_hint="--now") from err
     fired = service.fire_due(when)
-    send_reminders(dict(current_app.config), fired)
+    send_reminders(get_config(), fired)
     click.echo(f"Fired {len(fired)} reminder(s).")
 
 

@@ -39,6 +39,7 @@ from loadtests.common import (
     seed_messages,
     server_pids,
 )
+from tests.support.env import run_settings
 from tests.support.live import LiveServer, start_server
 
 MB = 1024 * 1024
@@ -603,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
     streams = args.streams or (500 if args.quick else 2000)
     raise_fd_limit(streams * 3 + 1024)
     header = f"Machine: {machine()}. gunicorn with {args.workers} gevent workers, " \
-             f"{'PostgreSQL' if os.environ.get('TEST_DATABASE_URL') else 'SQLite'}, embedded model; " \
+             f"{'PostgreSQL' if run_settings().test_database_url else 'SQLite'}, embedded model; " \
              f"load generator: one asyncio process on the same machine."
     print(header, flush=True)
     rows: list[Row] = []

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loadtests.common import LOAD_ENV, REPORTS, proc_stats, server_pids
+from tests.support.env import run_settings
 from tests.support.live import LiveServer, start_server
 
 MB = 1024 * 1024
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 16384), hard))
     streams, screens = (500, 200) if args.quick else (2000, 1000)
     with tempfile.TemporaryDirectory(prefix="todo-bench-events-") as tmp:
-        url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'events.db'}"
+        url = run_settings().test_database_url or f"sqlite:///{Path(tmp) / 'events.db'}"
         server = start_server(Path(tmp) / "srv", database_url=url, workers=args.workers,
                               **{**LOAD_ENV, "SSE_PING_SECONDS": "15"})
         try:
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             fan = asyncio.run(fan_out(server, users[:screens], 200.0))
         finally:
             server.stop()
-    db_name = "PostgreSQL (LISTEN/NOTIFY)" if os.environ.get("TEST_DATABASE_URL") else "SQLite (events-table poll)"
+    db_name = "PostgreSQL (LISTEN/NOTIFY)" if run_settings().test_database_url else "SQLite (events-table poll)"
     met_idle = idle["delta_mb"] < 100
     met_fan = fan["reached"] == screens and fan["p95_ms"] < 500
     lines = [

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import json
-import os
 import time
 import uuid
 from pathlib import Path
@@ -39,11 +38,14 @@ from loadtests.common import (
     new_email,
     seed_messages,
 )
+from loadtests.settings import LoadTestSettings
 from loadtests.targets import check_targets, format_results
 
-LONG_CONVERSATION = int(os.environ.get("LOADTEST_LONG_CONVERSATION", "1000"))
+SETTINGS = LoadTestSettings()
+"""LOADTEST_* from the environment (see loadtests/settings.py)."""
+LONG_CONVERSATION = SETTINGS.loadtest_long_conversation
 """Messages the long-conversation user's thread starts with."""
-SESSIONS = int(os.environ.get("LOADTEST_SESSIONS", "12"))
+SESSIONS = SETTINGS.loadtest_sessions
 """Concurrent sessions of the many-sessions user (the target is 10+)."""
 PLANTS = ("ficus", "fern", "basil", "orchid", "cactus", "bonsai", "ivy", "tulips")
 
@@ -58,7 +60,7 @@ def _arguments(parser: Any) -> None:
 
 @events.init.add_listener
 def _load_accounts(environment: Environment, **_kwargs: Any) -> None:
-    path = os.environ.get("LOADTEST_ACCOUNTS")
+    path = SETTINGS.loadtest_accounts
     if path:
         _accounts.extend(json.loads(Path(path).read_text()))
 
@@ -269,7 +271,7 @@ class LongConversationUser(TodoUser):
         super().on_start()
         events_ = self.stream_turn("/chat", {"message": "add renew the passport"}, "/chat turn (long conversation)")
         self.conversation = next((e["conversation_id"] for e in events_ if e.get("type") == "conversation"), 0)
-        url = os.environ.get("LOADTEST_DATABASE_URL")
+        url = SETTINGS.loadtest_database_url
         if self.conversation and url:
             seed_messages(url, self.conversation, LONG_CONVERSATION)
 

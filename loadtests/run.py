@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from loadtests.common import LOAD_ENV, PASSWORD, REPORTS, ROOT, SLOW_MODEL_ENV, chatkit_body, new_email
+from tests.support.env import server_env
 from tests.support.live import LiveServer, start_server
 
 USER_CLASSES = ("ChatUser", "ChatKitUser", "TaskListUser", "LongConversationUser", "ManySessionsUser")
@@ -57,8 +58,8 @@ def run_locust(server: LiveServer, *, users: int, spawn_rate: float, run_time: s
     if not chatkit_available(server):
         print("POST /api/{uid}/chatkit answers 404: ChatKitUser skipped", flush=True)
         classes.remove("ChatKitUser")
-    env = {**os.environ, "LOADTEST_ACCOUNTS": str(accounts), "LOADTEST_DATABASE_URL": server.env["DATABASE_URL"],
-           **(extra_env or {})}
+    env = server_env(LOADTEST_ACCOUNTS=str(accounts), LOADTEST_DATABASE_URL=server.env["DATABASE_URL"],
+                     **(extra_env or {}))
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "loadtests" / "locustfile.py"), "--headless",
                "--host", server.base, "-u", str(users), "-r", str(spawn_rate), "--run-time", run_time,
                "--stop-timeout", "30", "--csv", str(reports / "locust"), "--html", str(reports / "locust.html"),

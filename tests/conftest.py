@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,12 +16,13 @@ from app.config import normalize_database_url
 from app.models import Base
 from cli.migrate import downgrade, upgrade
 from tests.support.accounts import TEST_SECRET, AuthActions
+from tests.support.env import run_settings
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The database under test: TEST_DATABASE_URL (PostgreSQL) or a fresh SQLite file."""
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = run_settings().test_database_url
     if url:
         return normalize_database_url(url)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"

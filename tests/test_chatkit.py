@@ -34,6 +34,7 @@ from pydantic import TypeAdapter
 from app import create_app
 from app.agent.local_model import LocalModel
 from app.chatkit.ids import item_id_of, parse_item_id, parse_thread_id, thread_id_of
+from app.config import get_config
 from app.extensions import db
 from app.models import Message
 from tests.support.accounts import TEST_SECRET, Account, AuthActions
@@ -285,7 +286,7 @@ def slow_app(app: Flask) -> Flask:
     return create_app(
         {
             "mode": "developer",
-            "database_url": app.config["DATABASE_URL"],
+            "database_url": get_config(app).database_url,
             "secret_key": TEST_SECRET,
             "TESTING": True,
             "slow_model_first_token_ms": 300,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from app import create_app
+from app.config import get_config
 from tests.support.accounts import TEST_SECRET, Account, AuthActions
 from tests.support.chatkit import create_thread, post, reply_of, user_input
 
@@ -182,7 +183,7 @@ def test_openapi_lists_the_endpoint(client: Any) -> None:
 
 
 def test_turns_share_the_chat_budget_but_reads_do_not(app: Any) -> None:
-    limited = create_app({"mode": "developer", "database_url": app.config["DATABASE_URL"], "secret_key": TEST_SECRET,
+    limited = create_app({"mode": "developer", "database_url": get_config(app).database_url, "secret_key": TEST_SECRET,
                           "TESTING": True, "ratelimit_chat": "2 per minute"})
     acct = AuthActions(limited.test_client()).signup()
     thread_id, _ = create_thread(acct, "hi there")

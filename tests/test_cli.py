@@ -6,6 +6,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from tests.support.accounts import AuthActions
+from tests.support.env import server_env
 
 
 def test_help_lists_the_groups(runner) -> None:
@@ -93,7 +94,6 @@ def test_chat_threads_show_export_delete(runner, auth: AuthActions) -> None:
 
 def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, migrated: str) -> None:
     import asyncio
-    import os
     import sys
 
     from mcp import Client, StdioServerParameters
@@ -101,8 +101,8 @@ def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, mi
     acct = auth.signup()
     other = auth.signup()
     other_task = other.add_task(title="not yours")
-    env = {**os.environ, "TODO_MODE": "developer", "DATABASE_URL": migrated, "FLASK_APP": "app:create_app",
-           "TODO_INSTANCE_PATH": app.instance_path}
+    env = server_env(TODO_MODE="developer", DATABASE_URL=migrated, FLASK_APP="app:create_app",
+                     TODO_INSTANCE_PATH=app.instance_path)
     params = StdioServerParameters(command=sys.executable, args=["-m", "flask", "todo", "mcp", "serve", "--user",
                                                                 acct.email], env=env)
 

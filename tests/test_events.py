@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from app.config import get_config
 from app.reminders import schedule, scheduler
 from tests.support.accounts import Account, AuthActions
 
 
 @pytest.fixture(autouse=True)
 def fast_pings(app: Flask) -> None:
-    app.config["SSE_PING_SECONDS"] = 0.05
+    get_config(app).sse_ping_seconds = 0.05
 
 
 class Stream:

@@ -6,6 +6,7 @@ import http.client
 import json
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,18 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support.env import run_settings
 from tests.support.live import LiveServer, redis_server, start_server
-from tests.test_multi_instance import topology  # noqa: F401 - the nginx + two instances fixture
+from tests.support.topology import Topology, running_topology
 
 pytestmark = [pytest.mark.gunicorn]
+
+
+@pytest.fixture
+def topology(tmp_path: Path) -> Iterator[Topology]:
+    """Redis, two instances and nginx in front of both (tests/support/topology.py)."""
+    with running_topology(tmp_path) as running:
+        yield running
 
 
 class Listener:
@@ -78,7 +87,7 @@ def _soon(seconds: float) -> str:
 @pytest.fixture
 def pair(tmp_path: Path) -> Any:
     """Two instances (two workers each, each running the scheduler) on one database."""
-    url = None if __import__("os").environ.get("TEST_DATABASE_URL") else f"sqlite:///{tmp_path / 'shared.db'}"
+    url = None if run_settings().test_database_url else f"sqlite:///{tmp_path / 'shared.db'}"
     a = start_server(tmp_path / "a", database_url=url, SSE_PING_SECONDS="2", EVENTS_POLL_SECONDS="0.2")
     b = start_server(tmp_path / "b", database_url=url, SSE_PING_SECONDS="2", EVENTS_POLL_SECONDS="0.2")
     yield a, b
@@ -121,7 +130,7 @@ def test_reminders_fire_exactly_once_with_two_instances(pair: tuple[LiveServer, 
 
 
 def test_reminder_due_while_stopped_fires_late_on_start(tmp_path: Path) -> None:
-    url = __import__("os").environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'stopped.db'}"
+    url = run_settings().test_database_url or f"sqlite:///{tmp_path / 'stopped.db'}"
     first = start_server(tmp_path / "first", database_url=url, SCHEDULER="off")
     uid, token = first.signup()
     task = _post(first, uid, token, "/tasks", {"title": "while away"})
@@ -150,7 +159,7 @@ def test_reminder_due_while_stopped_fires_late_on_start(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres_only
-def test_two_instances_behind_nginx_share_events_and_fire_once(topology: Any) -> None:  # noqa: F811
+def test_two_instances_behind_nginx_share_events_and_fire_once(topology: Topology) -> None:
     """PostgreSQL LISTEN/NOTIFY fan-out: screens on the proxy and on each instance see every change once."""
     uid, token = topology.proxy.signup()
     screens = [Listener(topology.proxy, uid, token), Listener(topology.a, uid, token),
@@ -179,7 +188,7 @@ def redis_pair(tmp_path: Path) -> Any:
     Streams ping (and so re-read the table on their own) only every 60 s and the SQLite poll is an hour
     apart, so an event reaching another process's screen sooner was carried by Redis pub/sub.
     """
-    url = None if __import__("os").environ.get("TEST_DATABASE_URL") else f"sqlite:///{tmp_path / 'shared.db'}"
+    url = None if run_settings().test_database_url else f"sqlite:///{tmp_path / 'shared.db'}"
     with redis_server() as redis_url:
         env = {"SSE_PING_SECONDS": "60", "EVENTS_POLL_SECONDS": "3600", "EVENTS_REDIS_URL": redis_url}
         a = start_server(tmp_path / "a", database_url=url, **env)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.env import server_env
 from tests.support.fake_openai import FakeOpenAI
 from tests.support.live import ROOT, free_port, open_stream, read_lines, sse_data, start_server
 
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.gunicorn
 
 
 def _pg(action: str, port: int) -> str:
-    proc = subprocess.run([str(ROOT / "scripts" / "pg-test.sh"), action], env={**os.environ, "PGTEST_PORT": str(port)},
+    proc = subprocess.run([str(ROOT / "scripts" / "pg-test.sh"), action], env=server_env(PGTEST_PORT=str(port)),
                           capture_output=True, text=True, timeout=180, check=True)
     return proc.stdout.strip()
 

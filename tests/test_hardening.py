@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 
 from app import create_app, paging
+from app.config import get_config
 from tests.support.accounts import TEST_SECRET, AuthActions
 
 BIG = 2**63
@@ -292,7 +293,7 @@ def test_pages_csp_allows_only_their_own_inline_scripts(app: Flask, tmp_path: Pa
     inline = b"self.__next_f.push([1,\"x\"])"
     (out / "index.html").write_bytes(b"<html><script src=\"/_next/a.js\"></script><script>" + inline +
                                      b"</script></html>")
-    app.config["FRONTEND_DIR"] = str(out)
+    get_config(app).frontend_dir = str(out)
     csp = app.test_client().get("/").headers["Content-Security-Policy"]
     scripts = next(d for d in csp.split("; ") if d.startswith("script-src"))
     assert "'unsafe-inline'" not in scripts

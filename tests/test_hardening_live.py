@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tests.support.env import server_env
 from tests.support.live import BIN, ROOT, free_port, start_server
 
 SECRET = "live-test-secret-0123456789abcdef0123456789"
@@ -42,8 +42,8 @@ def test_a_chat_limit_holds_across_three_workers_for_chat_and_chatkit_together(t
 
 
 def _gunicorn(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET_KEY", "SECRET_KEY", "RATELIMIT_STORAGE_URI")}
-    full = {**base, "TODO_INSTANCE_PATH": str(tmp_path), "PORT": str(free_port()), **env}
+    unset: dict[str, str | None] = {"JWT_SECRET_KEY": None, "SECRET_KEY": None, "RATELIMIT_STORAGE_URI": None}
+    full = server_env(**{**unset, "TODO_INSTANCE_PATH": str(tmp_path), "PORT": str(free_port()), **env})
     return subprocess.run([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], cwd=ROOT, env=full,
                           capture_output=True, text=True, timeout=60)
 

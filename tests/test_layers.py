@@ -7,7 +7,6 @@ imports a higher one: each case adds one such import to a copy of the packages a
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -15,13 +14,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.env import server_env
+
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     """`lint-imports` with the repository's contract on the packages under `tree`."""
-    env = {**os.environ, "PYTHONPATH": str(tree)}
+    env = server_env(PYTHONPATH=str(tree))
     return subprocess.run([str(LINT_IMPORTS), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
                           cwd=tree, env=env, capture_output=True, text=True, timeout=300)
 

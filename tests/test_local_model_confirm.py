@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case
+from tests.support.local_model import FIXED_NOW, check_case
 
 SETUP = [
     {"title": "fix the gate"},

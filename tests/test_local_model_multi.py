@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case, new_chat
+from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
 
 def titles(*names: str) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import NOWS, check_case
+from tests.support.local_model import NOWS, check_case
 
 T = "TODAY"
 CASES: list[dict[str, Any]] = [

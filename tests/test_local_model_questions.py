@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case, new_chat
+from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
 MIX = [
     {"title": "assemble the crib", "completed": True},

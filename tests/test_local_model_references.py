@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case, new_chat
+from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
 THREE = [{"title": "order a new router"}, {"title": "reply to Grace"}, {"title": "sharpen the knives"}]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case, new_chat
+from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
 
 def add(title: str, **want: Any) -> dict[str, Any]:
@@ -123,7 +123,7 @@ def test_english_users_never_load_other_languages() -> None:
 
     probe = (
         "import sys, os\n"
-        "from tests.test_local_model import new_chat\n"
+        "from tests.support.local_model import new_chat\n"
         "from app.agent.local_model.languages import lexicon\n"
         "chat = new_chat(setup=[{'title': 'walk the dog'}])\n"
         "for m in ['add buy milk tomorrow', 'show my tasks', 'mark the dog one done', 'hi']:\n"

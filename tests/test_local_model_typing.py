@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case
+from tests.support.local_model import FIXED_NOW, check_case
 
 TWO = [{"title": "book the vet appointment"}, {"title": "clean the garage"}]
 CASES: list[dict[str, Any]] = [

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_local_model import FIXED_NOW, check_case
+from tests.support.local_model import FIXED_NOW, check_case
 
 DENTIST = [{"title": "dentist appointment", "due_date": "2026-11-28", "due_time": "15:00"}, {"title": "walk the dog"}]
 

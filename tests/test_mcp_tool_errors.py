@@ -10,6 +10,7 @@ from flask import Flask
 from app.mcp.inprocess import InProcessMCPServer, SharedConnection
 from app.mcp.tools import USER_META_KEY, build_server
 from tests.support.accounts import AuthActions
+from tests.support.env import server_env
 
 MISSING = 999999
 
@@ -107,14 +108,13 @@ def test_a_conflict_reaches_the_model_as_a_sentence(app: Flask, auth: AuthAction
 
 
 def test_errors_over_stdio_name_the_field_and_the_rule(app: Flask, auth: AuthActions, migrated: str) -> None:
-    import os
     import sys
 
     from mcp import Client, StdioServerParameters
 
     acct = auth.signup()
-    env = {**os.environ, "TODO_MODE": "developer", "DATABASE_URL": migrated, "FLASK_APP": "app:create_app",
-           "TODO_INSTANCE_PATH": app.instance_path}
+    env = server_env(TODO_MODE="developer", DATABASE_URL=migrated, FLASK_APP="app:create_app",
+                     TODO_INSTANCE_PATH=app.instance_path)
     params = StdioServerParameters(command=sys.executable, args=["-m", "flask", "todo", "mcp", "serve", "--user",
                                                                 acct.email], env=env)
 

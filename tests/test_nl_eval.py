@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.env import run_settings
 from tests.support.live import LiveServer, start_server
 
 pytestmark = pytest.mark.gunicorn
-EVAL = Path(os.environ.get("NL_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "nl-eval")
+EVAL = Path(run_settings().nl_eval_dir)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -13,13 +12,14 @@ from urllib.parse import urlsplit
 import psycopg2
 import pytest
 
+from tests.support.env import server_env
 from tests.support.live import ROOT, free_port
 
 SCRIPT = ROOT / "scripts" / "pg-test.sh"
 
 
 def _pg(action: str, port: int) -> str:
-    proc = subprocess.run([str(SCRIPT), action], env={**os.environ, "PGTEST_PORT": str(port)}, capture_output=True,
+    proc = subprocess.run([str(SCRIPT), action], env=server_env(PGTEST_PORT=str(port)), capture_output=True,
                           text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()

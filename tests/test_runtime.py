@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 
 from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, get_runtime, shutdown_runtime
+from tests.support.env import server_env
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).parent / "support" / "runtime_gevent_probe.py"
@@ -455,7 +456,7 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
     server = subprocess.Popen(
         [sys.executable, *GUNICORN_ARGS, "-b", f"127.0.0.1:{port}", "tests.support.runtime_gevent_probe:app"],
         cwd=ROOT,
-        env={**os.environ, "PROBE_WARM_MASTER": "1", "TODO_MODE": "developer"},
+        env=server_env(PROBE_WARM_MASTER="1", TODO_MODE="developer"),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -13,6 +13,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from app.config import get_config
+
 
 @pytest.fixture
 def export(app: Flask, tmp_path: Path) -> Path:
@@ -28,7 +30,7 @@ def export(app: Flask, tmp_path: Path) -> Path:
     js = b"console.log('hello');" * 100
     (root / "_next" / "static" / "chunks" / "app-123abc.js").write_bytes(js)
     (root / "_next" / "static" / "chunks" / "app-123abc.js.gz").write_bytes(gzip.compress(js))
-    app.config["FRONTEND_DIR"] = str(root)
+    get_config(app).frontend_dir = str(root)
     return root
 
 
@@ -84,7 +86,7 @@ def test_api_routes_are_never_shadowed(client: FlaskClient, export: Path) -> Non
 
 
 def test_not_built(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
-    app.config["FRONTEND_DIR"] = str(tmp_path / "missing")
+    get_config(app).frontend_dir = str(tmp_path / "missing")
     resp = client.get("/")
     assert resp.status_code == 200
     assert b"not built" in resp.data

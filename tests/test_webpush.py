@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 
+from app.config import get_config
 from app.reminders import schedule, service
 from app.reminders.push import send_reminders
 from tests.support.accounts import AuthActions
@@ -82,7 +83,8 @@ def _vapid() -> tuple[str, str]:
 
 def test_a_fired_reminder_is_pushed_to_each_browser(app: Flask, auth: AuthActions, push: FakePushService) -> None:
     private, public = _vapid()
-    app.config.update(VAPID_PRIVATE_KEY=private, VAPID_PUBLIC_KEY=public, VAPID_SUBJECT="mailto:ops@example.com")
+    cfg = get_config(app)
+    cfg.vapid_private_key, cfg.vapid_public_key, cfg.vapid_subject = private, public, "mailto:ops@example.com"
     user, other = auth.signup(), auth.signup()
     assert user.request("GET", "/push/config").get_json() == {"enabled": True, "public_key": public}
     for who, name in ((user, "laptop"), (user, "phone"), (other, "theirs")):
@@ -99,7 +101,7 @@ def test_a_fired_reminder_is_pushed_to_each_browser(app: Flask, auth: AuthAction
     push.gone.add("/push/phone")
     with app.app_context():
         fired = service.fire_due(datetime(2026, 3, 1, 19, 0, 1, tzinfo=UTC))
-        assert send_reminders(dict(app.config), fired) == 1
+        assert send_reminders(get_config(app), fired) == 1
     assert sorted(r["path"] for r in push.received) == ["/push/laptop", "/push/phone"]
     for received in push.received:
         assert received["headers"]["content-encoding"] == "aes128gcm"
@@ -131,7 +133,7 @@ def test_without_vapid_nothing_is_sent(app: Flask, auth: AuthActions, push: Fake
         schedule.set_clock(None)
     with app.app_context():
         fired = service.fire_due(datetime(2026, 3, 1, 13, 0, 1, tzinfo=UTC))
-        assert len(fired) == 1 and send_reminders(dict(app.config), fired) == 0
+        assert len(fired) == 1 and send_reminders(get_config(app), fired) == 0
     assert push.received == []
 
 

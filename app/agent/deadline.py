@@ -26,6 +26,8 @@ from typing import Any
 from agents.items import ModelResponse, TResponseStreamEvent
 from agents.models.interface import Model
 
+from app.config import Config
+
 log = logging.getLogger(__name__)
 
 MODEL_RETRIES = 3
@@ -57,10 +59,9 @@ class Limits:
     """Most times a stalled request is sent again."""
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Limits:
-        """The limits in the app settings (a Flask config or any mapping)."""
-        return cls(first_token=float(settings.get("MODEL_FIRST_TOKEN_SECONDS", 20.0)),
-                   deadline=float(settings.get("TURN_DEADLINE_SECONDS", 90.0)))
+    def from_config(cls, cfg: Config) -> Limits:
+        """The limits the app's settings name."""
+        return cls(first_token=cfg.model_first_token_seconds, deadline=cfg.turn_deadline_seconds)
 
 
 def attempt_windows(limits: Limits, remaining: float) -> list[float]:
@@ -88,9 +89,9 @@ def client_retries(first_token: float, most: int = MODEL_RETRIES) -> int:
     return retries
 
 
-def request_timeout(settings: Any) -> float:
+def request_timeout(cfg: Config) -> float:
     """The OpenAI client's timeout for one HTTP request: MODEL_TIMEOUT_SECONDS, never past the deadline."""
-    return min(float(settings.get("MODEL_TIMEOUT_SECONDS", 60)), Limits.from_settings(settings).deadline)
+    return min(float(cfg.model_timeout_seconds), cfg.turn_deadline_seconds)
 
 
 def start_turn(limits: Limits) -> contextvars.Token[float | None]:

@@ -11,37 +11,36 @@ from openai import AsyncOpenAI
 
 from app.agent.deadline import BoundedModel, Limits, client_retries, request_timeout
 from app.agent.local_model import LocalModel
+from app.config import Config
 
 _cache: dict[tuple[Any, ...], Model] = {}
 
 
-def model_for(settings: dict[str, Any]) -> Model:
-    """The model named by the app settings (`TODO_MODEL`, `OPENAI_*`, slow-model delays), built once.
+def model_for(cfg: Config) -> Model:
+    """The model the settings name (`model`, `openai_*`, slow-model delays), built once per distinct setting.
 
     It is held to the first-token limit and the turn deadline (`agent.deadline.BoundedModel`).
     """
-    name = settings.get("TODO_MODEL") or "local"
-    api = settings.get("OPENAI_API") or ("chat_completions" if settings.get("OPENAI_BASE_URL") else "responses")
-    key = (name, settings.get("OPENAI_API_KEY"), settings.get("OPENAI_BASE_URL"), api,
-           settings.get("SLOW_MODEL_FIRST_TOKEN_MS", 0), settings.get("SLOW_MODEL_TOKEN_MS", 0),
-           settings.get("MODEL_TIMEOUT_SECONDS", 60), Limits.from_settings(settings))
+    limits = Limits.from_config(cfg)
+    key = (cfg.model, cfg.openai_api_key, cfg.openai_base_url, cfg.openai_api, cfg.slow_model_first_token_ms,
+           cfg.slow_model_token_ms, cfg.model_timeout_seconds, limits)
     if key not in _cache:
-        _cache[key] = BoundedModel(_build(name, settings, api), Limits.from_settings(settings))
+        _cache[key] = BoundedModel(_build(cfg), limits)
     return _cache[key]
 
 
-def _build(name: str, settings: dict[str, Any], api: str) -> Model:
-    if name == "local":
+def _build(cfg: Config) -> Model:
+    if cfg.model == "local":
         return LocalModel(
-            first_token_delay=float(settings.get("SLOW_MODEL_FIRST_TOKEN_MS", 0)) / 1000,
-            token_delay=float(settings.get("SLOW_MODEL_TOKEN_MS", 0)) / 1000,
+            first_token_delay=cfg.slow_model_first_token_ms / 1000,
+            token_delay=cfg.slow_model_token_ms / 1000,
         )
     client = AsyncOpenAI(
-        api_key=settings.get("OPENAI_API_KEY") or "not-needed-for-local-servers",
-        base_url=settings.get("OPENAI_BASE_URL") or None,
-        max_retries=client_retries(Limits.from_settings(settings).first_token),
-        timeout=request_timeout(settings),
+        api_key=cfg.openai_api_key or "not-needed-for-local-servers",
+        base_url=cfg.openai_base_url or None,
+        max_retries=client_retries(cfg.model_first_token_seconds),
+        timeout=request_timeout(cfg),
     )
-    if api == "chat_completions":
-        return OpenAIChatCompletionsModel(model=name, openai_client=client)
-    return OpenAIResponsesModel(model=name, openai_client=client)
+    if cfg.openai_api == "chat_completions":
+        return OpenAIChatCompletionsModel(model=cfg.model, openai_client=client)
+    return OpenAIResponsesModel(model=cfg.model, openai_client=client)

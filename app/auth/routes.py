@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_jwt_extended import (
     current_user,
     get_jwt,
@@ -21,6 +21,7 @@ from app.auth.passwords import verify_password
 from app.auth.schemas import AuthOut, RefreshOut, SessionOut, SigninBody, SignupBody
 from app.auth.tokens import current_session_id, issue_tokens, revoke_session
 from app.auth.users import create_user, user_to_dict
+from app.config import get_config
 from app.errors import Conflict, Unauthorized
 from app.extensions import api, db
 from app.models import AuthSession, User
@@ -54,7 +55,7 @@ def _token_response(body: dict[str, Any], status: int, in_body: bool) -> Respons
     resp = jsonify(body)
     resp.status_code = status
     if not in_body:
-        lifetime = current_app.config["JWT_REFRESH_TOKEN_EXPIRES"]
+        lifetime = get_config().refresh_token_lifetime
         set_refresh_cookies(resp, refresh_token, max_age=int(lifetime.total_seconds()))
     resp.headers["Cache-Control"] = "no-store"
     resp.headers["Pragma"] = "no-cache"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from sqlalchemy import and_, or_, select
 
 from app import paging, sse
@@ -21,6 +21,7 @@ from app.chat.schemas import (
     MessagePage,
     PageQuery,
 )
+from app.config import get_config
 from app.conversations import turn
 from app.conversations.events import turn_events
 from app.conversations.schemas import RenameBody
@@ -45,8 +46,9 @@ def _error_event(err: BaseException, conversation_id: int) -> dict[str, Any]:
 
 def _run(current: turn.Turn) -> Iterator[Any]:
     """The turn's agent events, produced on the asyncio loop and handed to this greenlet in batches."""
-    model = model_for(current_app.config)
-    ping = float(current_app.config["SSE_PING_SECONDS"])
+    cfg = get_config()
+    model = model_for(cfg)
+    ping = cfg.sse_ping_seconds
     return get_runtime().stream(lambda: turn_events(model, current), idle_timeout=ping)
 
 
@@ -105,7 +107,7 @@ def chat(user: User) -> Any:
     """Send a message; the reply streams as SSE (default) or comes whole with Accept: application/json."""
     body = parse_json(ChatBody)
     key = _idempotency_key()
-    window = current_app.config["CHAT_HISTORY_WINDOW"]
+    window = get_config().chat_history_window
     wants_json = request.accept_mimetypes.best_match(["text/event-stream", "application/json"]) == "application/json"
     if body.retry_of is not None and body.conversation_id is not None:
         reserved: turn.Turn | turn.Replay = turn.reserve_retry(user, body.conversation_id, body.retry_of, window)

@@ -39,7 +39,7 @@ from chatkit.types import (
     UserMessageInput,
     UserMessageItem,
 )
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from app import sse
@@ -56,6 +56,7 @@ from app.chatkit.store import (
     conversation_of,
     message_of,
 )
+from app.config import get_config
 from app.conversations import turn
 from app.conversations.schemas import RenameBody, UserMessage
 from app.errors import APIError, Invalid, fields_of
@@ -225,13 +226,13 @@ def chatkit(user: User) -> Any:
     watch = TurnWatch("chatkit")
     body = request.get_data(cache=True)
     req = parse_request(body)
-    context = RequestContext(user.id, user.timezone, model_for(current_app.config),
-                             int(current_app.config["CHAT_HISTORY_WINDOW"]))
+    context = RequestContext(user.id, user.timezone, model_for(get_config()),
+                             get_config().chat_history_window)
     prepare(req, user, context)
     db.session.remove()  # a stream may last long: hold no connection while it runs
     result = get_runtime().run(chatkit_server().handle(req, context))
     if isinstance(result, StreamingResult):
-        ping = float(current_app.config["SSE_PING_SECONDS"])
+        ping = get_config().sse_ping_seconds
         stream = _sse(result, ping, watch if req.type in TURNS else None)
         return Response(stream, mimetype="text/event-stream", headers=sse.HEADERS)
     return Response(result.json, mimetype="application/json")

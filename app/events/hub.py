@@ -22,6 +22,7 @@ from flask import Flask
 from sqlalchemy import event as sa_event
 from sqlalchemy import select as sa_select
 
+from app.config import get_config
 from app.events.store import CHANNEL, PENDING_KEY, newest_id
 from app.extensions import db
 from app.models import Event
@@ -55,9 +56,10 @@ class Hub:
         self._subs: dict[str, set[Waiter]] = {}
         self._lock = threading.Lock()
         self._listener: threading.Thread | None = None
-        self._url: str = app.config["DATABASE_URL"]
-        self._redis_url: str = app.config.get("EVENTS_REDIS_URL", "")
-        self._poll_seconds = float(app.config.get("EVENTS_POLL_SECONDS", 0.25))
+        cfg = get_config(app)
+        self._url = cfg.database_url
+        self._redis_url = cfg.events_redis_url
+        self._poll_seconds = cfg.events_poll_seconds
         self._redis: Any = None
         self.closing = False
         """Set when the process is shutting down: open streams end, and clients reconnect elsewhere."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from app import sse
 from app.auth.ownership import owner_required
+from app.config import get_config
 from app.errors import APIError
 from app.events.hub import get_hub
 from app.events.store import frames_after, latest_id
@@ -37,7 +38,7 @@ def stream(user: User) -> Any:
     if last is None:
         last = latest_id(db.session, uid)
     db.session.remove()  # an idle stream holds no database connection
-    ping = float(current_app.config["SSE_PING_SECONDS"])
+    ping = get_config().sse_ping_seconds
     hub = get_hub()
     waiter = hub.subscribe(uid)
 

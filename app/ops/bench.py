@@ -17,6 +17,7 @@ from gevent import monkey
 
 from app import sse
 from app.agent.runtime import get_runtime
+from app.config import get_config
 
 bp = Blueprint("bench", __name__)
 MAX_EVENTS = 1000
@@ -26,7 +27,7 @@ _real_sleep = monkey.get_original("time", "sleep")
 
 def init_bench(app: Flask) -> None:
     """Register the baseline route when TODO_BENCH=1 (load tests only)."""
-    if os.environ.get("TODO_BENCH") == "1":
+    if get_config(app).bench:
         app.register_blueprint(bp)
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 
 from app.auth.ownership import owner_required
+from app.config import Config, get_config
 from app.extensions import api, db
 from app.models import PushSubscription, User
 from app.validation import USER_ERRORS, responses
@@ -61,10 +62,10 @@ class PushConfig(BaseModel):
 @api.validate(resp=responses("HTTP_200", PushConfig, *USER_ERRORS), tags=["push"])
 def push_config(user: User) -> Any:
     """The VAPID public key (the browser's applicationServerKey), when Web Push is on."""
-    from flask import current_app
 
-    key = current_app.config.get("VAPID_PUBLIC_KEY", "")
-    return {"enabled": bool(key and current_app.config.get("VAPID_PRIVATE_KEY")), "public_key": key}
+    cfg = get_config()
+    key = cfg.vapid_public_key
+    return {"enabled": bool(key and cfg.vapid_private_key), "public_key": key}
 
 
 @bp.post("/<user_id>/push/subscriptions")
@@ -99,12 +100,12 @@ def unsubscribe(user: User, query: PushUnsubscribe) -> Any:
     return Response(status=204)
 
 
-def send_reminders(config: dict[str, Any], fired: list[Any]) -> int:
+def send_reminders(config: Config, fired: list[Any]) -> int:
     """Push each fired reminder to its user's browsers; returns how many pushes were accepted.
 
     Subscriptions the push service says are gone (404, 410) are forgotten.
     """
-    private_key = config.get("VAPID_PRIVATE_KEY", "")
+    private_key = config.vapid_private_key
     if not private_key or not fired:
         return 0
     from pywebpush import WebPushException, webpush
@@ -119,7 +120,7 @@ def send_reminders(config: dict[str, Any], fired: list[Any]) -> int:
                 try:
                     webpush({"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
                             data=body, vapid_private_key=private_key,
-                            vapid_claims={"sub": config.get("VAPID_SUBJECT", "mailto:admin@example.com")},
+                            vapid_claims={"sub": config.vapid_subject},
                             timeout=10)
                     sent += 1
                 except WebPushException as err:

@@ -16,6 +16,7 @@ from typing import Any
 from apscheduler.schedulers.base import BaseScheduler
 from flask import Flask
 
+from app.config import get_config
 from app.events.store import purge, retention_cutoff
 from app.extensions import db
 from app.reminders import schedule, service
@@ -28,14 +29,14 @@ def tick(app: Flask) -> int:
     """Fire what is due now and push it; returns how many fired."""
     fired = service.fire_due(schedule.now())
     if fired:
-        send_reminders(dict(app.config), fired)
+        send_reminders(get_config(app), fired)
     return len(fired)
 
 
 def purge_events(app: Flask) -> int:
     """Forget live events older than the retention."""
     with db.begin() as session:
-        return purge(session, retention_cutoff(schedule.now(), int(app.config["EVENTS_KEEP_HOURS"])))
+        return purge(session, retention_cutoff(schedule.now(), get_config(app).events_keep_hours))
 
 
 def _safely(job: Any, app: Flask) -> None:
@@ -70,7 +71,7 @@ def build(app: Flask, blocking: bool = False) -> BaseScheduler:
         scheduler = BackgroundScheduler(timezone=UTC)
     now = datetime.now(UTC)
     scheduler.add_job(_safely, "interval", args=[tick, app], id="fire-reminders", name="fire due reminders",
-                      seconds=float(app.config["REMINDER_TICK_SECONDS"]), next_run_time=now,
+                      seconds=get_config(app).reminder_tick_seconds, next_run_time=now,
                       max_instances=1, coalesce=True, misfire_grace_time=None)
     scheduler.add_job(_safely, "interval", args=[purge_events, app], id="purge-events",
                       name="purge old live events", hours=1, next_run_time=now, max_instances=1, coalesce=True,
@@ -80,7 +81,7 @@ def build(app: Flask, blocking: bool = False) -> BaseScheduler:
 
 def start_embedded(app: Flask) -> BaseScheduler | None:
     """Start the scheduler in this web worker unless `SCHEDULER=off`."""
-    if app.config.get("SCHEDULER", "embedded") != "embedded":
+    if get_config(app).scheduler != "embedded":
         return None
     scheduler = build(app)
     scheduler.start()

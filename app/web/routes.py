@@ -26,6 +26,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 from werkzeug.security import safe_join
 
+from app.config import get_config
 from app.security import content_security_policy, exempt
 
 bp = Blueprint("web", __name__)
@@ -64,8 +65,8 @@ def _register_converter(state: Any) -> None:
 
 
 def frontend_dir() -> Path:
-    """Where the export is: `FRONTEND_DIR` in the app config, else `<repo>/frontend/out`."""
-    configured = current_app.config.get("FRONTEND_DIR")
+    """Where the export is: the FRONTEND_DIR setting, else `<repo>/frontend/out`."""
+    configured = get_config().frontend_dir
     if configured:
         return Path(configured)
     return Path(current_app.root_path).parent / "frontend" / "out"

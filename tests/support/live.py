@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -16,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tests.support.env import run_settings, server_env
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -109,10 +110,10 @@ def start_server(tmp: Path, database_url: str | None = None, workers: int = 2, *
     instance = tmp / f"instance-{port}"
     instance.mkdir(parents=True, exist_ok=True)
     full_env = {
-        **os.environ,
+        **server_env(),
         "TODO_MODE": "developer",
         "TODO_INSTANCE_PATH": str(instance),
-        "DATABASE_URL": database_url or os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{instance / 'live.db'}",
+        "DATABASE_URL": database_url or run_settings().test_database_url or f"sqlite:///{instance / 'live.db'}",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
         "ACCESS_LOG": "",

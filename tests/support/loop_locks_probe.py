@@ -14,7 +14,6 @@ monkey.patch_all()
 
 import collections  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import traceback  # noqa: E402
@@ -50,10 +49,10 @@ async def _watch_loop_thread() -> None:
 def main() -> None:
     fake = FakeOpenAI().start()
     folder = Path(tempfile.mkdtemp(prefix="locks-"))
-    os.environ["TODO_INSTANCE_PATH"] = str(folder)
     url = f"sqlite:///{folder / 'probe.db'}"
     upgrade("head", url=url)
-    app = create_app({"mode": "developer", "database_url": url, "secret_key": "probe-secret-0123456789abcdef0123456789",
+    app = create_app({"mode": "developer", "instance_path": str(folder),
+                      "database_url": url, "secret_key": "probe-secret-0123456789abcdef0123456789",
                       "model": "gpt-4o", "openai_api_key": "sk-test", "openai_base_url": fake.base_url,
                       "openai_api": "responses", "ratelimit_enabled": False})
     get_runtime().run(_watch_loop_thread())

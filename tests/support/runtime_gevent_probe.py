@@ -434,8 +434,11 @@ def scenario_fork() -> dict[str, Any]:
 
 
 app = Flask(__name__)
-if os.environ.get("PROBE_WARM_MASTER"):
-    get_runtime().run(asyncio.sleep(0))  # the master uses the runtime before gunicorn forks
+if __name__ != "__main__":  # served by gunicorn (from the repository root, so tests.support imports)
+    from tests.support.env import run_settings
+
+    if run_settings().probe_warm_master:
+        get_runtime().run(asyncio.sleep(0))  # the master uses the runtime before gunicorn forks
 
 
 @app.get("/sse")
