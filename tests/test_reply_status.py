@@ -23,6 +23,7 @@ from flask import Flask
 from pydantic import TypeAdapter
 
 from app import create_app
+from app.config import get_config
 from app.chatkit.status import TITLES
 from app.chatkit.store import parse_thread_id
 from tests.support.accounts import TEST_SECRET, Account, AuthActions
@@ -32,7 +33,7 @@ ITEMS = TypeAdapter(Page[ThreadItem])
 
 
 def _app(app: Flask, **settings: Any) -> Flask:
-    return create_app({"mode": "developer", "database_url": app.config["DATABASE_URL"], "secret_key": TEST_SECRET,
+    return create_app({"mode": "developer", "database_url": get_config(app).database_url, "secret_key": TEST_SECRET,
                        "TESTING": True, "ratelimit_enabled": False, **settings})
 
 

@@ -14,6 +14,7 @@ from agents.models.interface import Model
 from flask import Flask
 
 from app import create_app
+from app.config import Config, get_config
 from app.agent.deadline import BoundedModel, Limits, ModelTimeout, attempt_windows, client_retries, request_timeout
 from app.conversations.turn import Failure, failure
 from tests.support.accounts import TEST_SECRET, AuthActions
@@ -48,24 +49,24 @@ def test_a_stalled_model_before_the_change_would_take_243_s_now_the_attempts_are
     limits = Limits(first_token=20, deadline=90)
     windows = attempt_windows(limits, limits.deadline)
     assert len(windows) * (client_retries(limits.first_token) + 1) <= 16 and sum(windows) <= 90
-    settings = {"MODEL_TIMEOUT_SECONDS": 60, "MODEL_FIRST_TOKEN_SECONDS": 2, "TURN_DEADLINE_SECONDS": 5}
-    assert request_timeout(settings) == 5
-    assert request_timeout({**settings, "TURN_DEADLINE_SECONDS": 90}) == 60
+    settings = {"model_timeout_seconds": 60, "model_first_token_seconds": 2, "turn_deadline_seconds": 5}
+    assert request_timeout(Config.load(**settings)) == 5
+    assert request_timeout(Config.load(**{**settings, "turn_deadline_seconds": 90})) == 60
 
 
 def test_the_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, migrated: str) -> None:
     monkeypatch.setenv("MODEL_FIRST_TOKEN_SECONDS", "7.5")
     monkeypatch.setenv("TURN_DEADLINE_SECONDS", "33")
     app = create_app({"mode": "developer", "database_url": migrated, "secret_key": TEST_SECRET})
-    assert Limits.from_settings(app.config) == Limits(first_token=7.5, deadline=33)
+    assert Limits.from_config(get_config(app)) == Limits(first_token=7.5, deadline=33)
     monkeypatch.delenv("MODEL_FIRST_TOKEN_SECONDS")
     monkeypatch.delenv("TURN_DEADLINE_SECONDS")
     app = create_app({"mode": "developer", "database_url": migrated, "secret_key": TEST_SECRET})
-    assert Limits.from_settings(app.config) == Limits(first_token=20, deadline=90)
+    assert Limits.from_config(get_config(app)) == Limits(first_token=20, deadline=90)
 
 
 def _app(app: Flask, **settings: Any) -> Flask:
-    return create_app({"mode": "developer", "database_url": app.config["DATABASE_URL"], "secret_key": TEST_SECRET,
+    return create_app({"mode": "developer", "database_url": get_config(app).database_url, "secret_key": TEST_SECRET,
                        "TESTING": True, "ratelimit_enabled": False, **settings})
 
 
