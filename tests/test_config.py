@@ -14,7 +14,7 @@ from app.config import Config, ConfigError, read_mode
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_production_is_the_default_and_needs_a_real_secret(tmp_path, monkeypatch) -> None:
+def test_production_is_the_default_and_needs_a_real_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TODO_MODE", raising=False)
     monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -26,7 +26,7 @@ def test_production_is_the_default_and_needs_a_real_secret(tmp_path, monkeypatch
     Config.from_env(tmp_path).validate()
 
 
-def test_mode_derives_security_settings(tmp_path) -> None:
+def test_mode_derives_security_settings(tmp_path: Path) -> None:
     prod = Config(mode="production", secret_key="s" * 40).flask_settings(tmp_path)
     dev = Config(mode="developer").flask_settings(tmp_path)
     assert prod["JWT_COOKIE_SECURE"] is True and dev["JWT_COOKIE_SECURE"] is False
@@ -34,7 +34,7 @@ def test_mode_derives_security_settings(tmp_path) -> None:
     assert prod["JWT_DECODE_ALGORITHMS"] == ["HS256"]
 
 
-def test_mode_file_and_env(tmp_path, monkeypatch) -> None:
+def test_mode_file_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TODO_MODE", raising=False)
     (tmp_path / "mode").write_text("developer\n")
     assert read_mode(tmp_path) == "developer"
@@ -45,7 +45,7 @@ def test_mode_file_and_env(tmp_path, monkeypatch) -> None:
         read_mode(tmp_path)
 
 
-def test_database_url_defaults_to_sqlite_in_instance(tmp_path) -> None:
+def test_database_url_defaults_to_sqlite_in_instance(tmp_path: Path) -> None:
     assert Config(mode="developer").flask_settings(tmp_path)["DATABASE_URL"] == f"sqlite:///{tmp_path / 'todo.db'}"
     heroku = Config(mode="developer", database_url="postgres://u:p@h/db").flask_settings(tmp_path)
     assert heroku["DATABASE_URL"] == "postgresql+psycopg2://u:p@h/db"
@@ -58,7 +58,7 @@ def test_masked_hides_secrets() -> None:
     assert "supersecretvalue" not in shown and "pw@" not in shown and "sk-abcdef" not in shown
 
 
-def test_wsgi_refuses_to_start_in_production_without_secret(tmp_path) -> None:
+def test_wsgi_refuses_to_start_in_production_without_secret(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("JWT_SECRET_KEY", "SECRET_KEY", "TODO_MODE")}
     env["TODO_INSTANCE_PATH"] = str(tmp_path)
     proc = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True,

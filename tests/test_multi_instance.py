@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import pytest
 
@@ -51,9 +52,9 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_port(redis_port)
     env = {"RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}", "RATELIMIT_CHAT": "6 per minute",
-           "SLOW_MODEL_FIRST_TOKEN_MS": "100", "SLOW_MODEL_TOKEN_MS": "60", "WEB_CONCURRENCY": "1"}
-    a = start_server(tmp_path / "a", **env)
-    b = start_server(tmp_path / "b", **env)
+           "SLOW_MODEL_FIRST_TOKEN_MS": "100", "SLOW_MODEL_TOKEN_MS": "60"}
+    a = start_server(tmp_path / "a", workers=1, **env)
+    b = start_server(tmp_path / "b", workers=1, **env)
     prefix = tmp_path / "nginx"
     prefix.mkdir()
     port = free_port()
@@ -74,8 +75,10 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
     b.stop()
 
 
-def _chat(server: LiveServer, uid: str, token: str, message: str, conv: int | None = None) -> tuple[int, dict]:
-    body: dict = {"message": message}
+def _chat(
+    server: LiveServer, uid: str, token: str, message: str, conv: int | None = None
+) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"message": message}
     if conv is not None:
         body["conversation_id"] = conv
     status, _, raw = server.request("POST", f"/api/{uid}/chat", body, token=token)
