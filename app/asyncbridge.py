@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from gevent.hub import Hub
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_main_hub: Any = None
+_main_hub: Hub | None = None
 
 
 def _gevent_active() -> bool:
@@ -44,21 +47,21 @@ async def run_blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) ->
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
 
-    def settle(ok: bool, value: Any) -> None:
-        if future.done():
-            return
-        if ok:
-            future.set_result(value)
-        else:
-            future.set_exception(value)
+    def deliver(result: T) -> None:
+        if not future.done():
+            future.set_result(result)
+
+    def fail(err: BaseException) -> None:
+        if not future.done():
+            future.set_exception(err)
 
     def job() -> None:
         try:
             result = fn(*args, **kwargs)
         except BaseException as err:  # handed to the awaiting coroutine, which re-raises it
-            loop.call_soon_threadsafe(settle, False, err)
+            loop.call_soon_threadsafe(fail, err)
         else:
-            loop.call_soon_threadsafe(settle, True, result)
+            loop.call_soon_threadsafe(deliver, result)
 
     _main_hub.loop.run_callback_threadsafe(gevent.spawn, job)
     return await future

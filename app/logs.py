@@ -48,7 +48,7 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     if cfg.production:
         _quiet_sdk_data()
-    root._todo_configured = True  # type: ignore[attr-defined]
+    root._todo_configured = True  # type: ignore[attr-defined]  # our own marker on the root logger
 
 
 def _quiet_sdk_data() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask_cors import CORS
 from flask_jwt_extended import decode_token
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RouteLimit
 from flask_limiter.util import get_remote_address
 
 import app.ratelimit_store  # noqa: F401  (registers the todo-sqlite:// storage with `limits`)
@@ -69,7 +69,7 @@ CHAT_SCOPE = "chat"
 """The one scope /chat and ChatKit turns are counted in."""
 
 
-def chat_limit(**options: Any) -> Any:
+def chat_limit(**options: Any) -> RouteLimit:
     """The shared per-user chat-turn limit, for every route that runs the agent."""
     return limiter.shared_limit(chat_limits, scope=CHAT_SCOPE, **options)
 

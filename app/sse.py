@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+from app.conversations.chat_events import ChatEvent
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 PING = ": ping\n\n"
 
 
-def event(payload: dict[str, Any]) -> str:
+def event(payload: ChatEvent) -> str:
     """One SSE event carrying `payload` as JSON."""
     return f"data: {json.dumps(payload, separators=(',', ':'), ensure_ascii=False)}\n\n"

@@ -29,7 +29,7 @@ def reminders_group() -> None:
 def list_cmd(email: str, status: str) -> None:
     """A user's reminders, soonest first."""
     user = user_by_email(email)
-    page = service.list_reminders(db.session, user, ReminderQuery(status=status, limit=100))  # type: ignore[arg-type]
+    page = service.list_reminders(db.session, user, ReminderQuery(status=status, limit=100))  # type: ignore[arg-type]  # click.Choice: a valid status
     if not page.rows:
         click.echo("No reminders.")
     zone = schedule.user_zone(user)
@@ -63,4 +63,4 @@ def scheduler_cmd() -> None:
     from app.reminders.scheduler import build
 
     click.echo("Reminder scheduler running; Ctrl-C stops it.")
-    build(current_app._get_current_object(), blocking=True).start()  # type: ignore[attr-defined]
+    build(current_app._get_current_object(), blocking=True).start()  # type: ignore[attr-defined]  # LocalProxy method

@@ -19,14 +19,16 @@ import codecs
 import json
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import gevent
 from gevent.pool import Group
 from locust import HttpUser, between, events, task
 from locust.clients import HttpSession
 from locust.env import Environment
+from locust.event import EventHook
 
 from loadtests.common import (
     PASSWORD,
@@ -51,21 +53,33 @@ PLANTS = ("ficus", "fern", "basil", "orchid", "cactus", "bonsai", "ivy", "tulips
 
 _accounts: list[dict[str, str]] = []
 
+Handler = TypeVar("Handler", bound=Callable[..., None])
 
-@events.init_command_line_parser.add_listener
+
+def listener(hook: EventHook) -> Callable[[Handler], Handler]:
+    """`hook.add_listener` as a typed decorator (locust leaves it unannotated)."""
+
+    def register(handler: Handler) -> Handler:
+        hook.add_listener(handler)
+        return handler
+
+    return register
+
+
+@listener(events.init_command_line_parser)
 def _arguments(parser: Any) -> None:
     parser.add_argument("--check-targets", action="store_true", default=False,
                         help="Exit non-zero when a target of loadtests/targets.py is missed")
 
 
-@events.init.add_listener
+@listener(events.init)
 def _load_accounts(environment: Environment, **_kwargs: Any) -> None:
     path = SETTINGS.loadtest_accounts
     if path:
         _accounts.extend(json.loads(Path(path).read_text()))
 
 
-@events.quitting.add_listener
+@listener(events.quitting)
 def _check(environment: Environment, **_kwargs: Any) -> None:
     options = environment.parsed_options
     if options is None or not getattr(options, "check_targets", False):

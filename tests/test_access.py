@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import jwt as pyjwt
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.support.accounts import TEST_SECRET, AuthActions
 
@@ -22,12 +25,16 @@ ROUTES = [
 OBJECT_ROUTES = [r for r in ROUTES if "{tid}" in r[1]]
 
 
-def _call(client, method, uid, path, body, headers):
+def _call(
+    client: FlaskClient, method: str, uid: str, path: str, body: dict[str, Any] | None, headers: dict[str, str]
+) -> TestResponse:
     return client.open(f"/api/{uid}{path}", method=method, json=body, headers=headers)
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES)
-def test_no_or_bad_token_is_401(client, auth: AuthActions, method, path, body) -> None:
+def test_no_or_bad_token_is_401(
+    client: FlaskClient, auth: AuthActions, method: str, path: str, body: dict[str, Any] | None
+) -> None:
     acct = auth.signup()
     tid = acct.add_task(title="mine")["id"]
     p = path.format(tid=tid)
@@ -44,7 +51,9 @@ def test_no_or_bad_token_is_401(client, auth: AuthActions, method, path, body) -
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES)
-def test_signed_out_token_is_401(client, auth: AuthActions, method, path, body) -> None:
+def test_signed_out_token_is_401(
+    client: FlaskClient, auth: AuthActions, method: str, path: str, body: dict[str, Any] | None
+) -> None:
     acct = auth.signup()
     tid = acct.add_task(title="mine")["id"]
     client.post("/api/auth/signout", headers=acct.headers)
@@ -53,7 +62,9 @@ def test_signed_out_token_is_401(client, auth: AuthActions, method, path, body) 
 
 
 @pytest.mark.parametrize(("method", "path", "body"), ROUTES)
-def test_another_users_path_is_403(client, auth: AuthActions, method, path, body) -> None:
+def test_another_users_path_is_403(
+    client: FlaskClient, auth: AuthActions, method: str, path: str, body: dict[str, Any] | None
+) -> None:
     alice, mallory = auth.signup(), auth.signup()
     tid = alice.add_task(title="alice's")["id"]
     resp = _call(client, method, alice.id, path.format(tid=tid), body, mallory.headers)
@@ -63,7 +74,9 @@ def test_another_users_path_is_403(client, auth: AuthActions, method, path, body
 
 
 @pytest.mark.parametrize(("method", "path", "body"), OBJECT_ROUTES)
-def test_another_users_object_is_404(client, auth: AuthActions, method, path, body) -> None:
+def test_another_users_object_is_404(
+    client: FlaskClient, auth: AuthActions, method: str, path: str, body: dict[str, Any] | None
+) -> None:
     alice, mallory = auth.signup(), auth.signup()
     tid = alice.add_task(title="alice's")["id"]
     resp = _call(client, method, mallory.id, path.format(tid=tid), body, mallory.headers)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import jwt as pyjwt
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
 
 from tests.support.accounts import TEST_SECRET, AuthActions
 
 
-def test_signup_returns_user_and_tokens(client, auth: AuthActions) -> None:
+def test_signup_returns_user_and_tokens(client: FlaskClient, auth: AuthActions) -> None:
     resp = client.post("/api/auth/signup", json={"email": "Ada@Example.com", "password": "pw-123456",
                                                  "name": "Ada", "timezone": "Europe/Paris"})
     assert resp.status_code == 201
@@ -23,14 +27,14 @@ def test_signup_returns_user_and_tokens(client, auth: AuthActions) -> None:
     assert {"exp", "iat"} <= set(claims)
 
 
-def test_signup_email_is_case_insensitive_unique(client, auth: AuthActions) -> None:
+def test_signup_email_is_case_insensitive_unique(client: FlaskClient, auth: AuthActions) -> None:
     auth.signup("bob@example.com")
     resp = client.post("/api/auth/signup", json={"email": "BOB@example.com", "password": "another-pw"})
     assert resp.status_code == 409
     assert resp.get_json()["error"]["code"] == "email_taken"
 
 
-def test_signup_rejects_bad_input(client) -> None:
+def test_signup_rejects_bad_input(client: FlaskClient) -> None:
     cases = [
         {"email": "not-an-email", "password": "long-enough"},
         {"email": "a@example.com", "password": "short"},
@@ -46,7 +50,7 @@ def test_signup_rejects_bad_input(client) -> None:
         assert resp.get_json()["error"]["fields"]
 
 
-def test_signin_right_and_wrong_password(client, auth: AuthActions) -> None:
+def test_signin_right_and_wrong_password(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup("carol@example.com", "right-password")
     ok = auth.signin("CAROL@example.com", "right-password")
     assert ok.status_code == 200
@@ -59,7 +63,7 @@ def test_signin_right_and_wrong_password(client, auth: AuthActions) -> None:
     assert nobody.get_json()["error"]["message"] == bad.get_json()["error"]["message"]
 
 
-def test_session_reports_user_and_expiry(client, auth: AuthActions) -> None:
+def test_session_reports_user_and_expiry(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     resp = client.get("/api/auth/session", headers=acct.headers)
     assert resp.status_code == 200
@@ -67,7 +71,7 @@ def test_session_reports_user_and_expiry(client, auth: AuthActions) -> None:
     assert resp.get_json()["expires_at"].endswith("Z")
 
 
-def test_refresh_rotates_and_detects_reuse(client, auth: AuthActions) -> None:
+def test_refresh_rotates_and_detects_reuse(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     first = client.post("/api/auth/refresh", headers={"Authorization": f"Bearer {acct.refresh_token}"})
     assert first.status_code == 200
@@ -82,7 +86,7 @@ def test_refresh_rotates_and_detects_reuse(client, auth: AuthActions) -> None:
     assert after.status_code == 401
 
 
-def test_refresh_token_is_not_an_access_token(client, auth: AuthActions) -> None:
+def test_refresh_token_is_not_an_access_token(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     resp = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {acct.refresh_token}"})
     assert resp.status_code == 401
@@ -90,7 +94,7 @@ def test_refresh_token_is_not_an_access_token(client, auth: AuthActions) -> None
     assert resp.status_code == 401
 
 
-def test_signout_revokes_the_session_only(client, auth: AuthActions) -> None:
+def test_signout_revokes_the_session_only(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup(password="pw-signout-1")
     other = auth.signin(acct.email, "pw-signout-1").get_json()
     assert client.post("/api/auth/signout", headers=acct.headers).status_code == 204
@@ -101,11 +105,11 @@ def test_signout_revokes_the_session_only(client, auth: AuthActions) -> None:
     assert still.status_code == 200
 
 
-def test_forged_and_malformed_tokens_are_refused(client, auth: AuthActions) -> None:
+def test_forged_and_malformed_tokens_are_refused(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     claims = pyjwt.decode(acct.access_token, TEST_SECRET, algorithms=["HS256"])
     wrong_key = pyjwt.encode(claims, "another-key-0123456789abcdef0123456789", algorithm="HS256")
-    unsigned = pyjwt.encode(claims, None, algorithm="none")
+    unsigned = pyjwt.encode(claims, "", algorithm="none")  # PyJWT takes "" as no key for alg "none"
     expired = pyjwt.encode({**claims, "exp": int(time.time()) - 10}, TEST_SECRET, algorithm="HS256")
     no_exp = pyjwt.encode({k: v for k, v in claims.items() if k != "exp"}, TEST_SECRET, algorithm="HS256")
     tampered = acct.access_token[:-3] + ("AAA" if not acct.access_token.endswith("AAA") else "BBB")
@@ -115,7 +119,9 @@ def test_forged_and_malformed_tokens_are_refused(client, auth: AuthActions) -> N
         assert "error" in resp.get_json()
 
 
-def test_disabled_user_tokens_stop_working(app, client, runner, auth: AuthActions) -> None:
+def test_disabled_user_tokens_stop_working(
+    app: Flask, client: FlaskClient, runner: FlaskCliRunner, auth: AuthActions
+) -> None:
     acct = auth.signup()
     result = runner.invoke(args=["todo", "users", "disable", acct.email])
     assert result.exit_code == 0, result.output
@@ -123,8 +129,8 @@ def test_disabled_user_tokens_stop_working(app, client, runner, auth: AuthAction
     assert auth.signin(acct.email, acct.password).status_code == 401
 
 
-def test_production_mode_sets_only_a_scoped_secure_strict_refresh_cookie(app, migrated, tmp_path,
-                                                                        monkeypatch) -> None:
+def test_production_mode_sets_only_a_scoped_secure_strict_refresh_cookie(app: Flask, migrated: str, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     from app import create_app
 
     monkeypatch.setenv("TODO_INSTANCE_PATH", str(tmp_path))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import Flask
+
 from tests.support.accounts import AuthActions
 from tests.support.chat import chat
 
@@ -92,7 +94,7 @@ def test_conversations_list_rename_page_delete(auth: AuthActions) -> None:
     assert acct.request("GET", f"/conversations/{second}/messages").status_code == 200
 
 
-def test_a_reply_left_pending_by_a_dead_process_is_settled_as_interrupted(app, auth: AuthActions) -> None:
+def test_a_reply_left_pending_by_a_dead_process_is_settled_as_interrupted(app: Flask, auth: AuthActions) -> None:
     from datetime import timedelta
 
     from app.extensions import db

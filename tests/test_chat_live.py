@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -80,7 +81,7 @@ def test_client_disconnect_cancels_the_run_and_keeps_the_partial_reply(slow_serv
     conn.close()
     assert conv is not None
     deadline = time.monotonic() + 15
-    msgs: list[dict] = []
+    msgs: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
         msgs = slow_server.messages(uid, token, conv)
         if len(msgs) == 2 and msgs[1]["status"] != "pending":  # the reply row is reserved before the run
@@ -100,7 +101,7 @@ def test_client_disconnect_cancels_the_run_and_keeps_the_partial_reply(slow_serv
 def test_one_hundred_concurrent_streams_all_complete(server: LiveServer) -> None:
     users = [server.signup() for _ in range(10)]
 
-    def turn(i: int) -> list[dict]:
+    def turn(i: int) -> list[dict[str, Any]]:
         uid, token = users[i % 10]
         status, _, body = server.request("POST", f"/api/{uid}/chat", {"message": f"add concurrent task {i}"},
                                          token=token, accept="text/event-stream", timeout=120)

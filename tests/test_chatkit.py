@@ -22,6 +22,7 @@ from chatkit.types import (
     ThreadCreatedEvent,
     ThreadItem,
     ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     ThreadUpdatedEvent,
@@ -97,7 +98,9 @@ def test_threads_create_streams_a_turn_with_a_tool_call(auth: AuthActions) -> No
     thread_id, events = create_thread(acct, "add buy milk")
     kinds = [e.type for e in events]
     assert kinds[:3] == ["thread.created", "thread.item.done", "stream_options"]
-    user_item = events[1].item  # type: ignore[union-attr]
+    user_done = events[1]
+    assert isinstance(user_done, ThreadItemDoneEvent), user_done
+    user_item = user_done.item
     assert isinstance(user_item, UserMessageItem) and user_item.content[0].text == "add buy milk"
     assert isinstance(events[2], StreamOptionsEvent) and events[2].stream_options.allow_cancel
     progress = [e for e in events if isinstance(e, ProgressUpdateEvent)]
@@ -206,7 +209,9 @@ def test_retry_after_item_replaces_the_reply(auth: AuthActions) -> None:
     acct = auth.signup()
     acct.add_task(title="walk the dog")
     thread_id, events = create_thread(acct, "what's on my list?")
-    user_id, first = events[1].item.id, reply_of(events)  # type: ignore[union-attr]
+    user_done = events[1]
+    assert isinstance(user_done, ThreadItemDoneEvent), user_done
+    user_id, first = user_done.item.id, reply_of(events)
     retried = stream(acct, {"type": "threads.retry_after_item", "params": {"thread_id": thread_id, "item_id": user_id}})
     assert retried[0].type == "stream_options"
     again = reply_of(retried)
@@ -327,8 +332,10 @@ def test_a_client_that_stops_reading_cancels_and_keeps_the_partial_reply(slow_au
             event = EVENTS.validate_json(block[6:])
             if isinstance(event, ThreadCreatedEvent):
                 thread_id = event.thread.id
-            if isinstance(event, ThreadItemUpdatedEvent) and event.update.type.endswith("text_delta"):
-                deltas.append(event.update.delta)  # type: ignore[union-attr]
+            if isinstance(event, ThreadItemUpdatedEvent) and isinstance(
+                event.update, AssistantMessageContentPartTextDelta
+            ):
+                deltas.append(event.update.delta)
                 if len(deltas) == 2:
                     break
     resp.close()
@@ -353,7 +360,9 @@ def test_tags_and_options_survive_a_reload_and_read_as_text_for_chat(auth: AuthA
     body = {"content": content, "attachments": [], "inference_options": {"model": "fast"}, "quoted_text": "milk"}
     thread_id, events = create_thread(acct, "unused")
     events = stream(acct, {"type": "threads.add_user_message", "params": {"thread_id": thread_id, "input": body}})
-    sent = events[0].item  # type: ignore[union-attr]
+    sent_done = events[0]
+    assert isinstance(sent_done, ThreadItemDoneEvent), sent_done
+    sent = sent_done.item
     assert isinstance(sent, UserMessageItem)
     loaded = call(acct, {"type": "threads.get_by_id", "params": {"thread_id": thread_id}}, TypeAdapter(Thread))
     again = next(i for i in loaded.items.data if i.id == sent.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from chatkit.types import ThreadItemDoneEvent
 
 from app import create_app
 from app.config import get_config
@@ -115,7 +116,9 @@ def test_attachments_and_other_features_are_refused(auth: AuthActions) -> None:
 def test_another_users_thread_is_404(auth: AuthActions, kind: str, params: dict[str, Any]) -> None:
     owner, intruder = auth.signup(), auth.signup()
     thread_id, events = create_thread(owner, "add buy milk")
-    item_ids = [events[1].item.id, reply_of(events).id]  # type: ignore[union-attr]
+    user_done = events[1]
+    assert isinstance(user_done, ThreadItemDoneEvent), user_done
+    item_ids = [user_done.item.id, reply_of(events).id]
     if params.get("item_id"):
         params = {**params, "item_id": item_ids[0]}
     if "item_ids" in params:

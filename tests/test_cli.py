@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any, cast
+
+from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from tests.support.accounts import AuthActions
 from tests.support.env import server_env
 
 
-def test_help_lists_the_groups(runner) -> None:
+def test_help_lists_the_groups(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["todo", "--help"])
     assert result.exit_code == 0
     for name in ("db", "users", "config", "seed"):
         assert name in result.output
 
 
-def test_users_create_list_disable_reset(runner, auth: AuthActions) -> None:
+def test_users_create_list_disable_reset(runner: FlaskCliRunner, auth: AuthActions) -> None:
     result = runner.invoke(args=["todo", "users", "create", "--email", "Op@Example.com", "--name", "Op",
                                  "--timezone", "Europe/Berlin", "--password", "op-password"])
     assert result.exit_code == 0, result.output
@@ -40,7 +44,7 @@ def test_users_create_list_disable_reset(runner, auth: AuthActions) -> None:
     assert missing.exit_code != 0 and "No user" in missing.output
 
 
-def test_seed_creates_demo_tasks(runner, auth: AuthActions) -> None:
+def test_seed_creates_demo_tasks(runner: FlaskCliRunner, auth: AuthActions) -> None:
     acct = auth.signup()
     result = runner.invoke(args=["todo", "seed", "--user", acct.email, "--count", "12"])
     assert result.exit_code == 0, result.output
@@ -49,14 +53,14 @@ def test_seed_creates_demo_tasks(runner, auth: AuthActions) -> None:
     assert any(t["recurrence"] for t in tasks) and any(t["due_date"] for t in tasks)
 
 
-def test_config_show_masks_secrets(runner) -> None:
+def test_config_show_masks_secrets(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["todo", "config", "show"])
     assert result.exit_code == 0
     assert "mode" in result.output and "developer" in result.output
     assert "test-secret-key" not in result.output
 
 
-def test_config_set_mode_persists(app, runner) -> None:
+def test_config_set_mode_persists(app: Flask, runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["todo", "config", "set-mode", "production"])
     assert result.exit_code == 0, result.output
     assert (Path(app.instance_path) / "mode").read_text().strip() == "production"
@@ -64,12 +68,12 @@ def test_config_set_mode_persists(app, runner) -> None:
     assert bad.exit_code != 0
 
 
-def test_db_current_and_history(runner) -> None:
+def test_db_current_and_history(runner: FlaskCliRunner) -> None:
     assert "0001" in runner.invoke(args=["todo", "db", "history"]).output
     assert runner.invoke(args=["todo", "db", "current"]).exit_code == 0
 
 
-def test_chat_threads_show_export_delete(runner, auth: AuthActions) -> None:
+def test_chat_threads_show_export_delete(runner: FlaskCliRunner, auth: AuthActions) -> None:
     acct = auth.signup()
     result = runner.invoke(args=["todo", "chat", "--user", acct.email, "-m", "add buy stamps #errands",
                                  "-m", "what's on my list?"])
@@ -92,11 +96,12 @@ def test_chat_threads_show_export_delete(runner, auth: AuthActions) -> None:
     assert runner.invoke(args=["todo", "threads", "show", "999999"]).exit_code != 0
 
 
-def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, migrated: str) -> None:
+def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app: Flask, auth: AuthActions, migrated: str) -> None:
     import asyncio
     import sys
 
     from mcp import Client, StdioServerParameters
+    from mcp.types import RequestParamsMeta, TextContent
 
     acct = auth.signup()
     other = auth.signup()
@@ -106,13 +111,16 @@ def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app, auth: AuthActions, mi
     params = StdioServerParameters(command=sys.executable, args=["-m", "flask", "todo", "mcp", "serve", "--user",
                                                                 acct.email], env=env)
 
-    async def session() -> tuple[list[str], dict, str]:
+    async def session() -> tuple[list[str], dict[str, Any], str]:
         async with Client(params) as client:
             tools = [t.name for t in (await client.list_tools()).tools]
             added = await client.call_tool("add_task", {"title": "from stdio", "tags": ["#Cli"]})
-            stolen = await client.call_tool("delete_task", {"task_id": other_task["id"]},
-                                            meta={"todo-assistant/user_id": other.id})
-            return tools, dict(added.structured_content or {}), str(stolen.content[0].text)
+            # An open TypedDict (extra_items=Any) that mypy reads as closed: the cast states the extra key.
+            meta = cast(RequestParamsMeta, {"todo-assistant/user_id": other.id})
+            stolen = await client.call_tool("delete_task", {"task_id": other_task["id"]}, meta=meta)
+            reply = stolen.content[0]
+            assert isinstance(reply, TextContent), reply
+            return tools, dict(added.structured_content or {}), reply.text
 
     tools, added, stolen = asyncio.run(session())
     assert {"add_task", "list_tasks", "complete_task", "delete_task", "update_task", "clear_completed"} <= set(tools)

@@ -9,16 +9,16 @@ from flask import Flask
 
 from app.extensions import db
 from app.models import Task
-from tests.support.accounts import AuthActions
+from tests.support.accounts import Account, AuthActions
 
 
-def _titles(acct, query: str) -> list[str]:
+def _titles(acct: Account, query: str) -> list[str]:
     resp = acct.request("GET", "/tasks" + query)
     assert resp.status_code == 200, resp.get_json()
     return sorted(t["title"] for t in resp.get_json()["tasks"])
 
 
-def _complete_at(app: Flask, acct, title: str, when: datetime) -> None:
+def _complete_at(app: Flask, acct: Account, title: str, when: datetime) -> None:
     task = acct.add_task(title=title)
     acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": True})
     with app.app_context():

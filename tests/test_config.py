@@ -15,7 +15,7 @@ from tests.support.env import server_env
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_production_is_the_default_and_needs_a_real_secret(tmp_path, monkeypatch) -> None:
+def test_production_is_the_default_and_needs_a_real_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TODO_MODE", raising=False)
     monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -35,7 +35,7 @@ def test_mode_derives_security_settings(tmp_path) -> None:
     assert prod["JWT_DECODE_ALGORITHMS"] == ["HS256"]
 
 
-def test_mode_file_and_env(tmp_path, monkeypatch) -> None:
+def test_mode_file_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TODO_MODE", raising=False)
     (tmp_path / "mode").write_text("developer\n")
     assert read_mode(tmp_path) == "developer"

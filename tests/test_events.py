@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
+from mcp.types import RequestParamsMeta
 
 from app.config import get_config
 from app.reminders import schedule, scheduler
@@ -85,7 +87,7 @@ def test_rest_changes_arrive_in_order_and_replay_from_last_event_id(auth: AuthAc
     assert again[0] == got[3] and again[1][1]["task"]["title"] == "second"
 
 
-def test_assistant_and_cli_changes_are_events_too(app: Flask, runner, auth: AuthActions) -> None:
+def test_assistant_and_cli_changes_are_events_too(app: Flask, runner: FlaskCliRunner, auth: AuthActions) -> None:
     user = auth.signup()
     stream = Stream(user)
     chat = user.request("POST", "/chat", json={"message": "add buy milk"}, headers={"Accept": "application/json"})
@@ -136,7 +138,8 @@ def test_mcp_tools_manage_reminders(app: Flask, auth: AuthActions) -> None:
 
     async def scenario() -> list[Any]:
         server = build_server()
-        meta = {USER_META_KEY: user.id}
+        # An open TypedDict (extra_items=Any) that mypy reads as closed: the cast states the extra key.
+        meta = cast(RequestParamsMeta, {USER_META_KEY: user.id})
         async with Client(server) as session:
             added = await session.call_tool("add_reminder", {"task_id": task["id"], "before_minutes": 60}, meta=meta)
             listed = await session.call_tool("list_reminders", {}, meta=meta)

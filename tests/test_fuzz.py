@@ -107,7 +107,7 @@ def test_stateful_links_conform_and_never_fail(app: Flask, client: Any) -> None:
         def set(self, case: Any, data: str, _ctx: Any) -> None:
             case.headers = {**(case.headers or {}), "Authorization": data}
 
-    class Links(schema.as_state_machine()):  # type: ignore[misc]
+    class Links(schema.as_state_machine()):  # type: ignore[misc]  # a class made at run time: its type is Any
         def before_call(self, case: Any) -> None:
             if "user_id" in (case.path_parameters or {}):
                 case.path_parameters["user_id"] = acct.id

@@ -13,12 +13,12 @@ from tests.support.live import BIN, ROOT, free_port, start_server
 SECRET = "live-test-secret-0123456789abcdef0123456789"
 
 
-def _turn(server: object, uid: str, token: str, n: int) -> int:
+def _turn(server: LiveServer, uid: str, token: str, n: int) -> int:
     if n % 2:
         body = {"type": "threads.create", "params": {"input": {
             "content": [{"type": "input_text", "text": f"hello {n}"}], "attachments": [], "inference_options": {}}}}
-        return server.request("POST", f"/api/{uid}/chatkit", body, token=token, accept="text/event-stream")[0]  # type: ignore[attr-defined]
-    return server.request("POST", f"/api/{uid}/chat", {"message": f"hello {n}"}, token=token)[0]  # type: ignore[attr-defined]
+        return server.request("POST", f"/api/{uid}/chatkit", body, token=token, accept="text/event-stream")[0]
+    return server.request("POST", f"/api/{uid}/chat", {"message": f"hello {n}"}, token=token)[0]
 
 
 def test_a_chat_limit_holds_across_three_workers_for_chat_and_chatkit_together(tmp_path: Path) -> None:

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from chatkit.types import ThreadCreatedEvent
+
 from app.conversations import turn
 from app.extensions import db
 from app.models import User
-from tests.support.accounts import AuthActions
+from tests.support.accounts import Account, AuthActions
 from tests.support.chat import sse_events
 from tests.support.chatkit import parse_sse, user_input
 
 
-def _tasks(acct: AuthActions) -> list[str]:
+def _tasks(acct: Account) -> list[str]:
     return [t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]]
 
 
@@ -90,8 +92,9 @@ def test_chatkit_retry_after_item_leaves_one_task(auth: AuthActions) -> None:
     acct = auth.signup()
     resp = acct.request("POST", "/chatkit", json={"type": "threads.create",
                                                   "params": {"input": user_input("Add a task to buy bread")}})
-    events = parse_sse(resp.data)
-    thread_id = events[0].thread.id
+    created = parse_sse(resp.data)[0]
+    assert isinstance(created, ThreadCreatedEvent), created
+    thread_id = created.thread.id
     items = acct.request("POST", "/chatkit", json={"type": "items.list",
                                                    "params": {"thread_id": thread_id, "order": "asc"}})
     user_item = items.get_json()["data"][0]["id"]

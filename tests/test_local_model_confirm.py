@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case
 
-SETUP = [
+SETUP: list[dict[str, Any]] = [
     {"title": "fix the gate"},
     {"title": "hem the trousers", "completed": True},
     {"title": "buy strings", "completed": True},

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
-MIX = [
+MIX: list[dict[str, Any]] = [
     {"title": "assemble the crib", "completed": True},
     {"title": "write the speech", "due_date": "+20d", "completed": True},
     {"title": "book a hearing test", "due_date": "TOMORROW"},

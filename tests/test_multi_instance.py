@@ -23,8 +23,10 @@ def topology(tmp_path: Path) -> Iterator[Topology]:
         yield running
 
 
-def _chat(server: LiveServer, uid: str, token: str, message: str, conv: int | None = None) -> tuple[int, dict]:
-    body: dict = {"message": message}
+def _chat(
+    server: LiveServer, uid: str, token: str, message: str, conv: int | None = None
+) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"message": message}
     if conv is not None:
         body["conversation_id"] = conv
     status, _, raw = server.request("POST", f"/api/{uid}/chat", body, token=token)

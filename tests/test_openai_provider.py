@@ -28,7 +28,7 @@ def _app(migrated: str, fake: FakeOpenAI, api: str) -> Flask:
 
 
 @pytest.mark.parametrize("api", ["responses", "chat_completions"])
-def test_openai_adds_a_task_through_the_mcp_tools(app, migrated, fake: FakeOpenAI, api: str) -> None:
+def test_openai_adds_a_task_through_the_mcp_tools(app: Flask, migrated: str, fake: FakeOpenAI, api: str) -> None:
     client = _app(migrated, fake, api).test_client()
     acct = AuthActions(client).signup()
     resp = acct.request("POST", "/chat", json={"message": "add buy oat milk"})
@@ -48,7 +48,7 @@ def test_openai_adds_a_task_through_the_mcp_tools(app, migrated, fake: FakeOpenA
     assert "user_id" not in schema and "todo-assistant/user_id" not in schema
 
 
-def test_a_429_is_retried(app, migrated, fake: FakeOpenAI) -> None:
+def test_a_429_is_retried(app: Flask, migrated: str, fake: FakeOpenAI) -> None:
     fake.script.fail_first = 2
     client = _app(migrated, fake, "responses").test_client()
     acct = AuthActions(client).signup()
@@ -57,7 +57,7 @@ def test_a_429_is_retried(app, migrated, fake: FakeOpenAI) -> None:
     assert len(fake.script.requests) == 3
 
 
-def test_a_failing_model_gives_a_retryable_error_and_loses_nothing(app, migrated, fake: FakeOpenAI) -> None:
+def test_a_failing_model_gives_a_retryable_error_and_loses_nothing(app: Flask, migrated: str, fake: FakeOpenAI) -> None:
     fake.script.fail_first = 100
     fake.script.fail_status = 500
     client = _app(migrated, fake, "responses").test_client()
@@ -76,7 +76,9 @@ def test_a_failing_model_gives_a_retryable_error_and_loses_nothing(app, migrated
     assert again[-1]["type"] == "done"
 
 
-def test_a_tool_error_reaches_the_model_naming_the_field_and_the_rule(app, migrated, fake: FakeOpenAI) -> None:
+def test_a_tool_error_reaches_the_model_naming_the_field_and_the_rule(
+    app: Flask, migrated: str, fake: FakeOpenAI
+) -> None:
     client = _app(migrated, fake, "responses").test_client()
     acct = AuthActions(client).signup()
     events = sse_events(acct.request("POST", "/chat", json={"message": "add " + "x" * 300}))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from tests.support.accounts import AuthActions
+from tests.support.accounts import Account, AuthActions
 from tests.support.chat import chat
 
 
-def _titles(acct) -> list[str]:
+def _titles(acct: Account) -> list[str]:
     return sorted(t["title"] for t in acct.request("GET", "/tasks?limit=100").get_json()["tasks"])
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskCliRunner
 
 from app.reminders import schedule, service
 from tests.support.accounts import Account, AuthActions
@@ -101,7 +103,9 @@ def test_absolute_and_relative_reminders(auth: AuthActions, clock: Clock) -> Non
     ({"remind_at": "2026-03-02T08:30", "before_minutes": 5}, 422), ({"before_minutes": "5"}, 422),
     ({"remind_at": "2020-01-01T00:00:00Z"}, 422), ({"remind_at": 5}, 422),
 ])
-def test_bad_reminders_are_refused_and_change_nothing(auth: AuthActions, clock: Clock, body: dict, code: int) -> None:
+def test_bad_reminders_are_refused_and_change_nothing(
+    auth: AuthActions, clock: Clock, body: dict[str, Any], code: int
+) -> None:
     user = auth.signup()
     task = user.add_task(title="untimed")
     resp = user.request("POST", f"/tasks/{task['id']}/reminders", json=body)
@@ -178,7 +182,7 @@ def test_list_pages_soonest_first(auth: AuthActions, clock: Clock) -> None:
     assert user.request("GET", "/reminders?status=soon").status_code == 422
 
 
-def test_cli_lists_and_fires(runner, auth: AuthActions, clock: Clock) -> None:
+def test_cli_lists_and_fires(runner: FlaskCliRunner, auth: AuthActions, clock: Clock) -> None:
     user: Account = auth.signup(timezone="Asia/Tokyo")
     user.add_task(title="ramen", due_date="2026-03-02", due_time="12:00")
     listing = runner.invoke(args=["todo", "reminders", "list", "--user", user.email])

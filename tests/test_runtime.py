@@ -91,7 +91,7 @@ def test_run_returns_values_and_raises_exceptions(runtime: AsyncRuntime) -> None
     with pytest.raises(Boom, match="kaput"):
         runtime.run(explode())
     with pytest.raises(TypeError):
-        runtime.run(42)  # type: ignore[arg-type]
+        runtime.run(42)  # type: ignore[arg-type]  # deliberately not an awaitable
     assert runtime.run(add(1, 1)) == 2
 
 

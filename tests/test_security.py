@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
@@ -74,7 +75,7 @@ def test_signin_failures_impose_growing_waits(limited: Flask, migrated: str) -> 
     assert client.post("/api/auth/signin", json={"email": acct.email, "password": "the-right-one"}).status_code == 200
 
 
-def test_token_for_a_deleted_user_is_refused(app: Flask, client, auth: AuthActions) -> None:
+def test_token_for_a_deleted_user_is_refused(app: Flask, client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     with app.app_context():
         db.session.delete(db.session.get(User, acct.id))
@@ -83,7 +84,7 @@ def test_token_for_a_deleted_user_is_refused(app: Flask, client, auth: AuthActio
     assert client.get("/api/auth/session", headers=acct.headers).status_code == 401
 
 
-def test_security_headers(client, auth: AuthActions) -> None:
+def test_security_headers(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     for resp in (client.get("/healthz"), acct.request("GET", "/tasks"), client.get("/api/nope")):
         assert resp.headers["X-Content-Type-Options"] == "nosniff"
@@ -100,7 +101,7 @@ def test_production_adds_hsts(app: Flask, migrated: str) -> None:
     assert "max-age" in prod.test_client().get("/healthz").headers["Strict-Transport-Security"]
 
 
-def test_cors_allowlist(app: Flask, client, migrated: str) -> None:
+def test_cors_allowlist(app: Flask, client: FlaskClient, migrated: str) -> None:
     preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "Authorization, Content-Type"}
     dev = client.options("/api/auth/signin", headers=preflight)

@@ -63,7 +63,8 @@ def test_restore_refuses_other_users_tasks_and_bad_bodies(auth: AuthActions) -> 
     stolen = bob.request("POST", "/tasks/restore", json={"ids": [task["id"]]})
     assert stolen.status_code == 404
     assert bob.request("GET", "/tasks?status=all").get_json()["tasks"] == []
-    for body in ({}, {"ids": []}, {"ids": ["x"]}, {"ids": [0]}, {"ids": [2**40]}):
+    refused: list[dict[str, Any]] = [{}, {"ids": []}, {"ids": ["x"]}, {"ids": [0]}, {"ids": [2**40]}]
+    for body in refused:
         resp = ada.request("POST", "/tasks/restore", json=body)
         assert resp.status_code in (400, 422), body
         assert "error" in resp.get_json()

@@ -16,6 +16,7 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chatkit.types import CustomTask, Page, TaskItem, ThreadItem
@@ -112,7 +113,7 @@ def _chatkit_kill(server: LiveServer, uid: str, token: str, deltas_before_kill: 
     return conv, streamed
 
 
-def _recorded_tool_calls(server: LiveServer, uid: str, token: str, conv: int) -> list[dict]:
+def _recorded_tool_calls(server: LiveServer, uid: str, token: str, conv: int) -> list[dict[str, Any]]:
     messages = server.messages(uid, token, conv)
     return list(messages[1]["tool_calls"] or []) if len(messages) > 1 else []
 

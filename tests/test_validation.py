@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from flask.testing import FlaskClient
 
 from tests.support.accounts import AuthActions
 
@@ -34,7 +37,7 @@ BAD_TASK_BODIES = [
 
 
 @pytest.mark.parametrize(("body", "field"), BAD_TASK_BODIES)
-def test_bad_task_bodies_are_422_and_create_nothing(auth: AuthActions, body, field) -> None:
+def test_bad_task_bodies_are_422_and_create_nothing(auth: AuthActions, body: dict[str, Any], field: str) -> None:
     acct = auth.signup()
     resp = acct.request("POST", "/tasks", json=body)
     assert resp.status_code == 422, resp.get_json()
@@ -45,7 +48,7 @@ def test_bad_task_bodies_are_422_and_create_nothing(auth: AuthActions, body, fie
 
 
 @pytest.mark.parametrize(("body", "field"), [(b, f) for b, f in BAD_TASK_BODIES if f != "title" or b])
-def test_bad_patches_change_nothing(auth: AuthActions, body, field) -> None:
+def test_bad_patches_change_nothing(auth: AuthActions, body: dict[str, Any], field: str) -> None:
     acct = auth.signup()
     task = acct.add_task(title="keep me", priority="low")
     patch = {k: v for k, v in body.items() if k != "title" or field == "title"}
@@ -101,7 +104,7 @@ def test_bad_list_queries_are_422(auth: AuthActions, query: str) -> None:
     assert resp.get_json()["error"]["code"] == "validation_error"
 
 
-def test_unknown_routes_and_methods_are_json(client, auth: AuthActions) -> None:
+def test_unknown_routes_and_methods_are_json(client: FlaskClient, auth: AuthActions) -> None:
     acct = auth.signup()
     resp = client.get("/api/nothing-here")
     assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"

@@ -28,7 +28,9 @@ from typing import Any
 
 from gevent import monkey
 
-_allocate_lock, _get_ident = monkey.get_original("_thread", ["allocate_lock", "get_ident"])
+# One name per call: types-gevent declares `get_original(str, str)` only (gevent also takes a list).
+_allocate_lock = monkey.get_original("_thread", "allocate_lock")
+_get_ident = monkey.get_original("_thread", "get_ident")
 _RLock: Callable[[], Any] = sys.modules["_thread"].RLock  # gevent never patches the C RLock
 
 MODULE_LOCKS: tuple[tuple[str, str, Callable[[], Any]], ...] = (
@@ -51,7 +53,7 @@ def is_native(lock: Any) -> bool:
 
 def _native_create_lock(self: logging.Handler) -> None:
     self.lock = _RLock()
-    logging._register_at_fork_reinit_lock(self)  # type: ignore[attr-defined]
+    logging._register_at_fork_reinit_lock(self)  # type: ignore[attr-defined]  # private: not in typeshed
 
 
 def install() -> None:
@@ -60,14 +62,14 @@ def install() -> None:
     if _installed or not monkey.is_module_patched("threading"):
         return
     _installed = True
-    logging._lock = _RLock()  # type: ignore[attr-defined]
-    for ref in list(logging._handlerList):  # type: ignore[attr-defined]
+    logging._lock = _RLock()  # type: ignore[attr-defined]  # private: not in typeshed
+    for ref in list(logging._handlerList):  # type: ignore[attr-defined]  # private: not in typeshed
         handler = ref()
         if handler is not None and handler.lock is not None and not is_native(handler.lock):
             handler.lock = _RLock()
-    logging.Handler.createLock = _native_create_lock  # type: ignore[method-assign]
+    logging.Handler.createLock = _native_create_lock  # type: ignore[method-assign]  # the point: native locks
     bootstrap = importlib.import_module("importlib._bootstrap")
-    bootstrap._thread = types.SimpleNamespace(  # type: ignore[attr-defined]
+    bootstrap._thread = types.SimpleNamespace(  # type: ignore[attr-defined]  # a module: attributes unknown
         allocate_lock=_allocate_lock, get_ident=_get_ident)
     for module_name, attribute, factory in MODULE_LOCKS:
         module = sys.modules.get(module_name) or _import(module_name)

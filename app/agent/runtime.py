@@ -34,10 +34,10 @@ import selectors
 import threading
 import time
 import types
-from asyncio.unix_events import _UnixSubprocessTransport  # type: ignore[attr-defined]
+from asyncio.unix_events import _UnixSubprocessTransport  # type: ignore[attr-defined]  # private: not in typeshed
 from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypeVar, TypeVarTuple, cast, overload
 
 import gevent
 from gevent import monkey
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from socket import _GetAddrInfoResult
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 
 StreamSource: TypeAlias = "AsyncIterable[T] | Callable[[], AsyncIterable[T]]"
 """What ``stream()`` consumes: an async iterable, or a factory called on the loop."""
@@ -75,11 +76,13 @@ class LoopStalledError(RuntimeError):
 # ``get_original`` gives the saved original once gevent has patched a module and the
 # current object otherwise, so these are the real stdlib functions whether this module is
 # imported before or after gunicorn's worker patches the process.
-_start_new_thread, _allocate_lock, _get_ident = monkey.get_original(
-    "_thread", ["start_new_thread", "allocate_lock", "get_ident"]
-)
+# One name per call: types-gevent declares `get_original(str, str)` only (gevent also takes a list).
+_start_new_thread = monkey.get_original("_thread", "start_new_thread")
+_allocate_lock = monkey.get_original("_thread", "allocate_lock")
+_get_ident = monkey.get_original("_thread", "get_ident")
 _getaddrinfo = monkey.get_original("socket", "getaddrinfo")
-_waitpid, _close = monkey.get_original("os", ["waitpid", "close"])
+_waitpid = monkey.get_original("os", "waitpid")
+_close = monkey.get_original("os", "close")
 _HUB_PUMP_INTERVAL = 0.05
 _BEAT_INTERVAL = 0.25
 """How often the loop thread records that it runs (the watchdog's heartbeat)."""
@@ -149,7 +152,7 @@ class _ThreadPool:
             self._jobs.put(None)
 
 
-def _post(loop: asyncio.AbstractEventLoop, callback: Callable[..., object], *args: Any) -> None:
+def _post(loop: asyncio.AbstractEventLoop, callback: Callable[[*Ts], object], *args: *Ts) -> None:
     """``call_soon_threadsafe`` that tolerates a loop closed by a concurrent ``stop()``."""
     with contextlib.suppress(RuntimeError):
         loop.call_soon_threadsafe(callback, *args)
@@ -171,8 +174,8 @@ class _RuntimeLoop(asyncio.SelectorEventLoop):
         super().__init__(selector)
         self._pool = pool
 
-    def run_in_executor(  # type: ignore[override]
-        self, executor: concurrent.futures.Executor | None, func: Callable[..., T], *args: Any
+    def run_in_executor(
+        self, executor: concurrent.futures.Executor | None, func: Callable[[*Ts], T], *args: *Ts
     ) -> asyncio.Future[T]:
         if executor is not None:
             return super().run_in_executor(executor, func, *args)
@@ -234,7 +237,7 @@ class _RuntimeLoop(asyncio.SelectorEventLoop):
         (Linux 5.3+). Unpatched, the stock path works and stays portable.
         """
         if not (monkey.is_module_patched("subprocess") or monkey.is_module_patched("os")):
-            return await super()._make_subprocess_transport(  # type: ignore[misc]
+            return await super()._make_subprocess_transport(  # type: ignore[misc]  # private: not in typeshed
                 protocol, args, shell, stdin, stdout, stderr, bufsize, extra=extra, **kwargs
             )
         waiter = self.create_future()
@@ -282,12 +285,13 @@ def _unpatched_popen() -> Any:
     spec.loader.exec_module(module)
     original_os = types.ModuleType("os")
     vars(original_os).update(vars(os))
-    vars(original_os).update({name: monkey.get_original("os", name) for name in monkey.saved.get("os", ())})
+    saved: dict[str, dict[str, Any]] = monkey.saved  # type: ignore[attr-defined]  # not in types-gevent
+    vars(original_os).update({name: monkey.get_original("os", name) for name in saved.get("os", ())})
     vars(module)["os"] = original_os
     return module.Popen
 
 
-class _SubprocessTransport(_UnixSubprocessTransport):
+class _SubprocessTransport(_UnixSubprocessTransport):  # type: ignore[misc]  # private: not in typeshed, so Any
     """asyncio's Unix subprocess transport, spawning with the unpatched ``Popen``."""
 
     def _start(self, args: Any, shell: bool, stdin: Any, stdout: Any, stderr: Any, bufsize: int, **kwargs: Any) -> None:
@@ -472,7 +476,7 @@ class AsyncRuntime:
                 self.on_stall()
         return stalled
 
-    def post(self, callback: Callable[..., object], *args: Any) -> None:
+    def post(self, callback: Callable[[*Ts], object], *args: *Ts) -> None:
         """Schedule a plain callback on the loop thread (starting it if needed); returns at once."""
         _post(self._ensure_loop(), callback, *args)
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TypeVar, TypeVarTuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 T = TypeVar("T")
+Ts = TypeVarTuple("Ts")
 _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("not a real password, used to keep sign-in timing even")
 
 
-def _off_the_hub(fn: Callable[..., T], *args: Any) -> T:
+def _off_the_hub(fn: Callable[[*Ts], T], *args: *Ts) -> T:
     """Run CPU-heavy argon2 in gevent's thread pool when the process is patched.
 
     argon2 spends tens of milliseconds of CPU (releasing the GIL); run inline under gevent it
@@ -24,7 +25,7 @@ def _off_the_hub(fn: Callable[..., T], *args: Any) -> T:
     if monkey.is_module_patched("threading"):
         import gevent
 
-        return cast(T, gevent.get_hub().threadpool.apply(fn, args))
+        return gevent.get_hub().threadpool.apply(fn, args)
     return fn(*args)
 
 

@@ -10,7 +10,6 @@ from flask_jwt_extended import (
     current_user,
     get_jwt,
     get_jwt_request_location,
-    jwt_required,
     set_refresh_cookies,
     unset_refresh_cookies,
 )
@@ -19,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.passwords import verify_password
 from app.auth.schemas import AuthOut, RefreshOut, SessionOut, SigninBody, SignupBody
-from app.auth.tokens import current_session_id, issue_tokens, revoke_session
+from app.auth.tokens import current_session_id, issue_tokens, revoke_session, token_required
 from app.auth.users import create_user, user_to_dict
 from app.config import get_config
 from app.errors import Conflict, Unauthorized
@@ -102,7 +101,7 @@ def signin(json: SigninBody) -> Response:
 
 
 @bp.post("/refresh")
-@jwt_required(refresh=True, locations=["headers", "cookies"])
+@token_required(refresh=True, locations=["headers", "cookies"])
 @api.validate(resp=responses("HTTP_200", RefreshOut, 401, 429, 503), tags=["auth"])
 def refresh() -> Response:
     """A new access token; the refresh token rotates (the old one stops working).
@@ -117,7 +116,7 @@ def refresh() -> Response:
 
 
 @bp.post("/signout")
-@jwt_required()
+@token_required()
 @api.validate(resp=responses("HTTP_204", None, 401, 429, 503), tags=["auth"])
 def signout() -> Response:
     """End this session: its access and refresh tokens stop working."""
@@ -129,7 +128,7 @@ def signout() -> Response:
 
 
 @bp.get("/session")
-@jwt_required()
+@token_required()
 @api.validate(resp=responses("HTTP_200", SessionOut, 401, 429, 503), tags=["auth"])
 def session() -> Any:
     """Who is signed in and until when."""

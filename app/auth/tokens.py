@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, Response
-from flask_jwt_extended import create_access_token, create_refresh_token
+from flask_jwt_extended import create_access_token, create_refresh_token, jwt_required
 from sqlalchemy import select
 
 from app.errors import error_response
@@ -14,6 +15,17 @@ from app.extensions import db, jwt
 from app.models import AuthSession, User, utcnow
 
 REQUIRED_CLAIMS = ("sub", "exp", "iat", "sid")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def token_required(
+    *, refresh: bool = False, locations: Sequence[str] | None = None
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """flask_jwt_extended's `jwt_required` (a valid access, or refresh, token), typed: the library returns Any."""
+    decorator: Callable[[Callable[P, R]], Callable[P, R]] = jwt_required(refresh=refresh, locations=locations)
+    return decorator
 
 
 def issue_tokens(user: User, session: AuthSession | None = None) -> dict[str, str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 from flask import Blueprint, Response, request
 from sqlalchemy import and_, or_, select
 
 from app import paging, sse
 from app.agent.providers import model_for
-from app.agent.runtime import IDLE, get_runtime
+from app.agent.runtime import Idle, get_runtime
 from app.auth.ownership import owner_required
 from app.chat.schemas import (
     ChatBody,
@@ -23,6 +23,7 @@ from app.chat.schemas import (
 )
 from app.config import get_config
 from app.conversations import turn
+from app.conversations.chat_events import ChatEvent, ErrorEvent, RunEvent
 from app.conversations.events import turn_events
 from app.conversations.schemas import RenameBody
 from app.conversations.serializers import conversation_to_dict, message_to_dict
@@ -38,13 +39,17 @@ log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
 
 
-def _error_event(err: BaseException, conversation_id: int) -> dict[str, Any]:
+RunStream: TypeAlias = Iterator[RunEvent | Literal[Idle.IDLE]]
+"""A turn's events as `_run` hands them over, with an `IDLE` whenever none came for a ping interval."""
+
+
+def _error_event(err: BaseException, conversation_id: int) -> ErrorEvent:
     fail = turn.failure(err)
     return {"type": "error", "code": fail.code, "message": fail.message, "retryable": fail.retryable,
             "conversation_id": conversation_id}
 
 
-def _run(current: turn.Turn) -> Iterator[Any]:
+def _run(current: turn.Turn) -> RunStream:
     """The turn's agent events, produced on the asyncio loop and handed to this greenlet in batches."""
     cfg = get_config()
     model = model_for(cfg)
@@ -61,7 +66,7 @@ def _settle(current: turn.Turn, status: str) -> bool:
         return False
 
 
-def _stream(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Iterator[str]:
+def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator[str]:
     """SSE body: conversation, then chunks and tool events, then done or error; the reply is always settled."""
     outcome: str | None = None
     failure: BaseException | None = None
@@ -70,7 +75,7 @@ def _stream(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Iter
         yield sse.event({"type": "conversation", "conversation_id": current.conversation_id})
         try:
             for ev in events:
-                if ev is IDLE:
+                if ev is Idle.IDLE:
                     yield sse.PING
                     continue
                 watch.saw(ev)
@@ -129,7 +134,7 @@ document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assista
          "Accept: application/json, {conversation_id, message_id, response, tool_calls}")
 
 
-def _whole(current: turn.Turn, events: Iterator[Any], watch: TurnWatch) -> Any:
+def _whole(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Any:
     try:
         for _ev in events:
             pass
@@ -165,7 +170,7 @@ def _replay(done: turn.Replay, wants_json: bool) -> Any:
         if failed:
             raise APIError(fail.message, code=fail.code, status=503, headers={"Retry-After": "1"})
         return whole_body(done.conversation_id, done.message_id, done.content, done.tool_calls)
-    events = [{"type": "conversation", "conversation_id": done.conversation_id}]
+    events: list[ChatEvent] = [{"type": "conversation", "conversation_id": done.conversation_id}]
     if done.content:
         events.append({"type": "chunk", "content": done.content})
     if failed:

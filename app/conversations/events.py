@@ -1,18 +1,20 @@
-"""One turn's agent run as simple event dicts, the shape of the /chat SSE contract."""
+"""One turn's agent run as the `RunEvent`s of the /chat SSE contract (`chat_events`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import cast
 
+from agents import StreamEvent
 from agents.models.interface import Model
 
 from app.agent.agent import TurnContext, run_turn
+from app.conversations.chat_events import JSONValue, RunEvent
 from app.conversations.turn import Turn, record
 
 
-def parse_tool_value(value: Any) -> Any:
+def parse_tool_value(value: object) -> JSONValue:
     """Tool arguments and outputs are JSON text; hand clients the JSON value when it is one."""
     if isinstance(value, list) and value and isinstance(value[0], dict) and "text" in value[0]:
         value = "".join(str(part.get("text", "")) for part in value)
@@ -20,13 +22,13 @@ def parse_tool_value(value: Any) -> Any:
         value = value.get("text", "")
     if isinstance(value, str):
         try:
-            return json.loads(value)
+            return cast(JSONValue, json.loads(value))
         except ValueError:
             return value
-    return value
+    return cast(JSONValue, value)  # the SDK hands tool values over as JSON text or JSON-able objects
 
 
-def simple_event(event: Any, names: dict[str, str]) -> dict[str, Any] | None:
+def simple_event(event: StreamEvent, names: dict[str, str]) -> RunEvent | None:
     """One Agents SDK stream event as a /chat event (`chunk`, `tool_call`, `tool_result`), or None.
 
     `names` maps call ids to tool names across a run, since tool outputs carry only the id.
@@ -51,7 +53,7 @@ def simple_event(event: Any, names: dict[str, str]) -> dict[str, Any] | None:
     return None
 
 
-async def turn_events(model: Model, turn: Turn) -> AsyncIterator[dict[str, Any]]:
+async def turn_events(model: Model, turn: Turn) -> AsyncIterator[RunEvent]:
     """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen.
 
     Each event is recorded on the turn's reply row first (`turn.record`): a tool result is

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.asyncbridge import run_blocking
+from app.conversations.chat_events import RunEvent
 from app.conversations.store import (
     add_message,
     create_conversation,
@@ -77,7 +78,7 @@ class Reply:
         """The reply text."""
         return "".join(self.text)
 
-    def add(self, event: dict[str, Any]) -> None:
+    def add(self, event: RunEvent) -> None:
         """Take in one /chat event (chunk, tool_call or tool_result)."""
         if event["type"] == "chunk":
             self.text.append(event["content"])
@@ -293,7 +294,7 @@ def _write(turn: Turn, status: str) -> bool:
         return True
 
 
-def due(turn: Turn, event: dict[str, Any]) -> bool:
+def due(turn: Turn, event: RunEvent) -> bool:
     """Take in an event; True when the row should be written now (a tool result, or text older than SAVE_EVERY)."""
     turn.reply.add(event)
     if event["type"] == "tool_result":
@@ -307,7 +308,7 @@ def save(turn: Turn) -> None:
     _write(turn, "pending")
 
 
-async def record(turn: Turn, event: dict[str, Any]) -> None:
+async def record(turn: Turn, event: RunEvent) -> None:
     """`due` then `save`, from the asyncio loop (the write runs off the loop)."""
     if due(turn, event):
         turn.saved_at = time.monotonic()

@@ -90,7 +90,7 @@ def settle(runtime: AsyncRuntime, check: Callable[[], bool], timeout: float = 5.
 def scenario_selector() -> dict[str, Any]:
     runtime = get_runtime()
     runtime.start()
-    selector = runtime._loop._selector  # type: ignore[union-attr]
+    selector = runtime._loop._selector  # type: ignore[union-attr]  # started above, so the loop exists
     loop = asyncio.SelectorEventLoop(_UnpatchedPollSelector())
     try:
         fallback_ok = loop.run_until_complete(asyncio.sleep(0.01, result=True))

@@ -38,6 +38,7 @@ from .intents import (
 from .languages import is_nastaliq
 from .listing import apply_query
 from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+from .reminders import plan_reminder  # it takes Call and Step from here at call time, so no import cycle
 from .say import Voice, voice
 from .split import split_requests
 
@@ -100,8 +101,6 @@ class Planner:
                 return _reply(
                     spoken("nothing_changed") if spoken else "Okay, I won't delete anything. Nothing changed."
                 )
-        from .reminders import plan_reminder  # reminder phrasings (issue 13)
-
         if (reminder_step := plan_reminder(self)) is not None:
             return reminder_step
         intent = parse_intent(turn.user, self.now)

@@ -12,6 +12,7 @@ from .clock import Now
 from .conversation import Task
 from .listing import ListQuery
 from .recurrence import describe
+from .say import Voice
 
 WHICH_ONE = "Which one do you mean:"
 CONFIRM_DELETE_ALL = "Are you sure you want to delete all"
@@ -199,7 +200,7 @@ def task_list(query: ListQuery, tasks: list[Task], now: Now) -> str:
     return "\n".join(lines)
 
 
-def which_one(tasks: list[Task], now: Now, voice: Any = None) -> str:
+def which_one(tasks: list[Task], now: Now, voice: Voice | None = None) -> str:
     """Ask which of several matching tasks the user means, as numbered options told apart by what the
     user sees (due date, priority, tags, done, when added), answerable by position or by title."""
     options = tasks[:5]
