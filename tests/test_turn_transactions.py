@@ -73,8 +73,10 @@ def chatkit_turn(acct: Account, thread_id: str, text: str) -> list[Any]:
 def test_a_chatkit_tool_turn_costs_no_more_transactions_than_a_chat_turn(auth: AuthActions) -> None:
     acct = auth.signup()
     first = chat(acct, "add water the plants")
+    assert first[-1]["type"] == "done", first
     conversation_id = first[0]["conversation_id"]
-    thread_id, _ = create_thread(acct, "add call mom")
+    thread_id, created = create_thread(acct, "add call mom")
+    assert created[-1].type == "thread.updated", created
 
     with counting() as chat_tx:
         events = chat(acct, "add buy bread tomorrow", conversation_id)

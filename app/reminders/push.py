@@ -85,7 +85,7 @@ class PushUnsubscribe(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    endpoint: str = Field(min_length=10, max_length=1000)
+    endpoint: str = Field(min_length=10, max_length=1000, pattern=r"^https?://[^\u0000-\u0020\u007f-\u009f]*$")
     """The push service URL the browser registered."""
 
 
