@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.conversations.chat_events import ChatEvent
+from app.chat_events import ChatEvent
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 PING = ": ping\n\n"

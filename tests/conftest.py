@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from click.testing import Result
 from flask import Flask
 from flask.cli import cli as flask_command
 from flask.testing import FlaskClient, FlaskCliRunner
@@ -72,7 +73,9 @@ def client(app: Flask) -> FlaskClient:
 class FlaskCommandRunner(FlaskCliRunner):
     """Invokes commands as the `flask` command does: with those of the `flask.commands` entry points (`todo`)."""
 
-    def invoke(self, cli: Any = None, args: Any = None, **kwargs: Any) -> Any:
+    def invoke(  # type: ignore[override]  # FlaskCliRunner's own signature, which widens click's
+        self, cli: Any = None, args: Any = None, **kwargs: Any
+    ) -> Result:
         return super().invoke(cli or flask_command, args, **kwargs)
 
 

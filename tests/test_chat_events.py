@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import get_args, get_type_hints
 
-from app.chat import sse
-from app.conversations.chat_events import ChatEvent
+from app import sse
+from app.chat_events import ChatEvent
 from tests.support.accounts import AuthActions
 
 

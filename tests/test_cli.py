@@ -130,7 +130,7 @@ def test_mcp_serve_speaks_mcp_over_stdio_for_one_user(app: Flask, auth: AuthActi
     assert other.request("GET", f"/tasks/{other_task['id']}").status_code == 200
 
 
-def test_the_todo_group_comes_from_the_flask_commands_entry_point(app, runner) -> None:
+def test_the_todo_group_comes_from_the_flask_commands_entry_point(app: Flask, runner: FlaskCliRunner) -> None:
     assert "todo" not in app.cli.commands  # the app factory does not import the CLI
     (entry,) = [ep for ep in entry_points(group="flask.commands") if ep.name == "todo"]
     assert entry.value == "cli:todo"

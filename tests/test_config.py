@@ -27,7 +27,7 @@ def test_production_is_the_default_and_needs_a_real_secret(tmp_path: Path, monke
     Config.from_env(tmp_path).validate_for_serving()
 
 
-def test_mode_derives_security_settings(tmp_path) -> None:
+def test_mode_derives_security_settings(tmp_path: Path) -> None:
     prod = Config.from_env(tmp_path, mode="production", secret_key="s" * 40).flask_settings()
     dev = Config.from_env(tmp_path, mode="developer").flask_settings()
     assert prod["JWT_COOKIE_SECURE"] is True and dev["JWT_COOKIE_SECURE"] is False
@@ -46,7 +46,7 @@ def test_mode_file_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         read_mode(tmp_path)
 
 
-def test_database_url_defaults_to_sqlite_in_instance(tmp_path, monkeypatch) -> None:
+def test_database_url_defaults_to_sqlite_in_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert Config.from_env(tmp_path, mode="developer").database_url == f"sqlite:///{tmp_path.resolve() / 'todo.db'}"
     heroku = Config.from_env(tmp_path, mode="developer", database_url="postgres://u:p@h/db")
@@ -55,7 +55,7 @@ def test_database_url_defaults_to_sqlite_in_instance(tmp_path, monkeypatch) -> N
     assert Config.from_env(tmp_path).database_url == "postgresql+psycopg2://u:p@h/db"
 
 
-def test_every_setting_comes_from_its_variable(tmp_path, monkeypatch) -> None:
+def test_every_setting_comes_from_its_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TODO_MODE", " Developer ")
     monkeypatch.setenv("DB_POOL_SIZE", "3")
     monkeypatch.setenv("SSE_PING_SECONDS", "2.5")
@@ -70,7 +70,7 @@ def test_every_setting_comes_from_its_variable(tmp_path, monkeypatch) -> None:
     assert Config.from_env(tmp_path, db_pool_size=7).db_pool_size == 7  # overrides (create_app's dict) win
 
 
-def test_mode_dependent_defaults(tmp_path, monkeypatch) -> None:
+def test_mode_dependent_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("RATELIMIT_AUTH", "LOG_FORMAT", "CORS_ORIGINS", "TODO_MODEL", "OPENAI_API_KEY", "OPENAI_API",
                  "OPENAI_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -85,7 +85,7 @@ def test_mode_dependent_defaults(tmp_path, monkeypatch) -> None:
     assert Config.from_env(tmp_path, openai_base_url="http://localhost:1").openai_api == "chat_completions"
 
 
-def test_secret_key_falls_back_to_secret_key(tmp_path, monkeypatch) -> None:
+def test_secret_key_falls_back_to_secret_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JWT_SECRET_KEY", raising=False)
     monkeypatch.setenv("SECRET_KEY", "f" * 40)
     assert Config.from_env(tmp_path).secret_key == "f" * 40
@@ -96,7 +96,8 @@ def test_secret_key_falls_back_to_secret_key(tmp_path, monkeypatch) -> None:
 @pytest.mark.parametrize(("name", "value"), [("DB_POOL_SIZE", "ten"), ("SSE_PING_SECONDS", "soon"),
                                              ("SCHEDULER", "sometimes"), ("RATELIMIT_ENABLED", "perhaps"),
                                              ("TODO_MODE", "chaos")])
-def test_a_bad_value_is_one_line_naming_the_variable(tmp_path, monkeypatch, name: str, value: str) -> None:
+def test_a_bad_value_is_one_line_naming_the_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+                                                     value: str) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as caught:
         Config.from_env(tmp_path)
@@ -104,7 +105,7 @@ def test_a_bad_value_is_one_line_naming_the_variable(tmp_path, monkeypatch, name
     assert message.startswith(f"{name}: ") and repr(value) in message and "\n" not in message
 
 
-def test_server_settings(monkeypatch) -> None:
+def test_server_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORT", "8123")
     monkeypatch.setenv("ACCESS_LOG", "")
     server = ServerSettings.load()
@@ -114,7 +115,7 @@ def test_server_settings(monkeypatch) -> None:
         ServerSettings.load()
 
 
-def test_unknown_override_is_refused(tmp_path) -> None:
+def test_unknown_override_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ratelimit_enable"):
         Config.from_env(tmp_path, ratelimit_enable=False)
 
@@ -125,14 +126,14 @@ def test_readme_holds_the_generated_settings_tables() -> None:
     assert readme_section() in readme
 
 
-def test_masked_hides_secrets(tmp_path) -> None:
+def test_masked_hides_secrets(tmp_path: Path) -> None:
     cfg = Config.from_env(tmp_path, mode="developer", secret_key="supersecretvalue" * 3,
                           database_url="postgresql://u:pw@host/db", openai_api_key="sk-abcdef")
     shown = str(cfg.masked())
     assert "supersecretvalue" not in shown and "pw@" not in shown and "sk-abcdef" not in shown
 
 
-def test_wsgi_refuses_to_start_in_production_without_secret(tmp_path) -> None:
+def test_wsgi_refuses_to_start_in_production_without_secret(tmp_path: Path) -> None:
     env = server_env(JWT_SECRET_KEY=None, SECRET_KEY=None, TODO_MODE=None, TODO_INSTANCE_PATH=str(tmp_path))
     proc = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)

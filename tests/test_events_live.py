@@ -191,8 +191,8 @@ def redis_pair(tmp_path: Path) -> Any:
     url = None if run_settings().test_database_url else f"sqlite:///{tmp_path / 'shared.db'}"
     with redis_server() as redis_url:
         env = {"SSE_PING_SECONDS": "60", "EVENTS_POLL_SECONDS": "3600", "EVENTS_REDIS_URL": redis_url}
-        a = start_server(tmp_path / "a", database_url=url, **env)
-        b = start_server(tmp_path / "b", database_url=url, **env)
+        a = start_server(tmp_path / "a", url, 2, **env)
+        b = start_server(tmp_path / "b", url, 2, **env)
         yield a, b, redis_url
         a.stop()
         b.stop()
@@ -205,7 +205,7 @@ def test_redis_fans_events_out_across_instances_and_a_resume_loses_nothing(redis
 
     a, b, redis_url = redis_pair
     uid, token = a.signup()
-    watcher = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    watcher = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]  # redis-py leaves pubsub() unannotated
     watcher.subscribe(CHANNEL)
     screen = Listener(a, uid, token)
     time.sleep(0.5)  # the stream has read the table and waits for a wake-up

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tests.support.env import server_env
-from tests.support.live import BIN, ROOT, free_port, start_server
+from tests.support.live import BIN, ROOT, LiveServer, free_port, start_server
 
 SECRET = "live-test-secret-0123456789abcdef0123456789"
 

@@ -34,7 +34,7 @@ def _trees() -> Iterator[tuple[str, ast.Module]]:
 
 
 def _environment_uses(tree: ast.Module) -> list[int]:
-    lines = []
+    lines: list[int] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in ENVIRONMENT_NAMES:
             lines.append(node.lineno)
@@ -65,7 +65,7 @@ def _string_config_reads(tree: ast.Module) -> list[int]:
         subscript = isinstance(node, ast.Subscript) and _is_config(node.value)
         get = (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
                and _is_config(node.func.value))
-        if subscript or get:
+        if (subscript or get) and isinstance(node, ast.expr):
             lines.append(node.lineno)
     return lines
 

@@ -23,9 +23,9 @@ from flask import Flask
 from pydantic import TypeAdapter
 
 from app import create_app
-from app.config import get_config
+from app.chatkit.ids import parse_thread_id
 from app.chatkit.status import TITLES
-from app.chatkit.store import parse_thread_id
+from app.config import get_config
 from tests.support.accounts import TEST_SECRET, Account, AuthActions
 from tests.support.chatkit import EVENTS, create_thread, post, stream, user_input
 

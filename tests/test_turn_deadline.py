@@ -14,8 +14,8 @@ from agents.models.interface import Model
 from flask import Flask
 
 from app import create_app
-from app.config import Config, get_config
 from app.agent.deadline import BoundedModel, Limits, ModelTimeout, attempt_windows, client_retries, request_timeout
+from app.config import Config, get_config
 from app.conversations.turn import Failure, failure
 from tests.support.accounts import TEST_SECRET, AuthActions
 from tests.support.chat import chat, sse_events

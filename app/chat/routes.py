@@ -21,9 +21,9 @@ from app.chat.schemas import (
     MessagePage,
     PageQuery,
 )
+from app.chat_events import ChatEvent, ErrorEvent, RunEvent
 from app.config import get_config
 from app.conversations import turn
-from app.conversations.chat_events import ChatEvent, ErrorEvent, RunEvent
 from app.conversations.events import turn_events
 from app.conversations.schemas import RenameBody
 from app.conversations.serializers import conversation_to_dict, message_to_dict

@@ -33,9 +33,10 @@ from chatkit.types import (
 )
 
 from app.agent.agent import TurnContext, run_turn
+from app.chatkit.ids import item_id_of
 from app.chatkit.progress import progress_for
 from app.chatkit.status import status_item
-from app.chatkit.store import DbStore, RequestContext, item_id_of
+from app.chatkit.store import DbStore, RequestContext
 from app.conversations import turn as lifecycle
 from app.conversations.events import simple_event
 from app.conversations.turn import Turn

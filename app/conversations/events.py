@@ -10,7 +10,7 @@ from agents import StreamEvent
 from agents.models.interface import Model
 
 from app.agent.agent import TurnContext, run_turn
-from app.conversations.chat_events import JSONValue, RunEvent
+from app.chat_events import JSONValue, RunEvent
 from app.conversations.turn import Turn, record
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.asyncbridge import run_blocking
-from app.conversations.chat_events import RunEvent
+from app.chat_events import RunEvent
 from app.conversations.store import (
     add_message,
     create_conversation,

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from agents import Agent, FunctionTool, RunConfig, RunContextWrapper, Runner
+from agents import Agent, FunctionTool, RunConfig, RunContextWrapper, Runner, Tool
 from dateutil.rrule import rrulestr
 from openai.types.responses import ResponseTextDeltaEvent
 
@@ -138,7 +138,7 @@ class FakeStore:
             del self.tasks[i]
         return json.dumps({"deleted_count": len(done)})
 
-    def tools(self) -> list[FunctionTool]:
+    def tools(self) -> list[Tool]:
         """FunctionTools over this store, with the MCP tools' names and parameters."""
         string, date = {"type": "string"}, {"type": "string", "format": "date"}
         fields = {
@@ -146,7 +146,7 @@ class FakeStore:
             "due_date": {"type": ["string", "null"]}, "due_time": {"type": ["string", "null"]},
             "tags": {"type": "array", "items": string}, "recurrence": {"type": ["string", "null"]},
         }  # fmt: skip
-        specs = {
+        specs: dict[str, tuple[dict[str, Any], list[str]]] = {
             "add_task": (fields, ["title"]),
             "list_tasks": ({"status": {"enum": ["all", "pending", "completed"]}, "priority": string, "tag": string,
                             "due_before": date, "due_after": date, "q": string, "limit": {"type": "integer"},
@@ -249,10 +249,11 @@ def check_case(case: dict[str, Any], now: dt.datetime) -> list[str]:
             errs += [f"turn {message!r}: {e}" for e in evaluator.check_reply(reply, turn)]
     tasks = list(chat.store.tasks.values())
     tools = [name for name, _args in chat.store.calls]
-    outcomes = [
+    outcomes: list[list[str]] = [
         evaluator.check_expect(e, tasks, reply, tools, today) for e in case.get("expect_any") or [case["expect"]]
     ]
-    errs += min(outcomes, key=len)
+    fewest = min(outcomes, key=len)  # the closest of the acceptable outcomes
+    errs += fewest
     if not reply.strip():
         errs.append("empty reply")
     return errs

@@ -48,9 +48,9 @@ def running_topology(tmp_path: Path) -> Iterator[Topology]:
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_port(redis_port)
     env = {"RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}", "RATELIMIT_CHAT": "6 per minute",
-           "SLOW_MODEL_FIRST_TOKEN_MS": "100", "SLOW_MODEL_TOKEN_MS": "60", "WEB_CONCURRENCY": "1"}
-    a = start_server(tmp_path / "a", **env)
-    b = start_server(tmp_path / "b", **env)
+           "SLOW_MODEL_FIRST_TOKEN_MS": "100", "SLOW_MODEL_TOKEN_MS": "60"}
+    a = start_server(tmp_path / "a", None, 1, **env)
+    b = start_server(tmp_path / "b", None, 1, **env)
     prefix = tmp_path / "nginx"
     prefix.mkdir()
     port = free_port()
