@@ -148,7 +148,7 @@ class Config(BaseSettings):
     """How often the scheduler looks for due reminders."""
     events_redis_url: str = ""
     """redis:// to fan live events out through Redis pub/sub; empty: PostgreSQL NOTIFY, or polling on SQLite."""
-    events_poll_seconds: float = 0.25
+    events_poll_seconds: float = 0.1
     """SQLite only: how often each process looks for other processes' events."""
     events_keep_hours: int = 48
     """Live events are kept this long for reconnects (at least 24)."""
