@@ -198,7 +198,8 @@ def scenario_cancel() -> dict[str, Any]:
     except TimeoutError:
         timed_out = True
     names = ("killed", "closed_while_paused", "run_killed", "run_timed_out")
-    settle(runtime, lambda: all(flags.get(name) for name in names))
+    # Generous: each flag is set on the loop thread as soon as its cancellation runs; a loaded machine only delays it.
+    settle(runtime, lambda: all(flags.get(name) for name in names), timeout=30.0)
     return {
         "flags": flags,
         "first": first,
