@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +40,7 @@ class Listener:
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         self.conn.request("GET", f"/api/{uid}/events", headers=headers)
+        self.sock = self.conn.sock
         self.resp = self.conn.getresponse()
         assert self.resp.status == 200
         self.ready = threading.Event()
@@ -71,6 +74,12 @@ class Listener:
         return [data for _, data, _ in self.events]
 
     def close(self) -> None:
+        """Hang up at once: shut the socket down first, or closing the response would wait for the reader
+        thread's `readline` (it holds the buffer's lock) until the server next writes, up to a ping apart."""
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+        self.thread.join(10)
         self.conn.close()
 
 
