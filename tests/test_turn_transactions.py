@@ -29,6 +29,7 @@ from tests.support.chatkit import create_thread, stream, user_input
 MAX_TRANSACTIONS = 3
 """Reserve, record the tool call, settle."""
 TOOLS = str(Path(__file__).resolve().parents[1] / "app" / "mcp" / "tools.py")
+HUB = str(Path(__file__).resolve().parents[1] / "app" / "events" / "hub.py")
 
 
 @contextmanager
@@ -38,13 +39,21 @@ def counting() -> Iterator[list[str]]:
     engine = db.engine
     assert engine is not None
 
+    def files() -> set[str] | None:
+        """The files on the stack, or None inside the live-events poll of this process (an earlier test's
+        stream started it; it is not the turn's)."""
+        on_stack = {frame.filename for frame in traceback.extract_stack()}
+        return None if HUB in on_stack else on_stack
+
     def begun(*_args: Any) -> None:
-        by_tool = any(frame.filename == TOOLS for frame in traceback.extract_stack())
-        seen.append("tool" if by_tool else "turn")
+        stack = files()
+        if stack is not None:
+            seen.append("tool" if TOOLS in stack else "turn")
 
     def ended(name: str) -> Callable[..., None]:
         def listener(*_args: Any) -> None:
-            seen.append(name)
+            if files() is not None:
+                seen.append(name)
         return listener
 
     listeners = {"begin": begun, "commit": ended("commit"), "rollback": ended("rollback")}
