@@ -17,7 +17,7 @@ from typing import Any
 
 import schemathesis
 from flask import Flask
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode, checks
 
 from tests.support.accounts import AuthActions
@@ -50,10 +50,18 @@ def _keep_rotated(case: Any, response: Any, acct: Any) -> None:
         acct.refresh_token = response.json()["refresh_token"]
 
 
+def _same_on_the_wire_as_valid(case: Any) -> bool:
+    """A query parameter whose value is an empty list is sent as nothing at all, so a negative case whose only
+    flaw is such an extra parameter (e.g. `{"cursor": "", "": []}`) reaches the server as a valid request."""
+    query = case.query if isinstance(case.query, dict) else {}
+    return any(value == [] for value in query.values())
+
+
 def _fuzz_operation(operation: Any, mode: GenerationMode, acct: Any) -> None:
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case: Any) -> None:
+        assume(mode is not GenerationMode.NEGATIVE or not _same_on_the_wire_as_valid(case))
         if "user_id" in (case.path_parameters or {}):
             case.path_parameters["user_id"] = acct.id
         response = case.call_and_validate(headers=_headers(case, acct), excluded_checks=_excluded(case))
