@@ -6,6 +6,10 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Extra pytest arguments for test-sqlite/test-postgres, e.g. PYTEST_ARGS=tests/test_tasks.py
 PYTEST_ARGS ?=
+# pytest-xdist processes per pass (each module's tests stay in one process, its servers started once);
+# many tests wait on servers, so more processes than cores still shortens a pass. 0 runs in this process.
+PYTEST_WORKERS ?= 3
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
 export FLASK_APP := app:create_app
 
 .PHONY: run dev install lock upgrade lock-check migrate frontend test test-sqlite test-postgres test-frontend lint bench loadtest clean \
@@ -66,7 +70,7 @@ tools:
 	@scripts/ensure-tools.sh
 
 test-sqlite: install tools
-	$(BIN)/python -m pytest -q -m "not postgres_only" $(PYTEST_ARGS)
+	$(PYTEST) -m "not postgres_only" $(PYTEST_ARGS)
 
 pg-start:
 	@scripts/pg-test.sh start >/dev/null
@@ -77,7 +81,7 @@ pg-stop:
 # The test PostgreSQL takes a free port (PGTEST_PORT or its last one first); TEST_DATABASE_URL overrides it.
 test-postgres: install tools
 	url=$${TEST_DATABASE_URL:-$$(scripts/pg-test.sh start)} && \
-	TEST_DATABASE_URL=$$url $(BIN)/python -m pytest -q -m "not sqlite_only" $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$$url $(PYTEST) -m "not sqlite_only and not database_independent" $(PYTEST_ARGS)
 
 test-frontend: install
 	$(MAKE) -C frontend test

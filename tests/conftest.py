@@ -17,7 +17,28 @@ from app.config import normalize_database_url
 from app.models import Base
 from cli.migrate import downgrade, upgrade
 from tests.support.accounts import TEST_SECRET, AuthActions
-from tests.support.env import run_settings
+from tests.support.databases import worker_database
+from tests.support.env import run_settings, use_database
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In a pytest-xdist worker on PostgreSQL: a database of the worker's own, for its tests and servers."""
+    settings = run_settings()
+    if settings.test_database_url and settings.pytest_xdist_worker:
+        use_database(worker_database(settings.test_database_url, settings.pytest_xdist_worker))
+
+
+DATABASE_FIXTURES = frozenset({"app", "client", "runner", "auth", "migrated", "database_url"})
+"""Fixtures that reach the database under test: a `database_independent` test (run once, in the SQLite
+pass) may use none of them, or PostgreSQL would never see what it does."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test marked `database_independent` that uses the database under test after all."""
+    wrong = [item.nodeid for item in items if item.get_closest_marker("database_independent")
+             and DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))]
+    if wrong:
+        raise pytest.UsageError(f"marked database_independent but uses the database: {', '.join(wrong)}")
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ from mypy import api as mypy_api
 
 from app.asyncbridge import run_blocking
 
+pytestmark = pytest.mark.database_independent
+
 
 def _scale(value: int, *, factor: int = 1) -> tuple[int, str]:
     return value * factor, threading.current_thread().name

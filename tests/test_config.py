@@ -12,6 +12,8 @@ from app.config import Config, ConfigError, ServerSettings, read_mode
 from cli.config_cmd import readme_section
 from tests.support.env import server_env
 
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -16,6 +16,8 @@ import pytest
 
 from tests.support.env import server_env
 
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 

@@ -15,6 +15,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 ENVIRONMENT_MODULES = {"app/config.py", "tests/support/env.py"}
 """The only files allowed to touch `os.environ`."""

@@ -16,6 +16,8 @@ from openai.types.responses import ResponseTextDeltaEvent
 from app.agent.local_model import LocalModel
 from tests.support.local_model import DEV_CASES, EVAL_DIR, FIXED_NOW, NOWS, check_case, instructions, new_chat
 
+pytestmark = pytest.mark.database_independent
+
 DEV = json.loads(DEV_CASES.read_text())  # ../shared sits beside the checkout, in CI too
 DEV2 = json.loads((EVAL_DIR / "dev_cases_2.json").read_text())
 

@@ -9,6 +9,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case
 
+pytestmark = pytest.mark.database_independent
+
 SETUP: list[dict[str, Any]] = [
     {"title": "fix the gate"},
     {"title": "hem the trousers", "completed": True},

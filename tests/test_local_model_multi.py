@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
+pytestmark = pytest.mark.database_independent
+
 
 def titles(*names: str) -> list[dict[str, Any]]:
     return [{"match": {"title_is": n}, "completed": False} for n in names]

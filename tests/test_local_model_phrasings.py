@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.local_model import NOWS, check_case
 
+pytestmark = pytest.mark.database_independent
+
 T = "TODAY"
 CASES: list[dict[str, Any]] = [
     # adding

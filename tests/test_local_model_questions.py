@@ -9,6 +9,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
+pytestmark = pytest.mark.database_independent
+
 MIX: list[dict[str, Any]] = [
     {"title": "assemble the crib", "completed": True},
     {"title": "write the speech", "due_date": "+20d", "completed": True},

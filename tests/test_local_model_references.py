@@ -9,6 +9,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
+pytestmark = pytest.mark.database_independent
+
 THREE = [{"title": "order a new router"}, {"title": "reply to Grace"}, {"title": "sharpen the knives"}]
 
 

@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case
 
+pytestmark = pytest.mark.database_independent
+
 TWO = [{"title": "book the vet appointment"}, {"title": "clean the garage"}]
 CASES: list[dict[str, Any]] = [
     {

@@ -15,6 +15,8 @@ from app.agent.local_model.recurrence import extract_recurrence, first_occurrenc
 from app.agent.local_model.references import best_matches, parse_reference
 from app.agent.local_model.text import stem
 
+pytestmark = pytest.mark.database_independent
+
 NOW = Now(moment=dt.datetime(2026, 11, 26, 14, 5), timezone="Europe/Paris")
 D = dt.date
 

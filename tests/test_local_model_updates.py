@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case
 
+pytestmark = pytest.mark.database_independent
+
 DENTIST = [{"title": "dentist appointment", "due_date": "2026-11-28", "due_time": "15:00"}, {"title": "walk the dog"}]
 
 

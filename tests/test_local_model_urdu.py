@@ -8,6 +8,8 @@ import pytest
 
 from tests.support.local_model import FIXED_NOW, check_case, new_chat
 
+pytestmark = pytest.mark.database_independent
+
 
 def add(title: str, **want: Any) -> dict[str, Any]:
     return {"count": 1, "tasks": [{"match": {"title_contains": title}, **want}]}

@@ -29,6 +29,8 @@ import pytest
 from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, get_runtime, shutdown_runtime
 from tests.support.env import server_env
 
+pytestmark = pytest.mark.database_independent
+
 ROOT = Path(__file__).resolve().parents[1]
 PROBE = Path(__file__).parent / "support" / "runtime_gevent_probe.py"
 # `-c /dev/null`: the probe app, not the project's gunicorn.conf.py (its checks and worker hooks are for the real app).

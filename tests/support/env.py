@@ -27,11 +27,21 @@ class RunSettings(BaseSettings):
     """Folder of the shared natural-language evaluation cases."""
     probe_warm_master: bool = False
     """runtime_gevent_probe.py served by gunicorn: start the asyncio runtime in the master before the fork."""
+    pytest_xdist_worker: str = ""
+    """Set by pytest-xdist in each of its worker processes (`gw0`, `gw1`, ...); empty in a serial run."""
 
 
 def run_settings() -> RunSettings:
     """The test run's settings, read now (a `monkeypatch.setenv` before the call is seen)."""
     return RunSettings()
+
+
+def use_database(url: str) -> None:
+    """Make `url` this test process's TEST_DATABASE_URL, for itself and the servers and CLIs it starts.
+
+    Called once per pytest-xdist worker, before any test, to give each worker a database of its own
+    (workers emptying one shared database would delete each other's rows)."""
+    os.environ["TEST_DATABASE_URL"] = url
 
 
 def server_env(**overrides: str | None) -> dict[str, str]:
