@@ -61,6 +61,7 @@ _WATCH_INTERVAL = 1.0
 DEFAULT_STALL_LIMIT = 10.0
 """Seconds without a heartbeat after which the loop thread counts as stuck (LOOP_STALL_SECONDS)."""
 
+
 class AsyncRuntime:
     """One asyncio loop in a dedicated OS thread, usable from greenlets and plain threads.
 
