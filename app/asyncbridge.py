@@ -1,6 +1,6 @@
 """Run blocking work (the database) from the asyncio loop thread without blocking that loop.
 
-Under gevent, the loop lives in a real OS thread (see agent/runtime.py) while the database
+Under gevent, the loop lives in a real OS thread (see agent/runtime/) while the database
 driver is made cooperative for greenlets of the main thread (psycogreen). Blocking work is
 therefore handed back to a new greenlet on the main gevent hub, and its result returned to
 the loop through `call_soon_threadsafe`. Without gevent (CLI, tests), a worker thread does it.

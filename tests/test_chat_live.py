@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 
 from tests.support.fake_openai import FakeOpenAI
-from tests.support.live import LiveServer, open_stream, read_lines, sse_data, start_server
+from tests.support.live import (
+    LiveServer,
+    chat_once,
+    fake_openai_settings,
+    open_stream,
+    read_lines,
+    sse_data,
+    start_server,
+)
 
 pytestmark = pytest.mark.gunicorn
 
@@ -122,18 +130,13 @@ def test_a_failing_model_under_gunicorn(tmp_path: Path) -> None:
     fake = FakeOpenAI().start()
     fake.script.fail_first = 1000
     fake.script.fail_status = 500
-    live = start_server(tmp_path, TODO_MODEL="gpt-4o", OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake.base_url,
-                        OPENAI_API="responses", MODEL_TIMEOUT_SECONDS="5", WEB_CONCURRENCY="1")
     try:
-        uid, token = live.signup()
-        _status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "add keep this"}, token=token,
-                                       accept="text/event-stream")
-        events = sse_data(body)
-        assert events[-1]["type"] == "error" and events[-1]["retryable"] is True
-        msgs = live.messages(uid, token, events[0]["conversation_id"])
-        assert msgs[0]["content"] == "add keep this" and msgs[1]["status"] == "failed"
+        with chat_once(tmp_path, "add keep this", **fake_openai_settings(fake), MODEL_TIMEOUT_SECONDS="5") as turn:
+            events = turn.events
+            assert events[-1]["type"] == "error" and events[-1]["retryable"] is True
+            msgs = turn.messages()
+            assert msgs[0]["content"] == "add keep this" and msgs[1]["status"] == "failed"
     finally:
-        live.stop()
         fake.stop()
 
 

@@ -16,7 +16,15 @@ import pytest
 
 from tests.support.env import server_env
 from tests.support.fake_openai import FakeOpenAI
-from tests.support.live import ROOT, free_port, open_stream, read_lines, sse_data, start_server
+from tests.support.live import (
+    ROOT,
+    chat_once,
+    fake_openai_settings,
+    free_port,
+    open_stream,
+    read_lines,
+    start_server,
+)
 
 pytestmark = pytest.mark.gunicorn
 
@@ -92,17 +100,12 @@ def test_postgres_stopping_mid_stream(tmp_path: Path, own_postgres: tuple[int, s
 def test_a_model_that_stalls_times_out_with_a_retryable_error(tmp_path: Path) -> None:
     fake = FakeOpenAI().start()
     fake.script.stall_seconds = 3
-    live = start_server(tmp_path, TODO_MODEL="gpt-4o", OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake.base_url,
-                        OPENAI_API="responses", MODEL_TIMEOUT_SECONDS="1", WEB_CONCURRENCY="1")
     try:
-        uid, token = live.signup()
-        status, _, body = live.request("POST", f"/api/{uid}/chat", {"message": "add hello"}, token=token,
-                                       accept="text/event-stream")
-        events = sse_data(body)
-        assert status == 200 and events[-1]["type"] == "error" and events[-1]["retryable"] is True
-        assert len(fake.script.requests) == 4
+        with chat_once(tmp_path, "add hello", **fake_openai_settings(fake), MODEL_TIMEOUT_SECONDS="1") as turn:
+            events = turn.events
+            assert turn.status == 200 and events[-1]["type"] == "error" and events[-1]["retryable"] is True
+            assert len(fake.script.requests) == 4
     finally:
-        live.stop()
         fake.stop()
 
 

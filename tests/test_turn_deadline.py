@@ -50,8 +50,9 @@ def test_a_stalled_model_before_the_change_would_take_243_s_now_the_attempts_are
     windows = attempt_windows(limits, limits.deadline)
     assert len(windows) * (client_retries(limits.first_token) + 1) <= 16 and sum(windows) <= 90
     settings = {"model_timeout_seconds": 60, "model_first_token_seconds": 2, "turn_deadline_seconds": 5}
-    assert request_timeout(Config.load(**settings)) == 5
-    assert request_timeout(Config.load(**{**settings, "turn_deadline_seconds": 90})) == 60
+    for deadline, timeout in [(5, 5), (90, 60)]:
+        cfg = Config.load(**{**settings, "turn_deadline_seconds": deadline})
+        assert request_timeout(cfg.model_timeout_seconds, Limits.from_config(cfg)) == timeout
 
 
 def test_the_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch, migrated: str) -> None:

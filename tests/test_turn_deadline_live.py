@@ -16,7 +16,15 @@ from pydantic import TypeAdapter
 
 from tests.support.chatkit import parse_sse, user_input
 from tests.support.fake_openai import FakeOpenAI
-from tests.support.live import LiveServer, open_stream, read_lines, sse_data, start_server
+from tests.support.live import (
+    LiveServer,
+    chat_once,
+    fake_openai_settings,
+    open_stream,
+    read_lines,
+    sse_data,
+    start_server,
+)
 
 pytestmark = pytest.mark.gunicorn
 
@@ -36,8 +44,7 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, fake: FakeOpenAI) -> Iterator[LiveServer]:
-    server = start_server(tmp_path_factory.mktemp("deadline"), TODO_MODEL="gpt-4o", OPENAI_API_KEY="sk-test",
-                          OPENAI_BASE_URL=fake.base_url, OPENAI_API="responses", WEB_CONCURRENCY="1",
+    server = start_server(tmp_path_factory.mktemp("deadline"), **fake_openai_settings(fake), WEB_CONCURRENCY="1",
                           MODEL_FIRST_TOKEN_SECONDS=str(FIRST_TOKEN), TURN_DEADLINE_SECONDS=str(DEADLINE),
                           SSE_PING_SECONDS="0.5")
     yield server
@@ -133,16 +140,9 @@ def test_chatkit_gets_a_retryable_error_within_the_deadline(live: LiveServer, ha
 
 def test_the_first_token_limit_holds_for_a_model_that_is_slow_to_start(tmp_path: Path) -> None:
     """The embedded model in slow mode (3 s before its first word) against a 1 s limit and a 2.5 s deadline."""
-    server = start_server(tmp_path, WEB_CONCURRENCY="1", SLOW_MODEL_FIRST_TOKEN_MS="3000",
-                          MODEL_FIRST_TOKEN_SECONDS="1", TURN_DEADLINE_SECONDS="2.5", SSE_PING_SECONDS="0.5")
-    try:
-        uid, token = server.signup()
-        status, _, body = server.request("POST", f"/api/{uid}/chat", {"message": "add buy bread"}, token=token,
-                                         accept="text/event-stream")
-        events = sse_data(body)
-        assert status == 200 and events[-1]["code"] == "assistant_timeout" and events[-1]["retryable"] is True
-        assert b": ping" in body
-        assert [m["status"] for m in server.messages(uid, token, events[0]["conversation_id"])] == [
-            "complete", "failed"]
-    finally:
-        server.stop()
+    with chat_once(tmp_path, "add buy bread", SLOW_MODEL_FIRST_TOKEN_MS="3000", MODEL_FIRST_TOKEN_SECONDS="1",
+                   TURN_DEADLINE_SECONDS="2.5", SSE_PING_SECONDS="0.5") as turn:
+        events = turn.events
+        assert turn.status == 200 and events[-1]["code"] == "assistant_timeout" and events[-1]["retryable"] is True
+        assert b": ping" in turn.body
+        assert [m["status"] for m in turn.messages()] == ["complete", "failed"]

@@ -51,16 +51,16 @@ class ModelTimeout(TimeoutError):
 class Limits:
     """How long a turn may wait for the model."""
 
-    first_token: float = 20.0
+    first_token: float
     """Seconds one model request may take to produce its first output (MODEL_FIRST_TOKEN_SECONDS)."""
-    deadline: float = 90.0
+    deadline: float
     """Seconds the whole turn may take, retries included (TURN_DEADLINE_SECONDS)."""
     retries: int = MODEL_RETRIES
     """Most times a stalled request is sent again."""
 
     @classmethod
     def from_config(cls, cfg: Config) -> Limits:
-        """The limits the app's settings name."""
+        """The limits the app's settings name: the one place they are read (their defaults live in `Config`)."""
         return cls(first_token=cfg.model_first_token_seconds, deadline=cfg.turn_deadline_seconds)
 
 
@@ -89,9 +89,10 @@ def client_retries(first_token: float, most: int = MODEL_RETRIES) -> int:
     return retries
 
 
-def request_timeout(cfg: Config) -> float:
-    """The OpenAI client's timeout for one HTTP request: MODEL_TIMEOUT_SECONDS, never past the deadline."""
-    return min(float(cfg.model_timeout_seconds), cfg.turn_deadline_seconds)
+def request_timeout(model_timeout: float, limits: Limits) -> float:
+    """The OpenAI client's timeout for one HTTP request: `model_timeout` (MODEL_TIMEOUT_SECONDS), never past the
+    turn's deadline."""
+    return min(float(model_timeout), limits.deadline)
 
 
 def start_turn(limits: Limits) -> contextvars.Token[float | None]:

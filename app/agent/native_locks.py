@@ -2,7 +2,7 @@
 
 gevent's monkey-patching turns every lock created afterwards (and logging's, on purpose) into
 a gevent lock, which blocks by switching to the *calling thread's* hub. The loop thread
-(runtime.py) is a real OS thread whose hub is dormant: when it meets such a lock held by a
+(``app/agent/runtime/``) is a real OS thread whose hub is dormant: when it meets such a lock held by a
 request greenlet of the main thread, it parks in that hub and may never wake (seen as workers
 frozen right after boot, in ``logging.isEnabledFor`` -> ``_acquireLock``). The locks below are
 shared by both threads and are only ever held for a few instructions, never across a greenlet

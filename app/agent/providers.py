@@ -25,11 +25,11 @@ def model_for(cfg: Config) -> Model:
     key = (cfg.model, cfg.openai_api_key, cfg.openai_base_url, cfg.openai_api, cfg.slow_model_first_token_ms,
            cfg.slow_model_token_ms, cfg.model_timeout_seconds, limits)
     if key not in _cache:
-        _cache[key] = BoundedModel(_build(cfg), limits)
+        _cache[key] = BoundedModel(_build(cfg, limits), limits)
     return _cache[key]
 
 
-def _build(cfg: Config) -> Model:
+def _build(cfg: Config, limits: Limits) -> Model:
     if cfg.model == "local":
         return LocalModel(
             first_token_delay=cfg.slow_model_first_token_ms / 1000,
@@ -38,8 +38,8 @@ def _build(cfg: Config) -> Model:
     client = AsyncOpenAI(
         api_key=cfg.openai_api_key or "not-needed-for-local-servers",
         base_url=cfg.openai_base_url or None,
-        max_retries=client_retries(cfg.model_first_token_seconds),
-        timeout=request_timeout(cfg),
+        max_retries=client_retries(limits.first_token),
+        timeout=request_timeout(cfg.model_timeout_seconds, limits),
     )
     if cfg.openai_api == "chat_completions":
         return OpenAIChatCompletionsModel(model=cfg.model, openai_client=client)

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from tests.support.env import run_settings, server_env
+from tests.support.fake_openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -141,6 +142,65 @@ def start_server(tmp: Path, database_url: str | None = None, workers: int = 2, *
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"gunicorn did not become ready: {log_path.read_text()[-2000:]}")
+
+
+class OpenAISettings(TypedDict):
+    """Server settings (environment variables) for an OpenAI model."""
+
+    TODO_MODEL: str
+    """The model's name."""
+    OPENAI_API_KEY: str
+    """Its API key."""
+    OPENAI_BASE_URL: str
+    """Where its API is."""
+    OPENAI_API: str
+    """Which of its APIs the agent uses."""
+
+
+def fake_openai_settings(fake: FakeOpenAI) -> OpenAISettings:
+    """Server settings that point the assistant at `fake` (an OpenAI model, the Responses API)."""
+    return OpenAISettings(TODO_MODEL="gpt-4o", OPENAI_API_KEY="sk-test", OPENAI_BASE_URL=fake.base_url,
+                          OPENAI_API="responses")
+
+
+@dataclass
+class ChatTurn:
+    """One /chat request (SSE) that a new user sent to a server started for it (`chat_once`)."""
+
+    server: LiveServer
+    """The server, running until the `chat_once` block ends."""
+    uid: str
+    """The user's id."""
+    token: str
+    """The user's access token."""
+    status: int
+    """The response's status."""
+    body: bytes
+    """The whole SSE body."""
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The body's `data:` events."""
+        return sse_data(self.body)
+
+    def messages(self) -> list[dict[str, Any]]:
+        """The stored messages of the turn's conversation (named by its first event), oldest first."""
+        return self.server.messages(self.uid, self.token, self.events[0]["conversation_id"])
+
+
+@contextmanager
+def chat_once(tmp: Path, message: str, workers: int = 1, **env: str) -> Iterator[ChatTurn]:
+    """Start a server (`start_server(tmp, workers=workers, **env)`), sign a new user up and send `message` to
+    /chat, reading the whole SSE response. The block can go on using the server; it is stopped when the block ends.
+    """
+    server = start_server(tmp, workers=workers, **env)
+    try:
+        uid, token = server.signup()
+        status, _, body = server.request("POST", f"/api/{uid}/chat", {"message": message}, token=token,
+                                         accept="text/event-stream")
+        yield ChatTurn(server, uid, token, status, body)
+    finally:
+        server.stop()
 
 
 def open_stream(server: LiveServer, uid: str, token: str, message: str,

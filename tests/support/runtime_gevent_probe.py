@@ -38,7 +38,8 @@ from gevent import monkey
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, _UnpatchedPollSelector, get_runtime  # noqa: E402
+from app.agent.runtime import IDLE, AsyncRuntime, RuntimeStoppedError, get_runtime  # noqa: E402
+from app.agent.runtime.loop import UnpatchedPollSelector  # noqa: E402
 
 _real_sleep = monkey.get_original("time", "sleep")
 _native_id = monkey.get_original("_thread", "get_native_id")
@@ -91,7 +92,7 @@ def scenario_selector() -> dict[str, Any]:
     runtime = get_runtime()
     runtime.start()
     selector = runtime._loop._selector  # type: ignore[union-attr]  # started above, so the loop exists
-    loop = asyncio.SelectorEventLoop(_UnpatchedPollSelector())
+    loop = asyncio.SelectorEventLoop(UnpatchedPollSelector())
     try:
         fallback_ok = loop.run_until_complete(asyncio.sleep(0.01, result=True))
     finally:
