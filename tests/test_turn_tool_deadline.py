@@ -10,13 +10,10 @@ tool waited for the lock instead, it would have added the task once the lock was
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg2
 import pytest
 from chatkit.types import ErrorEvent
 from flask import Flask
@@ -29,55 +26,16 @@ from app.mcp.turncall import TurnCall
 from tests.support.accounts import TEST_SECRET, Account, AuthActions
 from tests.support.chat import chat
 from tests.support.chatkit import create_thread
+from tests.support.locks import Blocker
 
 DEADLINE = 2.0
 """The turn's deadline in these tests (seconds)."""
-RELEASE_AFTER = DEADLINE + 3.0
-"""When the other connection lets go of its lock, counted from taking it: well past the deadline."""
-
-
-class Blocker:
-    """Another connection of the test database that takes a lock the tool's write needs, once, on cue."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.taken = threading.Event()
-        self._conn: Any = None
-        self._timer: threading.Timer | None = None
-
-    def take(self) -> None:
-        """Take the lock (first call only) and release it RELEASE_AFTER seconds later."""
-        if self.taken.is_set():
-            return
-        if self.url.startswith("sqlite"):
-            self._conn = sqlite3.connect(self.url.removeprefix("sqlite:///"), isolation_level=None,
-                                         check_same_thread=False)
-            self._conn.execute("BEGIN IMMEDIATE")  # the database's one write lock
-        else:
-            self._conn = psycopg2.connect(self.url.replace("postgresql+psycopg2://", "postgresql://"))
-            with self._conn.cursor() as cur:
-                cur.execute("LOCK TABLE tasks IN SHARE MODE")  # readers pass, inserts into tasks wait
-        self.taken.set()
-        self._timer = threading.Timer(RELEASE_AFTER, self.release)
-        self._timer.start()
-
-    def release(self) -> None:
-        """Roll the other transaction back (idempotent)."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            conn.rollback()
-            conn.close()
-
-    def close(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        self.release()
 
 
 @contextmanager
 def blocked_before_each_tool(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Blocker]:
     """The Blocker takes its lock when a tool of a turn is about to begin its transaction."""
-    blocker = Blocker(url)
+    blocker = Blocker(url, release_after=DEADLINE + 3.0)
 
     class Cued(TurnCall):
         @classmethod
