@@ -25,7 +25,8 @@ from sqlalchemy import event
 
 from app.conversations import turn as lifecycle
 from app.extensions import db
-from app.models import Message
+from app.mcp.turncall import TurnCall, record_call
+from app.models import Message, User
 from tests.support.accounts import Account, AuthActions
 from tests.support.chat import chat
 from tests.support.chatkit import create_thread, stream, user_input
@@ -149,3 +150,25 @@ def test_the_tool_call_is_on_the_reply_before_the_turn_settles(auth: AuthActions
     assert stored == [("add_task", "buy bread", "buy bread"), ("add_task", "buy milk", "buy milk")]
     result = next(e for e in events if e["type"] == "tool_result")
     assert seen[0][1][0]["call_id"] == result["call_id"] and seen[0][1][0]["output"] == result["output"]
+
+
+def test_a_turn_settled_before_hearing_a_tool_result_keeps_what_the_tool_recorded(app: Any,
+                                                                                  auth: AuthActions) -> None:
+    """A run cancelled between a tool's commit and its result event (the client left): the call stays."""
+    acct = auth.signup()
+    with app.app_context():
+        with db.begin() as session:
+            user = session.get(User, acct.id)
+            assert user is not None
+        current = lifecycle.reserve(user, None, "add buy bread", 10)
+        call = TurnCall(current.reply_id, "call_1", "add_task", {"title": "buy bread"}, None)
+        with db.begin() as session:
+            owner = session.get(User, acct.id)
+            assert owner is not None
+            record_call(session, owner, call, {"task": {"id": 7, "title": "buy bread"}})
+        current.reply.text.append("Adding")
+        assert lifecycle.settle(current, "interrupted")
+    reply = acct.request("GET", f"/conversations/{current.conversation_id}/messages").get_json()["messages"][-1]
+    assert (reply["status"], reply["content"]) == ("interrupted", "Adding")
+    assert reply["tool_calls"] == [{"call_id": "call_1", "name": "add_task", "arguments": {"title": "buy bread"},
+                                    "output": {"task": {"id": 7, "title": "buy bread"}}}]
