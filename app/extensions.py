@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -46,6 +48,7 @@ class Database:
         self.engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "before_cursor_execute", _bound_statement)
         self.factory.configure(bind=self.engine)
         app.extensions["db"] = self
         app.teardown_appcontext(self._remove)
@@ -54,10 +57,25 @@ class Database:
         self.session.remove()
 
     @contextmanager
-    def begin(self) -> Iterator[Session]:
-        """A fresh session in a transaction: committed on success, rolled back on error."""
+    def begin(self, until: float | None = None) -> Iterator[Session]:
+        """A fresh session in a transaction: committed on success, rolled back on error.
+
+        With `until` (a `time.monotonic()` moment), no statement of the transaction waits past it
+        for a lock: PostgreSQL cancels it (`statement_timeout`), SQLite stops waiting for the write
+        lock (`busy_timeout`), and a statement started later fails with DeadlinePassed. Either way
+        the transaction is rolled back, so nothing of it is half-written.
+        """
         with self.factory() as session, session.begin():
-            yield session
+            if until is None:
+                yield session
+                return
+            info = session.connection().info
+            info[UNTIL_KEY] = until
+            try:
+                yield session
+            finally:
+                info.pop(UNTIL_KEY, None)
+                info.pop(_BOUND_AT_KEY, None)
 
     @contextmanager
     def work(self) -> Iterator[Session]:
@@ -75,6 +93,49 @@ class Database:
             raise
 
 
+class DeadlinePassed(TimeoutError):
+    """A statement of a transaction begun with `until` would have started after that moment."""
+
+
+UNTIL_KEY = "todo_until"
+"""Key, in a connection's `info`, of the monotonic moment its current transaction must end by."""
+_BOUND_AT_KEY = "todo_bound_at"
+"""When PostgreSQL's statement_timeout was last set for the current transaction (monotonic)."""
+_BUSY_SHORTENED_KEY = "todo_busy_shortened"
+"""True while a SQLite connection's busy timeout is shorter than BUSY_TIMEOUT_MS."""
+BUSY_TIMEOUT_MS = 30000
+"""How long a SQLite statement waits for the write lock, outside a bounded transaction."""
+_REFRESH_SECONDS = 0.01
+"""A bound set this long ago is set again before the next statement (a slow statement used some of it)."""
+
+
+def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, _context: Any,
+                     _executemany: bool) -> None:
+    """Before each statement: hold it to its transaction's `until`, if any (see `Database.begin`).
+
+    PostgreSQL: `SET LOCAL statement_timeout` to the time left (again whenever the earlier value is
+    older than `_REFRESH_SECONDS`); it ends with the transaction. SQLite: the connection's busy
+    timeout, put back to BUSY_TIMEOUT_MS by the next statement outside a bounded transaction.
+    """
+    info = conn.info
+    until = info.get(UNTIL_KEY)
+    sqlite = conn.dialect.name == "sqlite"
+    if until is None:
+        if sqlite and info.pop(_BUSY_SHORTENED_KEY, False):
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return
+    now = time.monotonic()
+    left_ms = math.ceil((until - now) * 1000)
+    if left_ms <= 0:
+        raise DeadlinePassed("the transaction's time ran out")
+    if sqlite:
+        cursor.execute(f"PRAGMA busy_timeout={min(left_ms, BUSY_TIMEOUT_MS)}")
+        info[_BUSY_SHORTENED_KEY] = True
+    elif now - info.get(_BOUND_AT_KEY, -math.inf) > _REFRESH_SECONDS:
+        cursor.execute(f"SET LOCAL statement_timeout = {left_ms}")
+        info[_BOUND_AT_KEY] = now
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -82,7 +143,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # With WAL, NORMAL is still crash-safe for the app (only an OS crash can lose the last commits)
     # and spares an fsync per commit, which was the largest single cost of a chat turn on SQLite.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 

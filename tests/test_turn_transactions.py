@@ -1,11 +1,14 @@
-"""How many database transactions one turn costs: ChatKit no more than /chat, and at most 3 of the turn's own.
+"""How many database transactions one tool turn costs: at most 3 in all, on /chat and ChatKit alike.
 
 A transaction is counted when a connection begins one (SQLAlchemy's engine `begin` event), whatever
-it does. A turn's own are: reserve (the token check, the user's message, the pending reply and the
-context, on the request's one connection), the record of the tool call with its result, and the
-settle. The tool's own write (`add_task`, in `app/mcp/tools.py`) is the task service's, the same
-transaction a REST call makes, and is counted apart. A turn that parsed its body twice or loaded
-its thread again would show here as extra transactions, long before it shows in `make bench`.
+it does. A tool turn's are: reserve (the token check, the user's message, the pending reply and the
+context, on the request's one connection), the tool's write (`add_task`, the task service's, begun
+in `app/mcp/tools.py`) with the record of the call and its result on the reply, and the settle. A
+turn that parsed its body twice, loaded its thread again or recorded the call apart would show here
+as extra transactions, long before it shows in `make bench`.
+
+Nothing else of the process begins transactions meanwhile: each test's app stops the live-events
+listener an earlier test's app may have started (`events.hub.init_events`).
 """
 
 from __future__ import annotations
@@ -22,38 +25,32 @@ from sqlalchemy import event
 
 from app.conversations import turn as lifecycle
 from app.extensions import db
+from app.mcp.turncall import TurnCall, record_call
+from app.models import Message, User
 from tests.support.accounts import Account, AuthActions
 from tests.support.chat import chat
 from tests.support.chatkit import create_thread, stream, user_input
 
 MAX_TRANSACTIONS = 3
-"""Reserve, record the tool call, settle."""
+"""Reserve, the tool's write with its record, settle."""
 TOOLS = str(Path(__file__).resolve().parents[1] / "app" / "mcp" / "tools.py")
-HUB = str(Path(__file__).resolve().parents[1] / "app" / "events" / "hub.py")
 
 
 @contextmanager
 def counting() -> Iterator[list[str]]:
-    """Each transaction begun on the app's engine while the block runs: `turn` or `tool` (begun by a tool)."""
+    """Each transaction begun on the app's engine while the block runs: `turn`, or `tool` when a tool began
+    it; then how it ended (`commit` or `rollback`)."""
     seen: list[str] = []
     engine = db.engine
     assert engine is not None
 
-    def files() -> set[str] | None:
-        """The files on the stack, or None inside the live-events poll of this process (an earlier test's
-        stream started it; it is not the turn's)."""
-        on_stack = {frame.filename for frame in traceback.extract_stack()}
-        return None if HUB in on_stack else on_stack
-
     def begun(*_args: Any) -> None:
-        stack = files()
-        if stack is not None:
-            seen.append("tool" if TOOLS in stack else "turn")
+        on_stack = {frame.filename for frame in traceback.extract_stack()}
+        seen.append("tool" if TOOLS in on_stack else "turn")
 
     def ended(name: str) -> Callable[..., None]:
         def listener(*_args: Any) -> None:
-            if files() is not None:
-                seen.append(name)
+            seen.append(name)
         return listener
 
     listeners = {"begin": begun, "commit": ended("commit"), "rollback": ended("rollback")}
@@ -64,6 +61,11 @@ def counting() -> Iterator[list[str]]:
     finally:
         for name, fn in listeners.items():
             event.remove(engine, name, fn)
+
+
+def begun(seen: list[str]) -> int:
+    """How many transactions were begun, the tool's included."""
+    return seen.count("turn") + seen.count("tool")
 
 
 @pytest.fixture(autouse=True)
@@ -100,10 +102,10 @@ def test_a_chatkit_tool_turn_costs_no_more_transactions_than_a_chat_turn(auth: A
     titles = sorted(t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"])
     assert titles == ["buy bread", "buy milk", "call mom", "water the plants"]
     assert chat_tx.count("tool") == chatkit_tx.count("tool") == 1, (chat_tx, chatkit_tx)
-    assert chat_tx.count("turn") <= MAX_TRANSACTIONS, chat_tx
-    assert chatkit_tx.count("turn") <= MAX_TRANSACTIONS, chatkit_tx
+    assert begun(chat_tx) <= MAX_TRANSACTIONS, chat_tx
+    assert begun(chatkit_tx) <= MAX_TRANSACTIONS, chatkit_tx
     assert len(chatkit_tx) <= len(chat_tx), (chatkit_tx, chat_tx)
-    assert "rollback" not in chatkit_tx, chatkit_tx
+    assert "rollback" not in chat_tx and "rollback" not in chatkit_tx, (chat_tx, chatkit_tx)
 
 
 def test_a_new_chatkit_thread_costs_no_more_transactions_than_a_new_conversation(auth: AuthActions) -> None:
@@ -116,7 +118,57 @@ def test_a_new_chatkit_thread_costs_no_more_transactions_than_a_new_conversation
     assert kit_events[-1].type == "thread.updated"
     assert len(acct.request("GET", "/tasks").get_json()["tasks"]) == 2
     assert chat_tx.count("tool") == chatkit_tx.count("tool") == 1, (chat_tx, chatkit_tx)
-    assert chat_tx.count("turn") <= MAX_TRANSACTIONS, chat_tx
-    assert chatkit_tx.count("turn") <= MAX_TRANSACTIONS, chatkit_tx
+    assert begun(chat_tx) <= MAX_TRANSACTIONS, chat_tx
+    assert begun(chatkit_tx) <= MAX_TRANSACTIONS, chatkit_tx
     assert len(chatkit_tx) <= len(chat_tx), (chatkit_tx, chat_tx)
-    assert "rollback" not in chatkit_tx, chatkit_tx
+    assert "rollback" not in chat_tx and "rollback" not in chatkit_tx, (chat_tx, chatkit_tx)
+
+
+def test_the_tool_call_is_on_the_reply_before_the_turn_settles(auth: AuthActions,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record is the tool's: when the turn comes to settle, the call and its result are stored already."""
+    acct = auth.signup()
+    seen: list[tuple[str, list[dict[str, Any]]]] = []
+    settle = lifecycle.settle
+
+    def watched(current: lifecycle.Turn, status: str) -> bool:
+        with db.begin() as session:
+            row = session.get(Message, current.reply_id)
+            assert row is not None
+            seen.append((row.status, list(row.tool_calls)))
+        return settle(current, status)
+
+    monkeypatch.setattr(lifecycle, "settle", watched)
+    events = chat(acct, "add buy bread tomorrow")
+    assert events[-1]["type"] == "done", events
+    _, kit_events = create_thread(acct, "add buy milk tomorrow")
+    assert kit_events[-1].type == "thread.updated", kit_events
+
+    assert [status for status, _ in seen] == ["pending", "pending"]
+    stored = [(call["name"], call["arguments"]["title"], call["output"]["task"]["title"])
+              for _, calls in seen for call in calls]
+    assert stored == [("add_task", "buy bread", "buy bread"), ("add_task", "buy milk", "buy milk")]
+    result = next(e for e in events if e["type"] == "tool_result")
+    assert seen[0][1][0]["call_id"] == result["call_id"] and seen[0][1][0]["output"] == result["output"]
+
+
+def test_a_turn_settled_before_hearing_a_tool_result_keeps_what_the_tool_recorded(app: Any,
+                                                                                  auth: AuthActions) -> None:
+    """A run cancelled between a tool's commit and its result event (the client left): the call stays."""
+    acct = auth.signup()
+    with app.app_context():
+        with db.begin() as session:
+            user = session.get(User, acct.id)
+            assert user is not None
+        current = lifecycle.reserve(user, None, "add buy bread", 10)
+        call = TurnCall(current.reply_id, "call_1", "add_task", {"title": "buy bread"}, None)
+        with db.begin() as session:
+            owner = session.get(User, acct.id)
+            assert owner is not None
+            record_call(session, owner, call, {"task": {"id": 7, "title": "buy bread"}})
+        current.reply.text.append("Adding")
+        assert lifecycle.settle(current, "interrupted")
+    reply = acct.request("GET", f"/conversations/{current.conversation_id}/messages").get_json()["messages"][-1]
+    assert (reply["status"], reply["content"]) == ("interrupted", "Adding")
+    assert reply["tool_calls"] == [{"call_id": "call_1", "name": "add_task", "arguments": {"title": "buy bread"},
+                                    "output": {"task": {"id": 7, "title": "buy bread"}}}]

@@ -13,7 +13,7 @@ from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner, T
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
-from app.agent.deadline import BoundedModel, end_turn, start_turn
+from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
 from app.mcp.inprocess import InProcessMCPServer, SharedConnection
 from app.mcp.tools import build_server
 
@@ -53,6 +53,10 @@ class TurnContext:
     """The authenticated user."""
     timezone: str = "UTC"
     """The user's IANA timezone."""
+    reply_id: int | None = None
+    """The turn's reserved reply row: each tool records its call there, in its own transaction."""
+    ends: float | None = None
+    """The `time.monotonic()` moment the turn's deadline passes (set by `run_turn`); bounds the tools too."""
 
 
 def _instructions(context: RunContextWrapper[TurnContext], _agent: Agent[TurnContext]) -> str:
@@ -113,10 +117,12 @@ async def run_turn(
     """Start one streamed agent run with the MCP tools connected in-process; cancels it on exit.
 
     Must be entered on the runtime's event loop. Cancelling the consumer cancels the run. A
-    `BoundedModel`'s turn deadline starts here, so every model request of the run shares it.
+    `BoundedModel`'s turn deadline starts here, so every model request of the run shares it, and
+    so does every tool call (through `context.ends`).
     """
     agent = _agent_for(model)
     clock = start_turn(model.limits) if isinstance(model, BoundedModel) else None
+    context.ends = turn_ends()
     try:
         for server in agent.mcp_servers:
             await server.connect()  # the shared client of this loop (connected once)

@@ -100,6 +100,11 @@ def start_turn(limits: Limits) -> contextvars.Token[float | None]:
     return _turn_ends.set(asyncio.get_running_loop().time() + limits.deadline)
 
 
+def turn_ends() -> float | None:
+    """Loop time (`time.monotonic()`) at which the current turn's deadline passes; None outside a turn."""
+    return _turn_ends.get()
+
+
 def end_turn(token: contextvars.Token[float | None]) -> None:
     """Forget the turn's clock."""
     _turn_ends.reset(token)

@@ -185,7 +185,8 @@ class ReplyRun:
         status, failure = "failed", None
         ctx = self._context
         try:
-            async with run_turn(ctx.model, self._turn.input_items, TurnContext(ctx.user_id, ctx.timezone)) as result:
+            context = TurnContext(ctx.user_id, ctx.timezone, reply_id=self._turn.reply_id)
+            async with run_turn(ctx.model, self._turn.input_items, context) as result:
                 self._result = result
                 observed = _ObservedRun(result, self._tap)
                 async for event in stream_agent_response(self._agent, cast(RunResultStreaming, observed)):

@@ -56,11 +56,13 @@ def simple_event(event: StreamEvent, names: dict[str, str]) -> RunEvent | None:
 async def turn_events(model: Model, turn: Turn) -> AsyncIterator[RunEvent]:
     """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen.
 
-    Each event is recorded on the turn's reply row first (`turn.record`): a tool result is
-    committed before the client hears of it.
+    Each event is taken in by the turn first (`turn.record`). A tool call that took effect was
+    already recorded on the reply row by the tool itself, in the transaction of its write (the
+    context names the reply: `mcp.turncall`), so it is committed before the client hears of it.
     """
     names: dict[str, str] = {}
-    async with run_turn(model, turn.input_items, TurnContext(turn.user_id, turn.timezone)) as result:
+    context = TurnContext(turn.user_id, turn.timezone, reply_id=turn.reply_id)
+    async with run_turn(model, turn.input_items, context) as result:
         async for event in result.stream_events():
             simple = simple_event(event, names)
             if simple is not None:

@@ -3,11 +3,16 @@
 * **reserve** (one transaction): the conversation (new or continued), the user's message, a
   `pending` assistant row owned by this process, and the agent's context from recent messages.
   Replies left `pending` by a process that is gone are settled as `interrupted` on the way.
-* **record**: each tool call is committed with its result as soon as it completes, and the reply
-  text at least every `SAVE_EVERY` seconds, on the reserved row; a SIGKILL loses at most the
-  last few seconds of text, never a tool call that took effect.
+* **record**: each tool call that takes effect is committed with its result on the reserved row
+  by the tool itself, in the transaction of its own write (the run's context names the row:
+  `mcp.turncall`), and the reply text at least every `SAVE_EVERY` seconds; a SIGKILL loses at
+  most the last few seconds of text, never a tool call that took effect. A tool turn therefore
+  costs 3 transactions: reserve, the tool's write with its record, settle.
 * **settle** (one transaction): the final text, tool calls and status (`complete`, `interrupted`
   or `failed`). The wording of every error a turn can end with lives in `failure()`.
+
+Until the turn settles, the `tool_calls` of its row belong to the tools (a save writes the text
+only); a failed tool call, which changed nothing, is stored with the rest when the turn settles.
 """
 
 from __future__ import annotations
@@ -273,16 +278,31 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
         return current
 
 
+def _final_calls(session: Any, turn: Turn) -> list[dict[str, Any]]:
+    """The reply's tool calls to store at settle: the turn's own, and any a tool recorded that the
+    turn never heard of (a run cancelled between a tool's commit and its result event)."""
+    calls = [dict(c) for c in turn.reply.tool_calls]
+    recorded = session.scalar(select(Message.tool_calls).where(Message.id == turn.reply_id).with_for_update()) or []
+    known = {c.get("call_id") for c in calls}
+    return calls + [dict(c) for c in recorded if c.get("call_id") not in known]
+
+
 def _write(turn: Turn, status: str) -> bool:
     """Write the reply so far to its row; False when the row (or its conversation) was deleted.
 
-    One UPDATE by key, without loading the row first: a turn writes its reply two or three times.
-    A save (`pending`) leaves the status alone (the row may be settled already, e.g. as interrupted).
+    One UPDATE by key: a turn writes its reply two or three times. A save (`pending`) writes the
+    text only and leaves the status alone (the row may be settled already, e.g. as interrupted);
+    the tool calls are the tools' to record until the turn settles. A turn that completed heard
+    every tool result; one that did not also keeps the calls only its tools recorded.
     """
-    values: dict[str, Any] = {"content": turn.reply.content, "tool_calls": [dict(c) for c in turn.reply.tool_calls]}
-    if status != "pending":
-        values["status"] = status
+    values: dict[str, Any] = {"content": turn.reply.content}
+    if status == "complete":
+        values["tool_calls"] = [dict(c) for c in turn.reply.tool_calls]
     with db.begin() as session:
+        if status not in ("pending", "complete"):
+            values["tool_calls"] = _final_calls(session, turn)
+        if status != "pending":
+            values["status"] = status
         written = session.execute(
             update(Message).where(Message.id == turn.reply_id, Message.user_id == turn.user_id).values(**values)
             .execution_options(synchronize_session=False))
@@ -295,10 +315,11 @@ def _write(turn: Turn, status: str) -> bool:
 
 
 def due(turn: Turn, event: RunEvent) -> bool:
-    """Take in an event; True when the row should be written now (a tool result, or text older than SAVE_EVERY)."""
+    """Take in an event; True when the text should be saved now (older than SAVE_EVERY).
+
+    A tool result is never due: the tool committed it with its own write.
+    """
     turn.reply.add(event)
-    if event["type"] == "tool_result":
-        return True
     return event["type"] == "chunk" and time.monotonic() - turn.saved_at >= SAVE_EVERY
 
 

@@ -56,6 +56,7 @@ class Hub:
         self._subs: dict[str, set[Waiter]] = {}
         self._lock = threading.Lock()
         self._listener: threading.Thread | None = None
+        self._stopped = threading.Event()
         cfg = get_config(app)
         self._url = cfg.database_url
         self._redis_url = cfg.events_redis_url
@@ -80,7 +81,7 @@ class Hub:
         waiter = Waiter()
         with self._lock:
             self._subs.setdefault(user_id, set()).add(waiter)
-            if self._listener is None:
+            if self._listener is None and not self._stopped.is_set():
                 self._listener = threading.Thread(target=self._listen, name="events-listener", daemon=True)
                 self._listener.start()
         return waiter
@@ -138,14 +139,27 @@ class Hub:
             except Exception:
                 log.exception("could not publish live events to Redis; other machines learn on reconnect")
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the listener (the app that made this hub is replaced in this process, e.g. in tests).
+
+        The poll ends before its next transaction, the PostgreSQL and Redis listeners at their next
+        wake-up; waits up to `timeout` seconds for the poll (the others hold no transaction).
+        """
+        self._stopped.set()
+        with self._lock:
+            listener = self._listener
+        if listener is not None and self.broker == "poll":
+            listener.join(timeout)
+
     def _listen(self) -> None:
         target = {"redis": self._listen_redis, "postgres": self._listen_postgres, "poll": self._poll}[self.broker]
-        while True:
+        while not self._stopped.is_set():
             try:
                 target()
             except Exception:
                 log.exception("live events listener failed; restarting")
-            time.sleep(1)
+            if self._stopped.wait(1):
+                return
             self.wake_all()
 
     def _listen_postgres(self) -> None:
@@ -158,7 +172,7 @@ class Hub:
             with conn.cursor() as cur:
                 cur.execute(f"LISTEN {CHANNEL}")
             self.wake_all()  # anything committed while we were not listening
-            while True:
+            while not self._stopped.is_set():
                 select.select([conn], [], [], 30)
                 conn.poll()
                 users = {n.payload for n in conn.notifies}
@@ -174,6 +188,8 @@ class Hub:
         self.wake_all()
         try:
             for message in pubsub.listen():
+                if self._stopped.is_set():
+                    return
                 data = message.get("data")
                 if isinstance(data, bytes):
                     self.wake([data.decode()])
@@ -183,8 +199,7 @@ class Hub:
     def _poll(self) -> None:
         with db.begin() as session:
             watermark = newest_id(session)
-        while True:
-            time.sleep(self._poll_seconds)
+        while not self._stopped.wait(self._poll_seconds):
             with db.begin() as session:
                 rows = session.execute(sa_select(Event.id, Event.user_id).where(Event.id > watermark)
                                        .order_by(Event.id).limit(5000)).all()
@@ -207,8 +222,14 @@ _hub: Hub | None = None
 
 
 def init_events(app: Flask) -> None:
-    """Create the process's hub and hook commits of every session to it."""
+    """Create the process's hub and hook commits of every session to it.
+
+    A hub made by an earlier app of this process (tests make one app each) is stopped first: its
+    listener would otherwise keep polling through the process's one `db`, now the new app's.
+    """
     global _hub
+    if _hub is not None:
+        _hub.stop()
     _hub = Hub(app)
     app.extensions["todo_events_hub"] = _hub
     if not sa_event.contains(db.factory, "after_commit", _after_commit):

@@ -2,7 +2,8 @@
 
 `mcp.Client(server)` dispatches straight into the server object; connecting costs well
 under a millisecond after the first time, against over a second to spawn a stdio server.
-The authenticated user travels out of band in each call's `_meta` (see tools.py).
+The authenticated user travels out of band in each call's `_meta` (see tools.py), and so does
+the turn the call acts for (see turncall.py).
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ from mcp.server.mcpserver import MCPServer
 from mcp.types import CallToolResult, GetPromptResult, ListPromptsResult, TextContent
 
 from app.mcp.tools import USER_META_KEY
+from app.mcp.turncall import TURN_META_KEY, Caller, TurnCall
 
 _ERROR_PREFIX = re.compile(r"^Error executing tool \w+: ")
 
 
 def user_meta(context: MCPToolMetaContext) -> dict[str, Any]:
-    """The `_meta` of every tool call: the user id from the run context, which the model cannot touch."""
-    turn = context.run_context.context
-    return {USER_META_KEY: turn.user_id}
+    """The `_meta` of every tool call: the user id, and the turn, from the run context the model cannot touch."""
+    caller: Caller = context.run_context.context
+    meta: dict[str, Any] = {USER_META_KEY: caller.user_id}
+    if caller.reply_id is not None:
+        call_id = str(getattr(context.run_context, "tool_call_id", "") or "")
+        call = TurnCall(caller.reply_id, call_id, context.tool_name, context.arguments or {}, caller.ends)
+        meta[TURN_META_KEY] = call.meta()
+    return meta
 
 
 class SharedConnection:

@@ -3,20 +3,26 @@
 The agent's adapter (inprocess.py) puts the authenticated user's id in `_meta` under
 `USER_META_KEY`; `flask todo mcp serve --user EMAIL` instead pins one user for the whole
 stdio session and ignores `_meta`. Either way no prompt can name another user.
+
+In a chat turn, `_meta` also names the turn (`turncall.TURN_META_KEY`): the tool's transaction
+then records the call on the turn's reply and is held to the turn's deadline.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, ValidationError
+from sqlalchemy.exc import OperationalError
 
 from app.asyncbridge import run_blocking
 from app.errors import APIError
-from app.extensions import db
+from app.extensions import DeadlinePassed, db
+from app.mcp.turncall import TURN_META_KEY, TurnCall, record_call
 from app.metrics import ToolErrorCounter
 from app.models import User
 from app.reminders import service as reminders
@@ -26,7 +32,8 @@ from app.tasks import service
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
 
 USER_META_KEY = "todo-assistant/user_id"
-T = TypeVar("T")
+_CLOCK_SLACK = 0.05
+"""Seconds a database may time out before the turn's deadline as this process reads its clock."""
 Priority = Literal["none", "low", "medium", "high"]
 INSTRUCTIONS = "Task tools of Todo Assistant. Every tool acts on the signed-in user's own tasks only."
 
@@ -78,20 +85,41 @@ class TodoMCPServer(MCPServer):
             raise
 
 
-async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[Any, User], T]) -> T:
-    """Run `work(session, user)` in one transaction for the caller's user."""
-    user_id = fixed_user_id or (ctx.request_context.meta or {}).get(USER_META_KEY)
+OUT_OF_TIME = "the turn ran out of time while the database was busy; nothing was changed"
+"""The tool error of a call whose transaction was still waiting for a lock at the turn's deadline."""
+
+
+async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[Any, User], dict[str, Any]]
+                     ) -> dict[str, Any]:
+    """Run `work(session, user)` in one transaction for the caller's user.
+
+    Within a chat turn the same transaction records the call with its result on the turn's reply,
+    and no statement of it waits past the turn's deadline.
+    """
+    meta = ctx.request_context.meta or {}
+    user_id = fixed_user_id or meta.get(USER_META_KEY)
     if not isinstance(user_id, str) or not user_id:
         raise ToolError("not signed in: no user for this call")
+    call = None if fixed_user_id else TurnCall.from_meta(meta.get(TURN_META_KEY))
+    until = call.until if call is not None else None
 
-    def transaction() -> T:
-        with db.begin() as session:
+    def transaction() -> dict[str, Any]:
+        with db.begin(until=until) as session:
             user = session.get(User, user_id)
             if user is None or user.disabled:
                 raise ToolError("not signed in: unknown or disabled user")
-            return work(session, user)
+            output = work(session, user)
+            if call is not None:
+                record_call(session, user, call, output)
+            return output
 
-    return await run_blocking(transaction)
+    try:
+        return await run_blocking(transaction)
+    except (DeadlinePassed, OperationalError) as err:
+        # PostgreSQL's statement_timeout or SQLite's busy timeout, set to the turn's time left.
+        if until is not None and time.monotonic() >= until - _CLOCK_SLACK:
+            raise ToolError(OUT_OF_TIME) from err
+        raise
 
 
 def build_server(fixed_user_id: str | None = None) -> MCPServer:
