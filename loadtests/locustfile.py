@@ -48,6 +48,7 @@ SETTINGS = LoadTestSettings()
 LONG_CONVERSATION = SETTINGS.loadtest_long_conversation
 """Messages the long-conversation user's thread starts with."""
 SESSIONS = SETTINGS.loadtest_sessions
+LIST_TASKS = SETTINGS.loadtest_list_tasks
 """Concurrent sessions of the many-sessions user (the target is 10+)."""
 PLANTS = ("ficus", "fern", "basil", "orchid", "cactus", "bonsai", "ivy", "tulips")
 
@@ -241,10 +242,10 @@ class TaskListUser(TodoUser):
     mine: list[int]
 
     def on_start(self) -> None:
-        """Sign in and own 50 tasks."""
+        """Sign in and own LIST_TASKS tasks (50 unless a short test run asks for fewer)."""
         super().on_start()
         self.mine = []
-        for i in range(50):
+        for i in range(LIST_TASKS):
             resp = self.client.post(f"/api/{self.uid}/tasks", headers=self.headers(), name="/api/[uid]/tasks (seed)",
                                     json={"title": f"seeded task {i}", "priority": "medium", "tags": ["seed"]})
             if resp.status_code == 201:

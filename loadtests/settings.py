@@ -22,3 +22,5 @@ class LoadTestSettings(BaseSettings):
     """Messages the long-conversation user's thread starts with."""
     loadtest_sessions: int = 12
     """Concurrent sessions of the many-sessions user (the target is 10+)."""
+    loadtest_list_tasks: int = 50
+    """Tasks each task-list user creates before it starts listing them (the targets are for a 50-task list)."""

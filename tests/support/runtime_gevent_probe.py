@@ -81,7 +81,11 @@ async def pending_tasks() -> int:
     return len(asyncio.all_tasks()) - 1
 
 
-def settle(runtime: AsyncRuntime, check: Callable[[], bool], timeout: float = 5.0) -> bool:
+def settle(runtime: AsyncRuntime, check: Callable[[], bool], timeout: float = 60.0) -> bool:
+    """Wait (yielding to the hub) until `check()` holds or `timeout` passes; `check()` then.
+
+    Every use waits for something that must happen, so the limit only bounds a failure: on a loaded
+    machine the loop thread may not run for seconds."""
     deadline = time.monotonic() + timeout
     while not check() and time.monotonic() < deadline:
         gevent.sleep(0.01)
@@ -168,7 +172,9 @@ def scenario_cancel() -> dict[str, Any]:
             received.append(item)
 
     consumer = gevent.spawn(consume_forever)
-    settle(runtime, lambda: len(received) >= 5)
+    # Killed before its producer ever ran, the stream would have nothing to cancel: wait for the items.
+    if not settle(runtime, lambda: len(received) >= 5):
+        raise AssertionError(f"the stream delivered {len(received)} items, not 5")
     consumer.kill()
 
     closing = runtime.stream(endless("closed_while_paused", 0.0), max_buffer=4)
@@ -200,7 +206,7 @@ def scenario_cancel() -> dict[str, Any]:
         timed_out = True
     names = ("killed", "closed_while_paused", "run_killed", "run_timed_out")
     # Generous: each flag is set on the loop thread as soon as its cancellation runs; a loaded machine only delays it.
-    settle(runtime, lambda: all(flags.get(name) for name in names), timeout=30.0)
+    settle(runtime, lambda: all(flags.get(name) for name in names))
     return {
         "flags": flags,
         "first": first,
