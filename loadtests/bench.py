@@ -596,7 +596,7 @@ async def fast_phases(server: LiveServer, quick: bool,
     scale = 0.4 if quick else 1.0
     print("signing up accounts and seeding tasks...", flush=True)
     accounts = [await signup(server) for _ in range(10)]
-    task_accounts = [await signup(server) for _ in range(10)]
+    task_accounts = [] if turns_only else [await signup(server) for _ in range(10)]
     await seed_tasks(server, task_accounts, 50)
     await warm_up(server, accounts)
     rows: list[Row] = []
@@ -649,6 +649,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="shorter phases, 500 streams, 2,000 messages")
     parser.add_argument("--streams", type=int, default=None, help="concurrent streams (default 2000)")
     parser.add_argument("--skip-streams", action="store_true", help="skip the open-streams test")
+    parser.add_argument("--stream-hold", type=float, default=60.0,
+                        help="seconds of the slow model's first-token delay in the open-streams test (each turn "
+                             "waits for it twice); raise it when the report shows fewer streams open at once")
     parser.add_argument("--skip-fast", action="store_true", help="only the open-streams test")
     parser.add_argument("--turns-only", action="store_true",
                         help="of the fast phases, only the baselines and the /chat and ChatKit turn rows")
@@ -673,10 +676,10 @@ def main(argv: list[str] | None = None) -> int:
                 server.stop()
         if not args.skip_streams:
             # Each turn makes two model calls (the tool call, then the reply): the first-token delay
-            # holds every stream open (80 s for 2,000) until well after the last one was opened, even on a
-            # loaded machine that takes far longer than the ramp to answer them all; the first-token limit
-            # and the turn deadline are raised above it (they are not what this test measures).
-            first_token_ms = 40_000 if streams >= 1000 else 8_000
+            # holds every stream open (2 x --stream-hold) until after the last one was answered, which on
+            # a loaded machine takes far longer than the ramp; the first-token limit and the turn deadline
+            # are raised above it (they are not what this test measures).
+            first_token_ms = int(args.stream_hold * 1000) if streams >= 1000 else 8_000
             slow_env = {"SLOW_MODEL_FIRST_TOKEN_MS": str(first_token_ms), "SLOW_MODEL_TOKEN_MS": "100",
                         "MODEL_FIRST_TOKEN_SECONDS": str(first_token_ms / 1000 + 30),
                         "TURN_DEADLINE_SECONDS": str(first_token_ms / 1000 * 2 + 60)}
