@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.errors import NotFound
 from app.models import Conversation, Message, User, utcnow
 from app.tasks.service import DbSession
 
 TITLE_LENGTH = 60
+_RECENT = (select(Message).where(Message.conversation_id == bindparam("conversation_id"))
+           .order_by(Message.id.desc()).limit(bindparam("window")))
+"""A conversation's newest messages, built once (every turn runs it; see `recent_messages`)."""
 
 
 def title_from(message: str) -> str:
@@ -63,9 +66,7 @@ def add_message(session: DbSession, conv: Conversation, role: str, content: str,
 
 def recent_messages(session: DbSession, conversation_id: int, window: int) -> list[Message]:
     """The last `window` messages, oldest first (an index range scan however long the conversation)."""
-    rows = session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id.desc()).limit(window)
-    )
+    rows = session.scalars(_RECENT, {"conversation_id": conversation_id, "window": window})
     return list(reversed(list(rows)))
 
 
