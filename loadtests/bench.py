@@ -481,6 +481,13 @@ def median(samples: list[Sample], key: Callable[[Sample], float]) -> float:
     return pct([key(s) for s in samples if s.ok], 50)
 
 
+def cpu_ratio(name: str, row: Row, baseline: Row, limit: float, digits: int) -> Target:
+    """The target that `row`'s server CPU per request is at most `limit` times `baseline`'s."""
+    ratio = row.cpu_per_request / max(baseline.cpu_per_request, 1e-9)
+    return Target(name, f"{ms(row.cpu_per_request)} ms vs {ms(baseline.cpu_per_request)} ms = {ratio:.{digits}f}x",
+                  ratio <= limit)
+
+
 def targets(rows: dict[str, Row], long: LongConversation | None, many: ManyStreams | None) -> list[Target]:
     """Each target the bench can judge, met or not."""
     out: list[Target] = []
@@ -497,17 +504,11 @@ def targets(rows: dict[str, Row], long: LongConversation | None, many: ManyStrea
         for kind, chat_name, kit_name in CPU_PAIRS:
             chat, kit = rows.get(f"{chat_name}@{users}"), rows.get(f"{kit_name}@{users}")
             if base and chat:
-                cpu = chat.cpu_per_request / max(base.cpu_per_request, 1e-9)
-                out.append(Target(f"{users} users, {kind}: a /chat tool turn <= {CHAT_CPU_RATIO}x the trivial "
-                                  "stream's server CPU",
-                                  f"{ms(chat.cpu_per_request)} ms vs {ms(base.cpu_per_request)} ms = {cpu:.1f}x",
-                                  cpu <= CHAT_CPU_RATIO))
+                out.append(cpu_ratio(f"{users} users, {kind}: a /chat tool turn <= {CHAT_CPU_RATIO}x the trivial "
+                                     "stream's server CPU", chat, base, CHAT_CPU_RATIO, digits=1))
             if chat and kit:
-                cpu = kit.cpu_per_request / max(chat.cpu_per_request, 1e-9)
-                out.append(Target(f"{users} users, {kind}: a ChatKit tool turn <= {CHATKIT_CPU_RATIO}x a /chat "
-                                  "tool turn's server CPU",
-                                  f"{ms(kit.cpu_per_request)} ms vs {ms(chat.cpu_per_request)} ms = {cpu:.2f}x",
-                                  cpu <= CHATKIT_CPU_RATIO))
+                out.append(cpu_ratio(f"{users} users, {kind}: a ChatKit tool turn <= {CHATKIT_CPU_RATIO}x a /chat "
+                                     "tool turn's server CPU", kit, chat, CHATKIT_CPU_RATIO, digits=2))
     chat5, base5 = rows.get("chat turn (add_task)@5"), rows.get("baseline SSE@5")
     if chat5 and base5:
         added = pct(chat5.first(), 50) - pct(base5.first(), 50)
