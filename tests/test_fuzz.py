@@ -51,10 +51,12 @@ def _keep_rotated(case: Any, response: Any, acct: Any) -> None:
 
 
 def _same_on_the_wire_as_valid(case: Any) -> bool:
-    """A query parameter whose value is an empty list is sent as nothing at all, so a negative case whose only
-    flaw is such an extra parameter (e.g. `{"cursor": "", "": []}`) reaches the server as a valid request."""
+    """A query parameter given a list is sent as that parameter repeated, and the server reads its first value
+    (an empty list sends nothing at all). So a negative case whose flaw is a list where the document says one
+    value (`{"cursor": "", "": []}`, `{"tag": [False]}` sent as `tag=false`) may reach the server as a valid
+    request: such cases say nothing about refusing invalid data."""
     query = case.query if isinstance(case.query, dict) else {}
-    return any(value == [] for value in query.values())
+    return any(isinstance(value, list) for value in query.values())
 
 
 def _fuzz_operation(operation: Any, mode: GenerationMode, acct: Any) -> None:
