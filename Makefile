@@ -9,10 +9,10 @@ PYTEST_ARGS ?=
 # pytest-xdist processes per pass (each module's tests stay in one process, its servers started once);
 # many tests wait on servers, so more processes than cores still shortens a pass. 0 runs in this process.
 PYTEST_WORKERS ?= 3
-PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope
+PYTEST := $(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadscope --hypothesis-profile=ci
 export FLASK_APP := app:create_app
 
-.PHONY: run dev install lock upgrade lock-check migrate frontend test test-sqlite test-postgres test-frontend lint bench loadtest clean \
+.PHONY: run dev install lock upgrade lock-check migrate frontend test test-sqlite test-postgres test-frontend fuzz lint bench loadtest clean \
 	pg-start pg-stop tools
 
 LOCK := requirements.lock
@@ -82,6 +82,10 @@ pg-stop:
 test-postgres: install tools
 	url=$${TEST_DATABASE_URL:-$$(scripts/pg-test.sh start)} && \
 	TEST_DATABASE_URL=$$url $(PYTEST) -m "not sqlite_only and not database_independent" $(PYTEST_ARGS)
+
+# The property and fuzz tests with fresh random examples (make test draws the same ones every run).
+fuzz: install tools
+	$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_properties.py $(PYTEST_ARGS)
 
 test-frontend: install
 	$(MAKE) -C frontend test

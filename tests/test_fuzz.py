@@ -5,10 +5,12 @@ headers, schemas), valid requests are accepted and invalid ones refused, 405s ca
 The document publishes each field's real rule (patterns of text fields, the tag syntax, the
 timezone list), so "schema-valid" and "accepted" agree. Three inputs have a validity no JSON
 schema can state, and only for them a schema-valid value may be refused (4xx, never 5xx):
-opaque page cursors (made by the server), RRULE strings and reminder times (grammars), and ChatKit requests
-(the SDK's protocol). Then a stateful run follows the document's links (create a task, then
-read, change, complete and delete it; list conversations, then page, rename, delete one).
+opaque page cursors (made by the server), RRULE strings and reminder times (grammars; minutes
+before a task's due time need a task that has one, due late enough), and ChatKit requests (the
+SDK's protocol). Then a stateful run follows the document's links (create a task, then read,
+change, complete and delete it; list conversations, then page, rename, delete one).
 Runs on SQLite and, with TEST_DATABASE_URL, PostgreSQL; a fixed budget keeps it to a few minutes.
+`make test` draws the same examples every run (the `ci` profile); `make fuzz` draws fresh ones.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _semantic_only(case: Any) -> bool:
     body = case.body if isinstance(case.body, dict) else {}
     query = case.query if isinstance(case.query, dict) else {}
     return (case.path.endswith("/chatkit") or bool(query.get("cursor")) or bool(body.get("recurrence"))
-            or bool(body.get("remind_at")))
+            or bool(body.get("remind_at")) or body.get("before_minutes") is not None)
 
 
 def _excluded(case: Any) -> list[Any]:
