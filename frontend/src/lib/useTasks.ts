@@ -17,6 +17,28 @@ export interface TasksState {
 
 const PAGE = 50;
 
+/**
+ * The list an answer from the server should leave on screen, given the tasks the user changed here since that
+ * answer was asked for (`changedSince`): those keep their local state (or stay removed), and the rest take the
+ * server's. Without it, a list load or live event already on its way when the user ticked a box would put the
+ * box back until the next refetch.
+ */
+export function keepLocalChanges(server: Task[], local: Task[], changedSince: (id: number) => boolean): Task[] {
+  const mine = new Map(local.filter((t) => changedSince(t.id)).map((t) => [t.id, t]));
+  if (!mine.size && !server.some((t) => changedSince(t.id))) return server;
+  const kept = server.flatMap((t) => {
+    if (!changedSince(t.id)) return [t];
+    const own = mine.get(t.id);
+    return own ? [own] : [];
+  });
+  // Changed here but missing from the answer (just added, or completed out of the filter): where it was.
+  const shown = new Set(kept.map((t) => t.id));
+  local.forEach((t, i) => {
+    if (mine.has(t.id) && !shown.has(t.id)) kept.splice(Math.min(i, kept.length), 0, t);
+  });
+  return kept;
+}
+
 /** The task list for a query: loading, paging, mutations (optimistic where safe) and quiet refetches. */
 export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (message: string) => void) {
   const [state, setState] = useState<TasksState>({
@@ -35,6 +57,25 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
 
+  // Local changes against answers already on their way: a counter bumped at every local change, the counter's
+  // value at each task's latest one, and the tasks whose request has not answered yet.
+  const changes = useRef(0);
+  const changedAt = useRef(new Map<number, number>());
+  const pending = useRef(new Map<number, number>());
+  const touch = (id: number) => changedAt.current.set(id, ++changes.current);
+  const begin = (id: number) => {
+    touch(id);
+    pending.current.set(id, (pending.current.get(id) ?? 0) + 1);
+  };
+  const end = (id: number) => {
+    touch(id);
+    const left = (pending.current.get(id) ?? 1) - 1;
+    if (left > 0) pending.current.set(id, left);
+    else pending.current.delete(id);
+  };
+  /** Whether task `id` changed here after counter value `since`, or has a change still on its way. */
+  const changedSince = (since: number) => (id: number) => pending.current.has(id) || (changedAt.current.get(id) ?? -1) > since;
+
   // Tags seen on tasks just added or changed, until the server's tag list (fetched with every load) follows.
   const remember = (tasks: Task[], known: string[]) => {
     const set = new Set(known);
@@ -52,6 +93,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       current.current = controller;
       if (!quiet) setState((s) => ({ ...s, loading: true, error: null }));
       const limit = quiet ? Math.min(100, Math.max(PAGE, countRef.current)) : PAGE;
+      const asked = changes.current;
       try {
         // The tag list follows the tasks: the server's list of every tag, fetched beside the page (never
         // holding the list back).
@@ -65,7 +107,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (controller.signal.aborted) return;
         setState((s) => ({
           ...s,
-          tasks: page.tasks,
+          tasks: keepLocalChanges(page.tasks, s.tasks, changedSince(asked)),
           nextCursor: page.next_cursor,
           loading: false,
           loaded: true,
@@ -119,8 +161,10 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
     }
   }, [api, queryKey, state.nextCursor, state.loadingMore]);
 
-  const replace = (task: Task) =>
+  const replace = (task: Task) => {
+    touch(task.id);
     setState((s) => ({ ...s, tasks: s.tasks.map((t) => (t.id === task.id ? task : t)), knownTags: remember([task], s.knownTags) }));
+  };
 
   const actions = useMemo(
     () => ({
@@ -128,6 +172,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (!api) return null;
         try {
           const task = await api.create(input);
+          touch(task.id);
           setState((s) => ({ ...s, tasks: [task, ...s.tasks.filter((t) => t.id !== task.id)], knownTags: remember([task], s.knownTags) }));
           refetch(400);
           return task;
@@ -146,13 +191,16 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       async toggle(task: Task): Promise<Task | null> {
         if (!api) return null;
         const optimistic = task.recurrence && !task.completed ? task : { ...task, completed: !task.completed };
+        begin(task.id);
         replace(optimistic);
         try {
           const after = await api.setCompleted(task.id, !task.completed);
+          end(task.id);
           replace(after);
           refetch(600);
           return after;
         } catch (err) {
+          end(task.id);
           replace(task);
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not update the task.");
           return null;
@@ -172,12 +220,15 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       /** Delete; true when the task is gone. */
       async remove(task: Task): Promise<boolean> {
         if (!api) return false;
+        begin(task.id);
         setState((s) => ({ ...s, tasks: s.tasks.filter((t) => t.id !== task.id) }));
         try {
           await api.remove(task.id);
+          end(task.id);
           refetch(400);
           return true;
         } catch (err) {
+          end(task.id);
           if (err instanceof ApiError && err.status === 404) return false;
           setState((s) => ({ ...s, tasks: [task, ...s.tasks] }));
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not delete the task.");
@@ -189,6 +240,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (!api) return null;
         try {
           const { ids } = await api.clearCompleted();
+          ids.forEach(touch);
           setState((s) => ({ ...s, tasks: s.tasks.filter((t) => !ids.includes(t.id)) }));
           refetch(300);
           return ids;
@@ -212,8 +264,12 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
     [api, refetch],
   );
 
-  /** Apply a change computed elsewhere (live events) to the list, without a refetch. */
-  const patchTasks = useCallback((change: (tasks: Task[]) => Task[]) => setState((s) => ({ ...s, tasks: change(s.tasks) })), []);
+  /** Apply a change computed elsewhere (live events) to the list, without a refetch; a change still on its way wins. */
+  const patchTasks = useCallback(
+    (change: (tasks: Task[]) => Task[]) =>
+      setState((s) => ({ ...s, tasks: keepLocalChanges(change(s.tasks), s.tasks, (id) => pending.current.has(id)) })),
+    [],
+  );
 
   return { ...state, reload: () => load(false), refetch, loadMore, patchTasks, ...actions };
 }
