@@ -17,21 +17,31 @@ export interface TasksState {
 
 const PAGE = 50;
 
+/** Which tasks changed here since an answer from the server was asked for. */
+export interface LocalChanges {
+  /** Changed here (edited, ticked, added, removed) since the answer was asked for, or with a request still open. */
+  changed: (id: number) => boolean;
+  /** Of those, deleted here. */
+  removed: (id: number) => boolean;
+  /** Put back changed tasks that the answer lacks; false when the answer is for another query than the list's. */
+  putBackMissing: boolean;
+}
+
 /**
- * The list an answer from the server should leave on screen, given the tasks the user changed here since that
- * answer was asked for (`changedSince`): those keep their local state (or stay removed), and the rest take the
- * server's. Without it, a list load or live event already on its way when the user ticked a box would put the
- * box back until the next refetch.
+ * The list an answer from the server should leave on screen: tasks changed here since the answer was asked for
+ * keep their local state (or stay deleted), the rest take the server's. Without it, a list load or live event
+ * already on its way when the user ticked a box would put the box back until the next refetch.
  */
-export function keepLocalChanges(server: Task[], local: Task[], changedSince: (id: number) => boolean): Task[] {
-  const mine = new Map(local.filter((t) => changedSince(t.id)).map((t) => [t.id, t]));
-  if (!mine.size && !server.some((t) => changedSince(t.id))) return server;
+export function keepLocalChanges(server: Task[], local: Task[], { changed, removed, putBackMissing }: LocalChanges): Task[] {
+  const mine = new Map(local.filter((t) => changed(t.id)).map((t) => [t.id, t]));
+  if (!mine.size && !server.some((t) => changed(t.id))) return server;
   const kept = server.flatMap((t) => {
-    if (!changedSince(t.id)) return [t];
+    if (!changed(t.id)) return [t];
     const own = mine.get(t.id);
-    return own ? [own] : [];
+    return own ? [own] : removed(t.id) ? [] : [t];
   });
   // Changed here but missing from the answer (just added, or completed out of the filter): where it was.
+  if (!putBackMissing) return kept;
   const shown = new Set(kept.map((t) => t.id));
   local.forEach((t, i) => {
     if (mine.has(t.id) && !shown.has(t.id)) kept.splice(Math.min(i, kept.length), 0, t);
@@ -62,6 +72,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   const changes = useRef(0);
   const changedAt = useRef(new Map<number, number>());
   const pending = useRef(new Map<number, number>());
+  const deleted = useRef(new Set<number>());
   const touch = (id: number) => changedAt.current.set(id, ++changes.current);
   const begin = (id: number) => {
     touch(id);
@@ -73,8 +84,11 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
     if (left > 0) pending.current.set(id, left);
     else pending.current.delete(id);
   };
-  /** Whether task `id` changed here after counter value `since`, or has a change still on its way. */
-  const changedSince = (since: number) => (id: number) => pending.current.has(id) || (changedAt.current.get(id) ?? -1) > since;
+  /** The tasks changed here after counter value `since`, or with a change still on its way. */
+  const changesSince = (since: number, putBackMissing: boolean): LocalChanges => {
+    const changed = (id: number) => pending.current.has(id) || (changedAt.current.get(id) ?? -1) > since;
+    return { changed, removed: (id) => changed(id) && deleted.current.has(id), putBackMissing };
+  };
 
   // Tags seen on tasks just added or changed, until the server's tag list (fetched with every load) follows.
   const remember = (tasks: Task[], known: string[]) => {
@@ -107,7 +121,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (controller.signal.aborted) return;
         setState((s) => ({
           ...s,
-          tasks: keepLocalChanges(page.tasks, s.tasks, changedSince(asked)),
+          tasks: keepLocalChanges(page.tasks, s.tasks, changesSince(asked, quiet)),
           nextCursor: page.next_cursor,
           loading: false,
           loaded: true,
@@ -201,7 +215,9 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
           return after;
         } catch (err) {
           end(task.id);
-          replace(task);
+          // Deleted meanwhile (another screen, the assistant): it goes; any other failure puts the box back.
+          if (err instanceof ApiError && err.status === 404) setState((s) => ({ ...s, tasks: s.tasks.filter((t) => t.id !== task.id) }));
+          else replace(task);
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not update the task.");
           return null;
         }
@@ -221,6 +237,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
       async remove(task: Task): Promise<boolean> {
         if (!api) return false;
         begin(task.id);
+        deleted.current.add(task.id);
         setState((s) => ({ ...s, tasks: s.tasks.filter((t) => t.id !== task.id) }));
         try {
           await api.remove(task.id);
@@ -229,6 +246,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
           return true;
         } catch (err) {
           end(task.id);
+          deleted.current.delete(task.id);
           if (err instanceof ApiError && err.status === 404) return false;
           setState((s) => ({ ...s, tasks: [task, ...s.tasks] }));
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not delete the task.");
@@ -240,7 +258,10 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (!api) return null;
         try {
           const { ids } = await api.clearCompleted();
-          ids.forEach(touch);
+          for (const id of ids) {
+            touch(id);
+            deleted.current.add(id);
+          }
           setState((s) => ({ ...s, tasks: s.tasks.filter((t) => !ids.includes(t.id)) }));
           refetch(300);
           return ids;
@@ -254,6 +275,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
         if (!api || !ids.length) return;
         try {
           await api.restore(ids);
+          for (const id of ids) deleted.current.delete(id);
           refetch(0);
         } catch (err) {
           onErrorRef.current(err instanceof ApiError ? err.message : "Could not undo.");
@@ -267,7 +289,7 @@ export function useTasks(api: TasksApi | null, query: TaskQuery, onError: (messa
   /** Apply a change computed elsewhere (live events) to the list, without a refetch; a change still on its way wins. */
   const patchTasks = useCallback(
     (change: (tasks: Task[]) => Task[]) =>
-      setState((s) => ({ ...s, tasks: keepLocalChanges(change(s.tasks), s.tasks, (id) => pending.current.has(id)) })),
+      setState((s) => ({ ...s, tasks: keepLocalChanges(change(s.tasks), s.tasks, changesSince(Infinity, true)) })),
     [],
   );
 

@@ -1,5 +1,6 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "@/lib/http";
 import type { Task, TaskPage, TasksApi } from "@/lib/tasks";
 import { keepLocalChanges, useTasks } from "@/lib/useTasks";
 
@@ -18,17 +19,28 @@ function later<T>() {
 
 describe("keepLocalChanges", () => {
   const local = [task(1, "one", true), task(2, "two"), task(3, "three")];
+  const only = (ids: number[], removed: number[] = [], putBackMissing = true) => ({
+    changed: (id: number) => ids.includes(id),
+    removed: (id: number) => removed.includes(id),
+    putBackMissing,
+  });
 
   it("takes the server's list when nothing changed here", () => {
     const server = [task(1, "one"), task(2, "TWO")];
-    expect(keepLocalChanges(server, local, () => false)).toBe(server);
+    expect(keepLocalChanges(server, local, only([]))).toBe(server);
   });
 
-  it("keeps a task changed here in place, keeps one removed here out, and puts back one the answer lacks", () => {
+  it("keeps a task changed here in place, keeps one deleted here out, and puts back one the answer lacks", () => {
     const server = [task(2, "two"), task(1, "one"), task(4, "four")];
-    expect(keepLocalChanges(server, local, (id) => id === 1).map((t) => [t.id, t.completed])).toEqual([[2, false], [1, true], [4, false]]);
-    expect(keepLocalChanges(server, local, (id) => id === 4).map((t) => t.id)).toEqual([2, 1]);
-    expect(keepLocalChanges([task(2, "two")], local, (id) => id === 1).map((t) => t.id)).toEqual([1, 2]);
+    expect(keepLocalChanges(server, local, only([1])).map((t) => [t.id, t.completed])).toEqual([[2, false], [1, true], [4, false]]);
+    expect(keepLocalChanges(server, local, only([4], [4])).map((t) => t.id)).toEqual([2, 1]);
+    expect(keepLocalChanges([task(2, "two")], local, only([1])).map((t) => t.id)).toEqual([1, 2]);
+  });
+
+  it("takes the server's row of a task changed here but not on screen, and puts nothing back for another query", () => {
+    const server = [task(4, "four"), task(2, "two")];
+    expect(keepLocalChanges(server, local, only([4])).map((t) => t.id)).toEqual([4, 2]);
+    expect(keepLocalChanges(server, local, only([1], [], false)).map((t) => t.id)).toEqual([4, 2]);
   });
 });
 
@@ -87,5 +99,31 @@ describe("useTasks", () => {
     });
     act(() => result.current.patchTasks((tasks) => tasks.map((t) => ({ ...t, title: "Buy 10 stamps" }))));
     expect(result.current.tasks.map((t) => [t.title, t.completed])).toEqual([["Buy 10 stamps", true]]);
+  });
+
+  it("a task deleted here stays gone when an older load answers; a tick on a task deleted elsewhere removes it", async () => {
+    const loads: ReturnType<typeof later<TaskPage>>[] = [];
+    const api = {
+      list: vi.fn(() => {
+        const next = later<TaskPage>();
+        loads.push(next);
+        return next.promise;
+      }),
+      tags: vi.fn(async () => []),
+      remove: vi.fn(async () => undefined),
+      setCompleted: vi.fn(async () => {
+        throw new ApiError(404, "task_not_found", "No task 2.");
+      }),
+    } as unknown as TasksApi;
+    const errors: string[] = [];
+    const { result } = renderHook(() => useTasks(api, {}, (m) => errors.push(m)));
+    await act(async () => loads[0].resolve({ tasks: [task(1, "Buy stamps"), task(2, "Post the letter")], next_cursor: null }));
+    act(() => void result.current.reload());
+    await act(async () => void (await result.current.remove(result.current.tasks[0])));
+    await act(async () => loads[1].resolve({ tasks: [task(1, "Buy stamps"), task(2, "Post the letter")], next_cursor: null }));
+    expect(result.current.tasks.map((t) => t.id)).toEqual([2]);
+    await act(async () => void (await result.current.toggle(result.current.tasks[0])));
+    expect(result.current.tasks).toEqual([]);
+    expect(errors).toEqual(["No task 2."]);
   });
 });
