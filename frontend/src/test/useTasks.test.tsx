@@ -17,6 +17,17 @@ function later<T>() {
   return { promise, resolve };
 }
 
+/** A fake `list` whose answers wait until the test settles them, in the order asked (`loads`). */
+function heldLists() {
+  const loads: ReturnType<typeof later<TaskPage>>[] = [];
+  const list = vi.fn(() => {
+    const next = later<TaskPage>();
+    loads.push(next);
+    return next.promise;
+  });
+  return { loads, list };
+}
+
 describe("keepLocalChanges", () => {
   const local = [task(1, "one", true), task(2, "two"), task(3, "three")];
   const only = (ids: number[], removed: number[] = [], putBackMissing = true) => ({
@@ -46,14 +57,10 @@ describe("keepLocalChanges", () => {
 
 describe("useTasks", () => {
   it("a list load that was on its way when the box was ticked does not untick it", async () => {
-    const loads: ReturnType<typeof later<TaskPage>>[] = [];
+    const { loads, list } = heldLists();
     const done = later<Task>();
     const api = {
-      list: vi.fn(() => {
-        const next = later<TaskPage>();
-        loads.push(next);
-        return next.promise;
-      }),
+      list,
       tags: vi.fn(async () => []),
       setCompleted: vi.fn(() => done.promise),
     } as unknown as TasksApi;
@@ -102,13 +109,9 @@ describe("useTasks", () => {
   });
 
   it("a task deleted here stays gone when an older load answers; a tick on a task deleted elsewhere removes it", async () => {
-    const loads: ReturnType<typeof later<TaskPage>>[] = [];
+    const { loads, list } = heldLists();
     const api = {
-      list: vi.fn(() => {
-        const next = later<TaskPage>();
-        loads.push(next);
-        return next.promise;
-      }),
+      list,
       tags: vi.fn(async () => []),
       remove: vi.fn(async () => undefined),
       setCompleted: vi.fn(async () => {
