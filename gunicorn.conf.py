@@ -77,12 +77,15 @@ if _cfg.log_format == "json":
 
 def post_worker_init(worker: object) -> None:
     """Per worker, once it is ready: its reminder scheduler, its live streams tied to its life, and its
-    recycling when the asyncio loop thread is stuck."""
+    recycling when the asyncio loop thread is stuck; last, its start-up objects frozen out of the
+    garbage collector's way (app/heap.py)."""
+    from app.heap import settle_worker_heap
     from wsgi import app
 
     _start_reminders(app)
     _end_live_streams_with(worker)
     _recycle_when_the_loop_stalls(worker)
+    settle_worker_heap()
 
 
 def _start_reminders(app: Any) -> None:

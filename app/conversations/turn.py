@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, overload
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.asyncbridge import run_blocking
@@ -278,11 +278,11 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
         return current
 
 
-def _final_calls(session: Any, turn: Turn) -> list[dict[str, Any]]:
+def _final_calls(connection: Connection, turn: Turn) -> list[dict[str, Any]]:
     """The reply's tool calls to store at settle: the turn's own, and any a tool recorded that the
     turn never heard of (a run cancelled between a tool's commit and its result event)."""
     calls = [dict(c) for c in turn.reply.tool_calls]
-    recorded = session.scalar(select(Message.tool_calls).where(Message.id == turn.reply_id).with_for_update()) or []
+    recorded = connection.scalar(select(Message.tool_calls).where(Message.id == turn.reply_id).with_for_update()) or []
     known = {c.get("call_id") for c in calls}
     return calls + [dict(c) for c in recorded if c.get("call_id") not in known]
 
@@ -290,27 +290,27 @@ def _final_calls(session: Any, turn: Turn) -> list[dict[str, Any]]:
 def _write(turn: Turn, status: str) -> bool:
     """Write the reply so far to its row; False when the row (or its conversation) was deleted.
 
-    One UPDATE by key: a turn writes its reply two or three times. A save (`pending`) writes the
-    text only and leaves the status alone (the row may be settled already, e.g. as interrupted);
+    One UPDATE by key, on a plain connection (no session): a turn writes its reply two or three
+    times. A save (`pending`) writes the text only and leaves the status alone (the row may be
+    settled already, e.g. as interrupted);
     the tool calls are the tools' to record until the turn settles. A turn that completed heard
     every tool result; one that did not also keeps the calls only its tools recorded.
     """
     values: dict[str, Any] = {"content": turn.reply.content}
     if status == "complete":
         values["tool_calls"] = [dict(c) for c in turn.reply.tool_calls]
-    with db.begin() as session:
+    with db.statements() as connection:
         if status not in ("pending", "complete"):
-            values["tool_calls"] = _final_calls(session, turn)
+            values["tool_calls"] = _final_calls(connection, turn)
         if status != "pending":
             values["status"] = status
-        written = session.execute(
-            update(Message).where(Message.id == turn.reply_id, Message.user_id == turn.user_id).values(**values)
-            .execution_options(synchronize_session=False))
-        if not written.rowcount:  # type: ignore[attr-defined]
+        written = connection.execute(
+            update(Message).where(Message.id == turn.reply_id, Message.user_id == turn.user_id).values(**values))
+        if not written.rowcount:
             return False
         if status != "pending":
-            session.execute(update(Conversation).where(Conversation.id == turn.conversation_id)
-                            .values(updated_at=utcnow()).execution_options(synchronize_session=False))
+            connection.execute(update(Conversation).where(Conversation.id == turn.conversation_id)
+                               .values(updated_at=utcnow()))
         return True
 
 

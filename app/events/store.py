@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, func, select
+from sqlalchemy import Text, cast, delete, func, insert, select
 from sqlalchemy.orm import Session, scoped_session
 
-from app.models import Event, User
+from app.models import Event, User, utcnow
 
 DbSession = Session | scoped_session[Session]
 CHANNEL = "todo_events"
@@ -23,21 +23,21 @@ PENDING_KEY = "todo_event_users"
 """Key in `session.info` of the users that got events in the open transaction (woken after commit)."""
 
 
-def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> Event:
-    """Record `payload` (with its `type`) for the user's screens, in the caller's transaction."""
+def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
+    """Record `payload` (with its `type`) for the user's screens, in the caller's transaction.
+
+    One INSERT statement, not an Event object added and flushed: every change a user makes publishes.
+    """
     bind = session.get_bind()
     postgres = bind.dialect.name == "postgresql"
     if postgres:
         # FOR NO KEY UPDATE: it serializes a user's publishers (ids in commit order) without conflicting with
         # the KEY SHARE lock the change's own insert took on the user row (FOR UPDATE deadlocked there).
         session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
-    event = Event(user_id=user_id, type=str(payload["type"]), data=payload)
-    session.add(event)
-    session.flush()
+    session.execute(insert(Event).values(user_id=user_id, type=str(payload["type"]), data=payload, created_at=utcnow()))
     if postgres:
         session.execute(select(func.pg_notify(CHANNEL, user_id)))
     session.info.setdefault(PENDING_KEY, set()).add(user_id)
-    return event
 
 
 def events_after(session: DbSession, user_id: str, after_id: int, limit: int = 500) -> list[Event]:

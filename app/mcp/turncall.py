@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.models import Message, User
@@ -77,13 +77,16 @@ class TurnCall:
 def record_call(session: Session, user: User, call: TurnCall, output: dict[str, Any]) -> None:
     """Add the call with its output to the user's reply row, in the caller's transaction.
 
-    The row is read locked and written whole: the turn's own saves leave `tool_calls` to the
+    The row's `tool_calls` is read locked and written whole: the turn's own saves leave it to the
     tools until it settles. A reply that is gone (conversation deleted meanwhile) records nothing.
+    Only that column is read and written (no Message is loaded and flushed: this runs in every
+    tool call of every turn).
     """
-    reply = session.scalar(select(Message).where(
-        Message.id == call.reply_id, Message.user_id == user.id, Message.role == "assistant").with_for_update())
-    if reply is None:
+    mine = (Message.id == call.reply_id, Message.user_id == user.id, Message.role == "assistant")
+    found = session.execute(select(Message.tool_calls).where(*mine).with_for_update()).first()
+    if found is None:
         return
-    calls = [c for c in reply.tool_calls or [] if c.get("call_id") != call.call_id]
-    reply.tool_calls = [*calls, {"call_id": call.call_id, "name": call.name, "arguments": call.arguments,
-                                 "output": output}]
+    calls = [c for c in found[0] or [] if c.get("call_id") != call.call_id]
+    recorded = [*calls, {"call_id": call.call_id, "name": call.name, "arguments": call.arguments, "output": output}]
+    session.execute(update(Message).where(Message.id == call.reply_id).values(tool_calls=recorded)
+                    .execution_options(synchronize_session=False))
