@@ -26,7 +26,8 @@ PENDING_KEY = "todo_event_users"
 def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
     """Record `payload` (with its `type`) for the user's screens, in the caller's transaction.
 
-    One INSERT statement, not an Event object added and flushed: every change a user makes publishes.
+    One INSERT on the session's connection, not an Event object added and flushed: every change a user
+    makes publishes.
     """
     bind = session.get_bind()
     postgres = bind.dialect.name == "postgresql"
@@ -34,7 +35,8 @@ def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
         # FOR NO KEY UPDATE: it serializes a user's publishers (ids in commit order) without conflicting with
         # the KEY SHARE lock the change's own insert took on the user row (FOR UPDATE deadlocked there).
         session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
-    session.execute(insert(Event).values(user_id=user_id, type=str(payload["type"]), data=payload, created_at=utcnow()))
+    values = {"user_id": user_id, "type": str(payload["type"]), "data": payload, "created_at": utcnow()}
+    session.connection().execute(insert(Event).values(**values))  # plain SQL in the caller's transaction
     if postgres:
         session.execute(select(func.pg_notify(CHANNEL, user_id)))
     session.info.setdefault(PENDING_KEY, set()).add(user_id)

@@ -82,11 +82,11 @@ def record_call(session: Session, user: User, call: TurnCall, output: dict[str, 
     Only that column is read and written (no Message is loaded and flushed: this runs in every
     tool call of every turn).
     """
+    connection = session.connection()  # plain SQL in the session's transaction: no ORM statement machinery
     mine = (Message.id == call.reply_id, Message.user_id == user.id, Message.role == "assistant")
-    found = session.execute(select(Message.tool_calls).where(*mine).with_for_update()).first()
+    found = connection.execute(select(Message.tool_calls).where(*mine).with_for_update()).first()
     if found is None:
         return
     calls = [c for c in found[0] or [] if c.get("call_id") != call.call_id]
     recorded = [*calls, {"call_id": call.call_id, "name": call.name, "arguments": call.arguments, "output": output}]
-    session.execute(update(Message).where(Message.id == call.reply_id).values(tool_calls=recorded)
-                    .execution_options(synchronize_session=False))
+    connection.execute(update(Message).where(Message.id == call.reply_id).values(tool_calls=recorded))
