@@ -14,26 +14,14 @@ collected as before.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
 
 YOUNG_THRESHOLD = 10_000
 """Allocations (minus deallocations) of container objects between young collections (CPython's default: 700)."""
 
 
-@dataclass(frozen=True)
-class HeapState:
-    """What `settle_worker_heap` did."""
-
-    frozen: int
-    """Objects in the permanent generation (never scanned) afterwards."""
-    thresholds: tuple[int, int, int]
-    """The collector's thresholds afterwards."""
-
-
-def settle_worker_heap() -> HeapState:
+def settle_worker_heap() -> None:
     """Freeze the objects of a ready worker and raise the young threshold; call once per worker, after start-up."""
     gc.collect()  # what start-up left as garbage is freed, not frozen
     gc.freeze()
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, older, oldest)
-    return HeapState(gc.get_freeze_count(), gc.get_threshold())

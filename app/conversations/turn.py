@@ -292,9 +292,9 @@ def _write(turn: Turn, status: str) -> bool:
 
     One UPDATE by key, on a plain connection (no session): a turn writes its reply two or three
     times. A save (`pending`) writes the text only and leaves the status alone (the row may be
-    settled already, e.g. as interrupted);
-    the tool calls are the tools' to record until the turn settles. A turn that completed heard
-    every tool result; one that did not also keeps the calls only its tools recorded.
+    settled already, e.g. as interrupted); the tool calls are the tools' to record until the turn
+    settles. A turn that completed heard every tool result; one that did not also keeps the calls
+    only its tools recorded.
     """
     values: dict[str, Any] = {"content": turn.reply.content}
     if status == "complete":

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Text, cast, delete, func, insert, select
 from sqlalchemy.orm import Session, scoped_session
 
-from app.models import Event, User, utcnow
+from app.models import Event, User
 
 DbSession = Session | scoped_session[Session]
 CHANNEL = "todo_events"
@@ -35,8 +35,8 @@ def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
         # FOR NO KEY UPDATE: it serializes a user's publishers (ids in commit order) without conflicting with
         # the KEY SHARE lock the change's own insert took on the user row (FOR UPDATE deadlocked there).
         session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
-    values = {"user_id": user_id, "type": str(payload["type"]), "data": payload, "created_at": utcnow()}
-    session.connection().execute(insert(Event).values(**values))  # plain SQL in the caller's transaction
+    # Plain SQL in the caller's transaction (created_at comes from the column's default).
+    session.connection().execute(insert(Event).values(user_id=user_id, type=str(payload["type"]), data=payload))
     if postgres:
         session.execute(select(func.pg_notify(CHANNEL, user_id)))
     session.info.setdefault(PENDING_KEY, set()).add(user_id)
