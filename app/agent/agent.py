@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -9,11 +10,23 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agents import Agent, ModelSettings, RunConfig, RunContextWrapper, Runner, Tool
+from agents import (
+    Agent,
+    FunctionToolResult,
+    ModelSettings,
+    RunConfig,
+    RunContextWrapper,
+    Runner,
+    StreamEvent,
+    Tool,
+    ToolsToFinalOutputResult,
+)
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
+from app.agent.local_model import LocalModel
+from app.agent.local_model.after_tools import NOT_FINAL, STEP_MEMORY, StepMemory, reply_after_tools, reply_events
 from app.mcp.inprocess import InProcessMCPServer, SharedConnection
 from app.mcp.tools import build_server
 
@@ -93,6 +106,23 @@ _tools: InProcessMCPServer | None = None
 _agents: dict[int, TodoAgent] = {}
 
 
+def _reply_in_time(
+    context: RunContextWrapper[TurnContext], results: list[FunctionToolResult]
+) -> ToolsToFinalOutputResult:
+    """The embedded model's `tool_use_behavior`: its reply to the tool results, unless the turn's deadline has
+    passed; then the run asks for another step, which fails with the turn's timeout as any late request does."""
+    ends = context.context.ends
+    if ends is not None and time.monotonic() >= ends:
+        return NOT_FINAL
+    return reply_after_tools(context, results)
+
+
+def _answers_tool_results(model: Model) -> bool:
+    """True for the embedded model (bare or bounded) when it answers its tool results without another request."""
+    inner = model.inner if isinstance(model, BoundedModel) else model
+    return isinstance(inner, LocalModel) and inner.answers_tool_results
+
+
 def _agent_for(model: Model) -> TodoAgent:
     """The process's agent for this model, over the process's in-process MCP server."""
     global _tools
@@ -106,14 +136,40 @@ def _agent_for(model: Model) -> TodoAgent:
             model=model,
             mcp_servers=[_tools],
             model_settings=ModelSettings(temperature=0.2, parallel_tool_calls=False),
+            tool_use_behavior=_reply_in_time if _answers_tool_results(model) else "run_llm_again",
         )
     return agent
 
 
+class TurnRun:
+    """One turn's streamed run: the SDK's events, then the embedded model's reply when it answered the
+    tool results itself (`local_model.after_tools`), streamed as a second model request would have been."""
+
+    def __init__(self, result: RunResultStreaming, agent: TodoAgent, memory: StepMemory) -> None:
+        self.result = result
+        """The SDK's run."""
+        self._agent = agent
+        self._memory = memory
+        self._cancelled = False
+
+    async def stream_events(self) -> AsyncIterator[StreamEvent]:
+        """Every event of the run, the reply's included."""
+        async for event in self.result.stream_events():
+            yield event
+        if not self._cancelled and self._memory.reply is not None:
+            async for event in reply_events(self._memory, self._agent):
+                if self._cancelled:
+                    return
+                yield event
+
+    def cancel(self) -> None:
+        """Stop the run (and its reply) where it is."""
+        self._cancelled = True
+        self.result.cancel()
+
+
 @asynccontextmanager
-async def run_turn(
-    model: Model, input_items: list[Any], context: TurnContext
-) -> AsyncIterator[RunResultStreaming]:
+async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -> AsyncIterator[TurnRun]:
     """Start one streamed agent run with the MCP tools connected in-process; cancels it on exit.
 
     Must be entered on the runtime's event loop. Cancelling the consumer cancels the run. A
@@ -123,6 +179,8 @@ async def run_turn(
     agent = _agent_for(model)
     clock = start_turn(model.limits) if isinstance(model, BoundedModel) else None
     context.ends = turn_ends()
+    memory = StepMemory()
+    remembering = STEP_MEMORY.set(memory)
     try:
         for server in agent.mcp_servers:
             await server.connect()  # the shared client of this loop (connected once)
@@ -131,9 +189,11 @@ async def run_turn(
             run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
         )
     finally:
+        STEP_MEMORY.reset(remembering)
         if clock is not None:
-            end_turn(clock)  # the run's task copied the context: it keeps the deadline
+            end_turn(clock)  # the run's task copied the context: it keeps the deadline and the memory
+    run = TurnRun(result, agent, memory)
     try:
-        yield result
+        yield run
     finally:
-        result.cancel()
+        run.cancel()

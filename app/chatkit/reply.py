@@ -32,7 +32,7 @@ from chatkit.types import (
     ThreadStreamEvent,
 )
 
-from app.agent.agent import TurnContext, run_turn
+from app.agent.agent import TurnContext, TurnRun, run_turn
 from app.chatkit.ids import item_id_of
 from app.chatkit.progress import progress_for
 from app.chatkit.status import status_item
@@ -107,7 +107,7 @@ class _ObservedRun:
     leaves a helper task waiting forever when its source raises, but not when it ends.
     """
 
-    def __init__(self, result: RunResultStreaming, tap: Callable[[StreamEvent], Awaitable[None]]) -> None:
+    def __init__(self, result: TurnRun, tap: Callable[[StreamEvent], Awaitable[None]]) -> None:
         self._result = result
         self._tap = tap
         self.error: Exception | None = None
@@ -145,7 +145,7 @@ class ReplyRun:
         self._agent = AgentContext(thread=thread, store=store, request_context=context)
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._result: RunResultStreaming | None = None
+        self._result: TurnRun | None = None
         self._stopping = False
 
     def start(self) -> None:

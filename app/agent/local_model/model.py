@@ -11,6 +11,7 @@ from agents.models.interface import Model, ModelTracing
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
+from .after_tools import remember
 from .clock import now_from_instructions
 from .conversation import read_conversation
 from .dates import warm_up
@@ -45,14 +46,21 @@ class LocalModel(Model):
     model is slow, for load tests; 0 means no sleeping at all.
     """
 
-    def __init__(self, first_token_delay: float = 0.0, token_delay: float = 0.0) -> None:
+    def __init__(self, first_token_delay: float = 0.0, token_delay: float = 0.0,
+                 answers_tool_results: bool | None = None) -> None:
         self.first_token_delay = first_token_delay
         self.token_delay = token_delay
+        self.answers_tool_results = (
+            first_token_delay <= 0 and token_delay <= 0 if answers_tool_results is None else answers_tool_results)
+        """True when the agent may end a run with this model's reply to its tool results (see after_tools)
+        instead of a second request. By default only without delays: a slowed model stands in for a
+        remote one, which needs that second request."""
         warm_up()
 
-    def _step(
+    def plan(
         self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
     ) -> tuple[Step, list[TResponseOutputItem], Usage]:
+        """Plan the step that answers `input`: its output items and rough usage."""
         conversation = read_conversation(input if isinstance(input, str) else list(input))
         step = plan_step(conversation, now_from_instructions(system_instructions), tool_parameters(tools))
         output = output_items(step)
@@ -63,6 +71,15 @@ class LocalModel(Model):
             output_tokens=_rough_tokens(step.text or str([c.arguments for c in step.calls])),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens
+        return step, output, usage
+
+    def _step(
+        self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
+    ) -> tuple[Step, list[TResponseOutputItem], Usage]:
+        """`plan`, for a request of the Runner: a step of tool calls is remembered (see after_tools)."""
+        step, output, usage = self.plan(system_instructions, input, tools)
+        if step.calls and not isinstance(input, str):
+            remember(self, system_instructions, list(input), tools, output)
         return step, output, usage
 
     async def get_response(
