@@ -3,10 +3,11 @@
 After the tools of a step have run, the Agents SDK asks the agent's `tool_use_behavior` whether
 the run is over. A real model needs another request to read the results; the embedded model can
 plan that next step right there, from the step it just answered plus the results. When that
-next step is a reply (not more tool calls), the run ends with it as its final output, which
-saves the SDK a whole model step (12–14% of a tool turn's server CPU, measured in one process), and `reply_events`
-then streams it exactly as the second request would have: the same Responses events, word by
-word, and the same message item. When the next step calls tools, the run goes on as usual.
+next step is a reply (not more tool calls), the run ends with it as its final output. That
+saves the SDK a whole model step (12 to 14% of a tool turn's server CPU, measured in one
+process), and `reply_events` then streams the reply exactly as the second request would have:
+the same Responses events, word by word, and the same message item. When the next step calls
+tools, the run goes on as usual.
 
 The step being answered reaches `reply_after_tools` through `STEP_MEMORY`, a context variable the
 turn sets before it starts the run (the run's task copies it); the model writes into it.
