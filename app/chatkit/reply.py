@@ -100,9 +100,27 @@ class ReplyItem:
         return ThreadItemDoneEvent(item=self._first.model_copy(update={"content": list(self._parts)}))
 
 
+READ_BY_CHATKIT = frozenset({
+    "response.content_part.added", "response.output_text.delta", "response.output_text.done",
+    "response.output_text.annotation.added", "response.output_item.added", "response.output_item.done",
+    "response.image_generation_call.partial_image", "response.reasoning_summary_text.delta",
+    "response.reasoning_summary_text.done",
+})
+"""The Responses events `stream_agent_response` acts on (openai-chatkit 1.6); it skips every other one."""
+
+
+def read_by_chatkit(event: StreamEvent) -> bool:
+    """Whether `stream_agent_response` does anything with the event (it also reads tool-call items)."""
+    if event.type == "raw_response_event":
+        return event.data.type in READ_BY_CHATKIT
+    return event.type == "run_item_stream_event" and event.item.type == "tool_call_item"
+
+
 class _ObservedRun:
     """The run as `stream_agent_response` reads it (only `stream_events()`), with every event shown to a tap.
 
+    Only the events it acts on are passed on: it hands each one to a task of its own, and most of a
+    run's events (response.created, argument deltas, tool outputs...) it would skip anyway.
     A failure of the run is kept in `error` and ends the stream normally: `stream_agent_response`
     leaves a helper task waiting forever when its source raises, but not when it ends.
     """
@@ -116,7 +134,8 @@ class _ObservedRun:
         try:
             async for event in self._result.stream_events():
                 await self._tap(event)
-                yield event
+                if read_by_chatkit(event):
+                    yield event
         except Exception as err:
             self.error = err
 

@@ -9,11 +9,13 @@ from typing import Any
 from chatkit.actions import Action
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
+    AssistantMessageContentPartTextDelta,
     ChatKitReq,
     ErrorEvent,
     FeedbackKind,
     Thread,
     ThreadItem,
+    ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
     UserMessageItem,
@@ -71,6 +73,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         The SDK stamps the items it creates in a stream with a naive `datetime.now()` (local time);
         stored items are UTC and serialized with `Z`, so the naive ones are made UTC the same way.
         """
+        if isinstance(obj, ThreadItemUpdatedEvent) and isinstance(obj.update, AssistantMessageContentPartTextDelta):
+            # Most events of a stream: a word of the reply, with no timestamp in it.
+            return obj.model_dump_json(by_alias=True, exclude_none=True,
+                                       context={"exclude_metadata": True}).encode("utf-8")
         data = obj.model_dump(by_alias=True, exclude_none=True, context={"exclude_metadata": True})
         return to_json(_aware(data))
 
