@@ -15,7 +15,6 @@ turn sets before it starts the run (the run's task copies it); the model writes 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,8 +24,6 @@ from agents import Agent, RawResponsesStreamEvent, RunItemStreamEvent, StreamEve
 from agents.items import MessageOutputItem, TResponseOutputItem
 from agents.usage import Usage
 from openai.types.responses import ResponseOutputMessage
-
-from .events import stream_events, usage_for
 
 if TYPE_CHECKING:
     from agents import FunctionToolResult, RunContextWrapper
@@ -43,7 +40,7 @@ class StepMemory:
     """The embedded model's last step in one run, and the reply it planned after that step's tools."""
 
     model: LocalModel | None = None
-    """The model that answered (its word delay paces the streamed reply)."""
+    """The model that answered (it streams the reply, at its word pace)."""
     instructions: str | None = None
     """The step's system instructions (they carry the user's current date and time)."""
     input: list[Any] = field(default_factory=list)
@@ -102,11 +99,7 @@ async def reply_events(memory: StepMemory, agent: Agent[Any]) -> AsyncIterator[S
     step, output, usage, model = memory.reply, memory.reply_output, memory.reply_usage, memory.model
     if step is None or usage is None or model is None:
         return
-    for event in stream_events(step, output, usage_for(usage.input_tokens, usage.output_tokens)):
-        if event is None:
-            if model.token_delay > 0:
-                await asyncio.sleep(model.token_delay)
-            continue
+    async for event in model.stream_step(step, output, usage):
         yield RawResponsesStreamEvent(data=event)
     for item in output:
         if isinstance(item, ResponseOutputMessage):

@@ -120,8 +120,14 @@ class LocalModel(Model):
         step, output, usage = self._step(system_instructions, input, tools)
         if self.first_token_delay > 0:
             await asyncio.sleep(self.first_token_delay)
-        response_usage = usage_for(usage.input_tokens, usage.output_tokens)
-        for event in stream_events(step, output, response_usage):
+        async for event in self.stream_step(step, output, usage):
+            yield event
+
+    async def stream_step(
+        self, step: Step, output: list[TResponseOutputItem], usage: Usage
+    ) -> AsyncIterator[TResponseStreamEvent]:
+        """A planned step as Responses events, one text delta per word, `token_delay` apart."""
+        for event in stream_events(step, output, usage_for(usage.input_tokens, usage.output_tokens)):
             if event is None:
                 if self.token_delay > 0:
                     await asyncio.sleep(self.token_delay)
