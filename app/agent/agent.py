@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -79,9 +80,14 @@ def _instructions(context: RunContextWrapper[TurnContext], _agent: Agent[TurnCon
     except (KeyError, ValueError):
         zone, zone_name = ZoneInfo("UTC"), "UTC"
     now = datetime.now(zone)
-    return (
-        f"{INSTRUCTIONS}\n\nCurrent date and time: {now:%Y-%m-%dT%H:%M} ({now:%A}), timezone: {zone_name}"
-    )
+    return _instructions_at(f"{now:%Y-%m-%dT%H:%M} ({now:%A})", zone_name)
+
+
+@lru_cache(maxsize=256)
+def _instructions_at(minute: str, zone_name: str) -> str:
+    """The instructions for one minute in one zone, built once: every turn open in that minute shares the
+    string (about 2 KB) instead of holding a copy per model request while it waits for the model."""
+    return f"{INSTRUCTIONS}\n\nCurrent date and time: {minute}, timezone: {zone_name}"
 
 
 @dataclass

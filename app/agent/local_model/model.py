@@ -76,9 +76,10 @@ class LocalModel(Model):
     def _step(
         self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
     ) -> tuple[Step, list[TResponseOutputItem], Usage]:
-        """`plan`, for a request of the Runner: a step of tool calls is remembered (see after_tools)."""
+        """`plan`, for a request of the Runner: a step of tool calls is remembered when this model answers its
+        tool results itself (see after_tools)."""
         step, output, usage = self.plan(system_instructions, input, tools)
-        if step.calls and not isinstance(input, str):
+        if step.calls and self.answers_tool_results and not isinstance(input, str):
             remember(self, system_instructions, list(input), tools, output)
         return step, output, usage
 

@@ -323,9 +323,10 @@ class AsyncRuntime:
                     item = items.popleft()
                     # The producer sets ``paused`` before re-checking the length, and we pop
                     # before checking ``paused``: one side always sees the other's move.
-                    if state.paused and len(items) <= low_water:
+                    # ``resume`` exists before ``paused`` is first set.
+                    if state.paused and len(items) <= low_water and (resume := state.resume) is not None:
                         state.paused = False
-                        post_to(loop, state.resume.set)
+                        post_to(loop, resume.set)
                     yield item
                 elif done:
                     break

@@ -60,7 +60,9 @@ class Stream(Job[None], Generic[T]):
         self.source = source
         self.max_buffer = max_buffer
         self.items: deque[T] = deque()
-        self.resume = asyncio.Event()
+        self.resume: asyncio.Event | None = None
+        """Set by the consumer to resume a paused producer; made on the loop at the first pause (most streams
+        never pause, and an idle Event holds a deque of its own)."""
         self.paused = False
 
     async def produce(self) -> None:
@@ -72,6 +74,8 @@ class Stream(Job[None], Generic[T]):
                 self.items.append(item)
                 self.wakeup.notify()
                 while len(self.items) >= self.max_buffer:
+                    if self.resume is None:
+                        self.resume = asyncio.Event()
                     self.resume.clear()
                     self.paused = True
                     if len(self.items) >= self.max_buffer:  # re-check: see AsyncRuntime._consume
