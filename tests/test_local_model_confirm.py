@@ -34,9 +34,14 @@ NO_WORDS = [
     "no, keep everything",
     "nah",
     "stop",
+    "hmm, better not",
+    "um, no",
+    "I'd rather not",
+    "let's not",
 ]
-YES_WORDS = ["yes", "go ahead", "do it", "yes please", "sure", "yep", "confirm", "ok"]
-ASK_ALL = ["delete everything", "clear my whole list", "remove every single task", "wipe all my tasks"]
+YES_WORDS = ["yes", "go ahead", "do it", "yes please", "sure", "yep", "confirm", "ok", "hmm, ok"]
+ASK_ALL = ["delete everything", "clear my whole list", "remove every single task", "wipe all my tasks",
+           "erase everything on my list", "start over and remove all my tasks", "scrap every item on the to-do list"]
 ASK_DONE = [
     "clear completed tasks",
     "delete the tasks I already finished",

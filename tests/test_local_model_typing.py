@@ -107,6 +107,56 @@ CASES: list[dict[str, Any]] = [
         "expect": {"count": 1, "tasks": [{"match": {"title_contains": "renew the gym pass"}, "due_date": "+1d"}]},
     },
     {
+        "id": "misspelt-day-after-on",
+        "say": ["add renew the passport on thrusday"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the passport"}, "due_date": "wd:thu"}]},
+    },
+    {
+        "id": "misspelt-day-after-by",
+        "say": ["remind me to send the invoice by tuseday"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "send the invoice"}, "due_date": "wd:tue"}]},
+    },
+    {
+        "id": "misspelt-month-beside-a-number",
+        "say": ["add dentist checkup on janaury 12"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "dentist checkup"}, "due_date": "md:01-12"}]},
+    },
+    {
+        "id": "misspelt-level-before-priority",
+        "say": ["add replace the smoke alarm battery, meduim priority"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "smoke alarm"}, "priority": "medium"}]},
+    },
+    {
+        "id": "misspelt-state-at-the-end",
+        "setup": TWO,
+        "say": ["mark the garage one as dnoe"],
+        "expect": {"tasks": [{"match": {"title_contains": "garage"}, "completed": True}]},
+    },
+    {
+        "id": "names-near-days-stay",
+        "say": ["add call Frida about the Augusta trip"],
+        "expect": {
+            "count": 1,
+            "tasks": [{"match": {"title_contains": "Frida about the Augusta trip"}, "due_date": None}],
+        },
+    },
+    {
+        "id": "real-words-near-commands-stay",
+        "setup": [{"title": "defrost the fridge"}, {"title": "oil the bike chain"}],
+        "say": ["remove the fridge task and mark the bike chain as finished"],
+        "expect": {
+            "count": 1,
+            "absent": [{"title_contains": "fridge"}],
+            "tasks": [{"match": {"title_contains": "bike chain"}, "completed": True}],
+        },
+    },
+    {
+        "id": "plural-of-a-known-word",
+        "setup": [{"title": "sweep the porch", "completed": True}, {"title": "wash the car"}],
+        "say": ["delete the completed ones", "yes"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "wash the car"}}]},
+    },
+    {
         "id": "title-kept",
         "say": ["add dome repair quote"],
         "expect": {"count": 1, "tasks": [{"match": {"title_is": "dome repair quote"}}]},

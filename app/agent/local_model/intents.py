@@ -86,10 +86,14 @@ _YES = re.compile(
 _NO = re.compile(
     r"^(?:n|no|nope|nah|nay|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+(?:it|that|about\s+it)|not\s+now"
     r"|no\s+thanks|keep\s+(?:them|it|everything|all|those)|leave\s+(?:them|it|everything|those|all)|hold\s+on|wait"
-    r"|(?:i\s+)?changed\s+my\s+mind|actually\s+no|on\s+second\s+thought|not\s+really|scratch\s+that)\b"
+    r"|(?:i\s+)?changed\s+my\s+mind|actually\s+no|on\s+second\s+thought|not\s+really|scratch\s+that"
+    r"|(?:(?:i'?d|i\s+would|we'?d)\s+)?(?:better|rather)\s+not|let'?s\s+not|no\s+way|maybe\s+not)\b"
     r"(?![\s,]+(?:yes|go\s+ahead|do\s+it|delete|clear)\b).*$",
     _I,
 )
+
+_HESITATION = re.compile(r"^(?:(?:hmm+|h+m+|um+|uh+|erm*|well|oh|ah+|hm+)[\s,.!]+)+", _I)
+"""Hesitation before an answer ("hmm, better not")."""
 
 _CLEAR_COMPLETED = re.compile(
     r"^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|archive|trash|empty|drop)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked(?:[\s-]+off)?|ticked(?:[\s-]+off)?|old\s+completed)\s*(?:tasks|todos|to-?dos|items|ones|stuff)?$"
@@ -102,8 +106,9 @@ _CLEAR_COMPLETED = re.compile(
     _I,
 )
 _DELETE_ALL = re.compile(
-    r"^(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
-    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to-?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to-?do\s+|task\s+)?list)(?:\s+(?:in\s+)?(?:the|my)\s+list)?$"
+    r"^(?:(?:let'?s\s+)?start\s+(?:over|fresh|from\s+scratch)[\s,]+(?:and\s+)?)?"
+    r"(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
+    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to-?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to-?do\s+|task\s+)?list)(?:\s+(?:(?:in|on|from)\s+)?(?:the|my)\s+(?:to-?do\s+|task\s+)?list)?$"
     r"|^start\s+(?:over|fresh|from\s+scratch)$",
     _I,
 )
@@ -278,9 +283,9 @@ def parse_english(message: str, now: Now) -> Intent:
 
 def is_yes(message: str) -> bool:
     """Whether the message is a plain yes."""
-    return _YES.match(normalize(message).strip()) is not None
+    return _YES.match(_HESITATION.sub("", normalize(message).strip())) is not None
 
 
 def is_no(message: str) -> bool:
     """Whether the message is a plain no."""
-    return _NO.match(normalize(message).strip()) is not None
+    return _NO.match(_HESITATION.sub("", normalize(message).strip())) is not None

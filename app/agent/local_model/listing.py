@@ -20,7 +20,9 @@ _COMPLETED = re.compile(
     _I,
 )
 _NOT_DONE = re.compile(
-    r"\b(?:not\s+(?:yet\s+)?(?:done|completed|finished)|undone|unfinished|incomplete|uncompleted|to\s+do|left|remaining|outstanding|open|pending|still)\b",
+    r"\b(?:not\s+(?:yet\s+)?(?:done|completed|finished)"
+    r"|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:been\s+)?(?:done|completed|finished|finish|complete|do|got\s+to)"
+    r"|undone|unfinished|incomplete|uncompleted|to\s+do|left|remaining|outstanding|open|pending|still)\b",
     _I,
 )
 _ALL = re.compile(

@@ -4,6 +4,11 @@ Abbreviations come from the English vocabulary file. A misspelt command word ("c
 "cmplete", "anythin") is matched by edit distance (rapidfuzz) against the words the grammar knows,
 only at the start of a message, where commands are, and only until the first word that is
 neither a known word nor close to one: the title after it keeps what the user wrote.
+
+Further on, a word is corrected only where its neighbours say what it must be, so that a title's
+own words ("fridge", "Frida", "Augusta") stay as typed: a day or month after a date word or beside a
+number ("by firday", "on wendesday", "febuary 3"), a priority level before "priority" ("hihg
+priority"), and a state word ending the message after "as" or "is" ("mark it as doen").
 """
 
 from __future__ import annotations
@@ -21,12 +26,22 @@ _ADDING = frozenset(["add", "create"])
 _GLUED_TIME = re.compile(r"\b(at|by)(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\b", re.IGNORECASE)
 
 
+_CALENDAR = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "april", "august", "september", "october", "november", "december", "tomorrow", "tonight")
+_DATE_BEFORE = frozenset(["on", "by", "next", "this", "until", "till", "before", "after", "every", "each", "from",
+                          "due", "coming", "upcoming", "starting", "of"])
+_LEVELS = ("high", "medium", "low", "urgent")
+_STATES = ("done", "complete", "completed", "finished")
+_STATE_BEFORE = frozenset(["as", "is", "are", "now", "all", "be"])
+_DIGIT = re.compile(r"\d")
+
+
 def _closest(word: str, targets: tuple[str, ...], first: bool) -> str | None:
     """The known word a misspelt one most likely is, or None."""
     size = len(word)
     if size < 4 and not (first and size >= 2):
         return None
-    limit = 1 if size <= 5 else 2
+    limit = 1 if size <= 6 else 2
     found = extractOne(word, targets, scorer=OSA.distance, score_cutoff=limit)
     if found is None:
         return None
@@ -34,6 +49,47 @@ def _closest(word: str, targets: tuple[str, ...], first: bool) -> str | None:
     if candidate[0] != word[0] or (size < 4 and OSA.distance(word, candidate) > 1):
         return None
     return candidate
+
+
+def _near(word: str, targets: tuple[str, ...], limit: int) -> str | None:
+    """The target within `limit` edits (a swap of two letters is one) that starts as `word` does, or None."""
+    found = extractOne(word, targets, scorer=OSA.distance, score_cutoff=limit)
+    if found is None or str(found[0])[0] != word[0]:
+        return None
+    return str(found[0])
+
+
+def _in_context(words: list[str], index: int) -> str | None:
+    """What a misspelt word must be, given its neighbours (see the module's docstring), or None."""
+    word = words[index]
+    before = words[index - 1] if index > 0 else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    dated = before in _DATE_BEFORE or _DIGIT.search(before) or _DIGIT.search(after)
+    plural = word.endswith("s") and word[:-1] in _CALENDAR  # "mondays" says something else
+    if len(word) >= 5 and dated and not plural:
+        fixed = _near(word, _CALENDAR, 1 if len(word) < 7 else 2)
+        if fixed is not None:
+            return fixed
+    if len(word) >= 3 and after == "priority":
+        return _near(word, _LEVELS, 1)
+    if len(word) >= 4 and index == len(words) - 1 and before in _STATE_BEFORE:
+        return _near(word, _STATES, 1)
+    return None
+
+
+def _fix_in_context(tokens: list[str]) -> list[str]:
+    """`tokens` with the misspelt day, month, level and state words their neighbours name corrected."""
+    words = [token.strip(",.;:!?").lower() for token in tokens]
+    vocabulary = ENGLISH.vocabulary
+    out = list(tokens)
+    for index, word in enumerate(words):
+        if not word.isalpha() or word in vocabulary:
+            continue
+        fixed = _in_context(words, index)
+        if fixed is not None:
+            token = tokens[index]
+            out[index] = fixed + token[len(token.rstrip(",.;:!?")) :]
+    return out
 
 
 def fix_typing(text: str) -> str:
@@ -57,7 +113,8 @@ def fix_typing(text: str) -> str:
             if tokens[index - 1].lower() in to_before or after in verbs:
                 out.append("to")
                 continue
-        if leading and low.isalpha() and low not in vocabulary:
+        known = low in vocabulary or (low.endswith("s") and low[:-1] in vocabulary)  # "ones", "tags"
+        if leading and low.isalpha() and not known:
             fixed = _closest(low, choices, index == 0)
             if fixed is not None:
                 out.append(fixed + tail)
@@ -69,4 +126,4 @@ def fix_typing(text: str) -> str:
             choices = _NOUNS
         if tail == ":" or (low in verbs and low not in ENGLISH.commands):
             leading = False
-    return " ".join(out)
+    return " ".join(_fix_in_context(out))
