@@ -104,6 +104,43 @@ CASES: list[dict[str, Any]] = [
         "say": ["mueve lo del fontanero a mañana"],
         "expect": {"count": 4, "tasks": [{"match": {"title_contains": "fontanero"}, "due_date": "+1d"}]},
     },
+    {
+        "id": "tengo-que-adds",
+        "say": ["tengo que renovar el pasaporte"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "renovar el pasaporte"}}]},
+    },
+    {
+        "id": "que-tengo-asks",
+        "setup": SETUP,
+        "say": ["qué tengo pendiente"],
+        "expect": {"count": 4, "reply_contains_all": ["comprar pan"], "tasks": [
+            {"match": {"title_contains": "pan"}, "completed": False}]},
+    },
+    {
+        "id": "cada-lunes",
+        "say": ["hay que regar el huerto cada lunes"],
+        "expect": add("regar el huerto", recurrence_contains=["FREQ=WEEKLY", "BYDAY=MO"], due_date="wd:mon"),
+    },
+    {
+        "id": "todos-los-dias",
+        "say": ["añade tomar la vitamina todos los días"],
+        "expect": add("tomar la vitamina", recurrence_contains=["FREQ=DAILY"], title_not_contains=["días"]),
+    },
+    {
+        "id": "que-viene",
+        "say": ["apunta la revisión del coche el jueves que viene"],
+        "expect": add("revisión del coche", due_date="+7d", title_not_contains=["viene"]),
+    },
+    {
+        "id": "proximo",
+        "say": ["pon la reunión con el banco el próximo lunes"],
+        "expect": add("reunión con el banco", due_date="nwd:mon", title_not_contains=["próximo"]),
+    },
+    {
+        "id": "no-me-dejes-olvidar",
+        "say": ["no me dejes olvidar devolver los libros mañana"],
+        "expect": add("devolver los libros", due_date="+1d", title_not_contains=["olvidar"]),
+    },
 ]
 
 

@@ -117,6 +117,26 @@ CASES: list[dict[str, Any]] = [
         "say": ["امی والا کام ہٹا دیں"],
         "expect": {"count": 2, "absent": [{"title_contains": "امی"}]},
     },
+    {
+        "id": "har-weekday-roman",
+        "say": ["har itwaar ko gaari dhona hai"],
+        "expect": add("gaari dhona", recurrence_contains=["FREQ=WEEKLY", "BYDAY=SU"], title_not_contains=["har"]),
+    },
+    {
+        "id": "har-weekday-nastaliq",
+        "say": ["ہر جمعرات کو پودوں کو پانی دینا ہے"],
+        "expect": add("پودوں کو پانی دینا", recurrence_contains=["FREQ=WEEKLY", "BYDAY=TH"]),
+    },
+    {
+        "id": "rozana",
+        "say": ["rozana subah walk karni hai yaad dilana"],
+        "expect": add("walk karni", recurrence_contains=["FREQ=DAILY"]),
+    },
+    {
+        "id": "agle-weekday",
+        "say": ["agle budh ko dentist ke paas jana hai"],
+        "expect": add("dentist ke paas jana", due_date="nwd:wed", title_not_contains=["agle"]),
+    },
 ]
 
 

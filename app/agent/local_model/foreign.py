@@ -44,8 +44,8 @@ def to_english_when(text: str, lex: Lexicon) -> str:
         text = pattern.sub(clock, text)
     for pattern, english in lex.date_words:
         text = pattern.sub(f" {english} ", text)
-    for pattern, day in lex.weekdays:
-        text = pattern.sub(f" on {day} ", text)
+    for pattern, english in lex.weekdays:
+        text = pattern.sub(f" {english} ", text)
     return squash(text)
 
 
@@ -59,6 +59,12 @@ def _find_command(text: str, lex: Lexicon, kinds: tuple[str, ...]) -> tuple[str,
         if best is not None:
             return best
     return None
+
+
+def _opens_with(text: str, lex: Lexicon, kind: str) -> bool:
+    """Whether the text begins with one of the language's phrases of that kind of command."""
+    found = _find_command(text, lex, (kind,))
+    return found is not None and not text[: found[1].start()].strip()
 
 
 def _trim(text: str, lex: Lexicon) -> str:
@@ -115,9 +121,11 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
     question = "?" in text or "؟" in text
     first = (_WORD.findall(bare.lower()) or [""])[0]
     command = _find_command(bare, lex, ("complete", "delete"))
-    if command is None and not question and any(p.match(bare) for p in lex.done_patterns):
+    said_done = first not in lex.question_words and any(p.match(bare) for p in lex.done_patterns)  # not "qué ..."
+    if command is None and not question and said_done:
         return Intent(kind=COMPLETE, target=_target(bare, lex), lang=code)
-    if command is None and (question or first in lex.question_words):
+    opens_with_add = _opens_with(bare, lex, "add")  # "tengo que ..." adds; "tengo algo ...?" asks
+    if command is None and (question or (first in lex.question_words and not opens_with_add)):
         return _list_query(bare, lex, now, code)
     if command is None:
         command = _find_command(bare, lex, ("add", "update", "list"))

@@ -52,7 +52,7 @@ class Lexicon:
     date_words: list[tuple[re.Pattern[str], str]]
     """Date phrases and their English equivalent, tried in order."""
     weekdays: list[tuple[re.Pattern[str], str]]
-    """Weekday-name phrases and the English weekday."""
+    """Weekday phrases and their English equivalent ("every monday", "next monday", "on monday"), tried in order."""
     list_words: dict[str, str]
     """Words of list questions and their English equivalent."""
     priority_words: dict[str, str]
@@ -99,11 +99,15 @@ def lexicon(code: str) -> Lexicon:
         raw = json.load(handle)
     flags = re.IGNORECASE | re.UNICODE
     weekdays = []
-    prefix, suffix = raw.get("weekday_prefix", ""), raw.get("weekday_suffix", "")
-    for day, names in _weekday_names(code, raw.get("weekdays", {})).items():
-        if names:
-            pattern = rf"(?<!\w){prefix}(?:{_phrase_pattern(names)})(?!\w){suffix}"
-            weekdays.append((re.compile(pattern, flags), day))
+    shapes = [(prefix, suffix, english) for key, english in (("every_weekday", "every"), ("next_weekday", "next"))
+              for prefix, suffix in raw.get(key, [])]
+    shapes.append((raw.get("weekday_prefix", ""), raw.get("weekday_suffix", ""), "on"))
+    names_of = _weekday_names(code, raw.get("weekdays", {}))
+    for prefix, suffix, english in shapes:  # "every monday" and "next monday" before a plain "on monday"
+        for day, names in names_of.items():
+            if names:
+                pattern = rf"(?<!\w){prefix}(?:{_phrase_pattern(names)})(?!\w){suffix}"
+                weekdays.append((re.compile(pattern, flags), f"{english} {day}"))
     commands = {kind: sorted(phrases, key=len, reverse=True) for kind, phrases in raw["commands"].items()}
     return Lexicon(
         code=code,
