@@ -81,3 +81,28 @@ def test_finished_questions_ask_the_tool_by_completion_time() -> None:
     assert name == "list_tasks"
     assert args["status"] == "completed"
     assert args["completed_after"] == "2026-11-23" and args["completed_before"] == "2026-11-26"
+
+
+WEEKEND = [  # FIXED_NOW is Thursday 26 November: Saturday and Sunday are +2d and +3d
+    {"title": "clean the gutters", "due_date": "+2d"},
+    {"title": "visit the farmers market", "due_date": "+3d"},
+    {"title": "dentist appointment", "due_date": "+4d"},
+    {"title": "post the parcel", "due_date": "+1d"},
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "shown", "hidden"),
+    [
+        ("anything planned for the weekend?", ["gutters", "farmers market"], ["dentist", "parcel"]),
+        ("what have I got lined up this weekend?", ["gutters", "farmers market"], ["dentist", "parcel"]),
+        ("anything I need to get done before the weekend?", ["parcel"], ["dentist"]),
+    ],
+)
+def test_weekend_questions(question: str, shown: list[str], hidden: list[str]) -> None:
+    case = {
+        "setup": [dict(t) for t in WEEKEND],
+        "say": [question],
+        "expect": {"count": 4, "reply_contains_all": shown, "reply_contains_none": hidden},
+    }
+    assert check_case(case, FIXED_NOW) == []

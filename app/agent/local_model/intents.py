@@ -157,7 +157,7 @@ _WEAK_QUESTION = re.compile(
 _LIST_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
     r"|remaining|upcoming|coming\s+up|behind|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
-    r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do)\b|#\w",
+    r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do|planned|plans|lined\s+up|weekend)\b|#\w",
     _I,
 )
 

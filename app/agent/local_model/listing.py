@@ -22,6 +22,7 @@ _COMPLETED = re.compile(
 _NOT_DONE = re.compile(
     r"\b(?:not\s+(?:yet\s+)?(?:done|completed|finished)"
     r"|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:been\s+)?(?:done|completed|finished|finish|complete|do|got\s+to)"
+    r"|(?:need|needs|have|has|got)\s+to\s+(?:get\s+)?(?:do|done|finish|complete|sort|handle)"
     r"|undone|unfinished|incomplete|uncompleted|to\s+do|left|remaining|outstanding|open|pending|still)\b",
     _I,
 )
@@ -59,6 +60,7 @@ _NOT_TOPIC_TEXT = """
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
 _PRIORITY_WORDS = frozenset(["urgent", "important", "priority", "high", "low", "medium", "critical", "asap"])
+_WEEKEND = re.compile(r"\bweekend\b", _I)
 _FILLER_TEXT = """
     show list display view see give get tell read print me what whats what's which how many do does did
     have has i are is there any anything find search look up for tasks task todo todos items item things
@@ -66,7 +68,7 @@ _FILLER_TEXT = """
     open due currently current now still got need should overdue late past missed behind upcoming soon
     coming completed finished done outstanding undated date dates today tomorrow tonight this next week
     wrapped knocked through far already yet last past yesterday get got
-    month
+    month to weekend planned plans plan lined
 """
 _FILLER = frozenset(_FILLER_TEXT.split())
 
@@ -153,6 +155,9 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
             query.due_from = None if before else when.date
             query.due_to = when.date
             query.label = ("due by " if before else "due ") + _day_label(when.date, now)
+            if not before and when.date.weekday() == 5 and _WEEKEND.search(low):  # Saturday and Sunday
+                query.due_to = when.date + dt.timedelta(days=1)
+                query.label = "due over the weekend"
             low = rest
     lead = _LEAD_SEARCH.match(low)
     found = _SEARCH.search(low)
