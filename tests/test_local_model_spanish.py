@@ -113,8 +113,11 @@ CASES: list[dict[str, Any]] = [
         "id": "que-tengo-asks",
         "setup": SETUP,
         "say": ["qué tengo pendiente"],
-        "expect": {"count": 4, "reply_contains_all": ["comprar pan"], "tasks": [
-            {"match": {"title_contains": "pan"}, "completed": False}]},
+        "expect": {
+            "count": 4,
+            "reply_contains_all": ["comprar pan"],
+            "tasks": [{"match": {"title_contains": "pan"}, "completed": False}],
+        },
     },
     {
         "id": "cada-lunes",
@@ -135,6 +138,33 @@ CASES: list[dict[str, Any]] = [
         "id": "proximo",
         "say": ["pon la reunión con el banco el próximo lunes"],
         "expect": add("reunión con el banco", due_date="nwd:mon", title_not_contains=["próximo"]),
+    },
+    {
+        "id": "two-adds",
+        "say": ["apunta llevar el coche al taller y recoger el traje"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "taller"}, "title_not_contains": ["traje"]},
+                {"match": {"title_contains": "recoger el traje"}, "title_not_contains": ["taller"]},
+            ],
+        },
+    },
+    {
+        "id": "two-adds-own-dates",
+        "say": ["tengo que llamar al dentista mañana y pagar el seguro el viernes"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "dentista"}, "due_date": "+1d"},
+                {"match": {"title_contains": "seguro"}, "due_date": "wd:fri"},
+            ],
+        },
+    },
+    {
+        "id": "one-add-with-y",
+        "say": ["añade comprar huevos y harina"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "huevos y harina"}}]},
     },
     {
         "id": "no-me-dejes-olvidar",

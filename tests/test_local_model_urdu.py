@@ -133,6 +133,33 @@ CASES: list[dict[str, Any]] = [
         "expect": add("walk karni", recurrence_contains=["FREQ=DAILY"]),
     },
     {
+        "id": "two-adds-roman",
+        "say": ["sabzi lani hai aur gaari ki service karwani hai"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "sabzi"}, "title_not_contains": ["gaari"]},
+                {"match": {"title_contains": "gaari ki service"}, "title_not_contains": ["sabzi"]},
+            ],
+        },
+    },
+    {
+        "id": "two-adds-nastaliq",
+        "say": ["سبزی لانی ہے اور گاڑی کی سروس کروانی ہے"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "سبزی"}, "title_not_contains": ["گاڑی"]},
+                {"match": {"title_contains": "گاڑی"}, "title_not_contains": ["سبزی"]},
+            ],
+        },
+    },
+    {
+        "id": "one-add-with-aur",
+        "say": ["chawal aur daal lani hai"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "chawal aur daal"}}]},
+    },
+    {
         "id": "agle-weekday",
         "say": ["agle budh ko dentist ke paas jana hai"],
         "expect": add("dentist ke paas jana", due_date="nwd:wed", title_not_contains=["agle"]),

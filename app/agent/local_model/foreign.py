@@ -149,3 +149,47 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
             return Intent(kind=ADD, lang=code)
         return Intent(kind=ADD, title=title[:200], fields=found, lang=code)
     return None
+
+
+def _own_request(piece: str, lex: Lexicon) -> bool:
+    """Whether a piece reads as a request of its own: a command, or the language's mark of one."""
+    bare = piece.strip(" ,.;:!?¿¡")
+    if _find_command(bare, lex, ("add",)) is not None:
+        return True
+    starts = lex.request_start is not None and lex.request_start.search(bare) is not None
+    ends = lex.request_end is not None and lex.request_end.search(bare) is not None
+    return starts or ends
+
+
+def split_foreign(message: str, code: str, now: Now) -> list[Intent] | None:
+    """Several things to add in one message ("añade pasear al perro y comprar croquetas"), or None.
+
+    The message is cut at the language's joiners, and only where the piece after it reads as a
+    request of its own (see `_own_request`), so "comprar pan y leche" stays one task. A piece
+    without a command of its own takes the first piece's ("añade").
+    """
+    lex = lexicon(code)
+    if not lex.joiners:
+        return None
+    text = normalize_digits(message).strip()
+    joiner = "|".join(re.escape(j) for j in lex.joiners)
+    parts = re.split(rf"(\s*,?\s+(?:{joiner})\s+)", text, flags=_FLAGS)
+    pieces = [parts[0]]
+    for index in range(1, len(parts) - 1, 2):
+        joined, part = parts[index], parts[index + 1]
+        if _own_request(part, lex) and (lex.request_end is None or _own_request(pieces[-1], lex)):
+            pieces.append(part)
+        else:
+            pieces[-1] += joined + part
+    if len(pieces) < 2:
+        return None
+    first = _find_command(pieces[0], lex, ("add",))
+    intents = []
+    for piece in pieces:
+        intent = parse_foreign(piece, code, now)
+        if (intent is None or intent.kind != ADD) and first is not None:
+            intent = parse_foreign(f"{first[1].group(0)} {piece}", code, now)
+        if intent is None or intent.kind != ADD or not intent.title:
+            return None
+        intents.append(intent)
+    return intents

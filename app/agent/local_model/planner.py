@@ -16,6 +16,7 @@ from . import replies
 from .batch import Batch, bare_numbers, several_targets
 from .clock import Now
 from .conversation import Conversation, Exchange, Task, Turn
+from .foreign import split_foreign
 from .intents import (
     ADD,
     BYE,
@@ -118,6 +119,8 @@ class Planner:
                 return Batch(self, several).plan()
             if several:
                 intent = several[0]
+        elif intent.kind == ADD and (several := split_foreign(turn.user, intent.lang, self.now)):
+            return Batch(self, several).plan()
         if intent.kind in ACTION_TOOLS and intent.target:
             by_position = bare_numbers(intent.target) and self.shown_list() is not None
             if by_position or several_targets(intent.target):

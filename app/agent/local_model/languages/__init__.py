@@ -59,6 +59,12 @@ class Lexicon:
     """Priority phrases and the level they mean."""
     replies: dict[str, Any]
     """Reply templates."""
+    joiners: list[str] = field(default_factory=list)
+    """The words that join two requests in one message ("y", "aur"), longest first."""
+    request_start: re.Pattern[str] | None = None
+    """How a request of its own begins (a Spanish infinitive: "comprar ..."), if the language marks it there."""
+    request_end: re.Pattern[str] | None = None
+    """How a request of its own ends (an Urdu infinitive: "... lane hain"), if the language marks it there."""
     done_patterns: list[re.Pattern[str]] = field(default_factory=list)
     """Sentence shapes that say a task was done ("ya compré ...": a first-person past tense)."""
     replies_script: dict[str, Any] = field(default_factory=dict)
@@ -127,6 +133,9 @@ def lexicon(code: str) -> Lexicon:
         replies=raw.get("replies", {}),
         replies_script=raw.get("replies_nastaliq", {}),
         done_patterns=[re.compile(p, flags) for p in raw.get("done_patterns", [])],
+        joiners=sorted(raw.get("joiners", []), key=len, reverse=True),
+        request_start=re.compile(raw["request_start"], flags) if raw.get("request_start") else None,
+        request_end=re.compile(raw["request_end"], flags) if raw.get("request_end") else None,
     )
 
 
