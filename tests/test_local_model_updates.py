@@ -119,6 +119,38 @@ CASES: list[dict[str, Any]] = [
         "say": ["the plumber is at 5pm instead"],
         "expect": {"count": 2, "tools_exclude": ["add_task", "update_task"], "reply_contains_any": ["couldn't find"]},
     },
+    {
+        "id": "should-repeat",
+        "setup": DENTIST,
+        "say": ["walking the dog should happen every day"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "dog"}, "recurrence_contains": ["FREQ=DAILY"]}],
+            "tools_exclude": ["add_task"],
+        },
+    },
+    {
+        "id": "repeats",
+        "setup": DENTIST,
+        "say": ["the dentist appointment repeats every month"],
+        "expect": dentist(recurrence_contains=["FREQ=MONTHLY"]),
+    },
+    {
+        "id": "file-under",
+        "setup": DENTIST,
+        "say": ["file the dentist task under health"],
+        "expect": dentist(tags_include=["health"]),
+    },
+    {
+        "id": "put-the-task-under",
+        "setup": DENTIST,
+        "say": ["put the dog one under chores"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "dog"}, "tags_include": ["chores"]}],
+            "tools_exclude": ["add_task"],
+        },
+    },
 ]
 
 

@@ -2,7 +2,8 @@
 
 "the dentist is at 4:30pm instead", "X can wait until thursday", "X isn't urgent, make it low",
 "no rush on X", "push X back a week", "take the date off X", "put a marketing tag on X",
-"X should read: Y". Each names an existing task, so it is an update and never a new task.
+"X should read: Y", "X should repeat every thursday", "file X under travel". Each names an existing
+task, so it is an update and never a new task.
 """
 
 from __future__ import annotations
@@ -73,6 +74,18 @@ _SHOULD_READ = re.compile(
 )
 
 
+_REPEAT = re.compile(
+    r"^(?P<t>.+?)\s+(?:(?:should|must|needs\s+to|has\s+to|will|is\s+going\s+to|is\s+supposed\s+to|can)\s+"
+    r"(?:repeat|recur|happen|occur|come\s+(?:a)?round)|repeats|recurs|happens|occurs)\s+(?P<v>.+)$",
+    _I,
+)
+_FILE_UNDER = re.compile(
+    r"^(?:(?:file|categori[sz]e|group|sort)\s+(?P<t>.+?)|(?:put|place|move)\s+(?P<t2>.+?\b(?:task|one|item|todo)))"
+    r"\s+(?:under|as|in|into)\s+(?:the\s+)?#?(?P<tag>[\w-]+)(?:\s+(?:tag|label|category|list|folder|pile))?$",
+    _I,
+)
+
+
 def _fields(value: str | None, now: Now) -> Fields:
     if not value:
         return Fields()
@@ -93,6 +106,14 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
     m = _TAG_ON.match(text)
     if m:
         return Indirect(target=m.group("t"), fields=Fields(tags=[m.group("tag").lower()]))
+    m = _FILE_UNDER.match(text)
+    if m:
+        return Indirect(target=m.group("t") or m.group("t2"), fields=Fields(tags=[m.group("tag").lower()]))
+    m = _REPEAT.match(text)
+    if m:
+        found = _fields(m.group("v"), now)
+        if found.recurrence:
+            return Indirect(target=m.group("t"), fields=found)
     m = _TAKE_DATE.match(text) or _NO_DATE.match(text)
     if m:
         return Indirect(target=m.group("t"), clear=_clear(m.group("f")))
