@@ -32,6 +32,18 @@ CASES: list[dict[str, Any]] = [
         "expect": {"tasks": [done("knives"), done("router", False)]},
     },
     {
+        "id": "number-n-after-a-list",
+        "setup": THREE,
+        "say": ["show me my tasks", "number 2 is done"],
+        "expect": {"tasks": [done("grace"), done("router", False), done("knives", False)]},
+    },
+    {
+        "id": "positions-both-done",
+        "setup": THREE,
+        "say": ["list everything", "the first and the last are both finished"],
+        "expect": {"tasks": [done("router"), done("knives"), done("grace", False)]},
+    },
+    {
         "id": "delete-first",
         "setup": THREE,
         "say": ["show tasks", "delete the first one"],

@@ -20,12 +20,13 @@ if TYPE_CHECKING:
     from .planner import Planner, Step
 
 _PARTS = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", re.IGNORECASE)
-_BARE_NUMBERS = re.compile(r"^\s*(?:#?\d+)(?:\s*(?:,|and|&)\s*(?:and\s+)?#?\d+)*\s*$", re.IGNORECASE)
+_NUMBERED = r"(?:(?:the\s+)?(?:number|no\.?|num\.?)\s*)?#?\d+"
+_BARE_NUMBERS = re.compile(rf"^\s*{_NUMBERED}(?:\s*(?:,|and|&)\s*(?:and\s+)?{_NUMBERED})*\s*$", re.IGNORECASE)
 _TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
 
 
 def bare_numbers(target: str) -> bool:
-    """Whether a reference is only numbers ("2", "1 and 3"): positions in the list last shown."""
+    """Whether a reference is only numbers ("2", "1 and 3", "number 3"): positions in the list last shown."""
     return _BARE_NUMBERS.match(target) is not None
 
 
@@ -119,7 +120,7 @@ class Batch:
         planner = self.planner
         shown = planner.shown_list()
         if bare_numbers(part) and shown is not None:
-            ref.position, ref.task_id = int(part.strip().lstrip("#")), None
+            ref.position, ref.task_id = int(re.findall(r"\d+", part)[0]), None
         if ref.task_id is not None:
             return next((t for t in tasks if t.get("id") == ref.task_id), ref.task_id)
         if ref.position is not None:

@@ -65,14 +65,14 @@ COMPLETE_PATTERNS = (
     ),
     re.compile(r"^(?:all\s+)?(?:done|finished)\s+with\s+(.+)$", _I),
     re.compile(
-        r"^(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|finally\s+)?"
+        r"^(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|both\s+|finally\s+)*"
         + _DONE_WORDS
         + r"(?:\s+now)?$",
         _I,
     ),
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
     re.compile(
-        r"^(?:the\s+)?(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|finally\s+|already\s+)?"
+        r"^(?:the\s+)?(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+)*"
         r"(?!(?:scheduled|rescheduled|postponed|delayed|moved|planned|due|overdue|needed|required|expected|supposed|booked\s+for)\b)"
         r"((?:[a-z]+ed|paid|sent|bought|built|sold|fed|made|taken|written|given|brought|kept|put|set|met|read|cut|sorted))$",
         _I,
