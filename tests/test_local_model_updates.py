@@ -136,6 +136,27 @@ CASES: list[dict[str, Any]] = [
         "expect": dentist(recurrence_contains=["FREQ=MONTHLY"]),
     },
     {
+        "id": "instead-changes-the-task-it-names",
+        "setup": [{"title": "haircut at the barber", "due_date": "+1d"}, {"title": "walk the dog"}],
+        "say": ["let's have the haircut on saturday instead"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "haircut"}, "due_date": "wd:sat"}],
+            "tools_exclude": ["add_task"],
+        },
+    },
+    {
+        "id": "instead-after-an-add",
+        "say": ["add call the bank today", "call the bank tomorrow instead"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "call the bank"}, "due_date": "+1d"}]},
+    },
+    {
+        "id": "add-instead-still-adds",
+        "setup": DENTIST,
+        "say": ["add buy decaf instead"],
+        "expect": {"count": 3, "tools_include": ["add_task"]},
+    },
+    {
         "id": "file-under",
         "setup": DENTIST,
         "say": ["file the dentist task under health"],

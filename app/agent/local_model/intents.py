@@ -276,9 +276,24 @@ def parse_english(message: str, now: Now) -> Intent:
         return Intent(kind=LIST, query=parse_list_query(bare, now))
     if _looks_like_add(core, now):
         added = _parse_add(core, now)
+        if added and added.title and _INSTEAD.search(core):
+            return _instead(added)
         if added:
             return added
     return Intent(kind=UNKNOWN)
+
+
+_INSTEAD = re.compile(r"\binstead\b", _I)
+_INSTEAD_WORDS = re.compile(r"^(?:let'?s\s+|we'?ll\s+|i'?ll\s+)?(?:do|make|have|hold|move|book)\s+|\s*,?\s*\binstead\b", _I)
+
+
+def _instead(added: Intent) -> Intent:
+    """ "let's do the cake pickup on the 23rd instead" is not a new task but a change to the one it names
+    (never an explicit "add ... instead", which keeps its command)."""
+    target = squash(_INSTEAD_WORDS.sub(" ", added.title)).strip(" ,.")
+    if not target or not added.fields.any():
+        return added
+    return Intent(kind=UPDATE, target=target, fields=added.fields, lang=added.lang)
 
 
 def is_yes(message: str) -> bool:
