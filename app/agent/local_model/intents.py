@@ -284,7 +284,9 @@ def parse_english(message: str, now: Now) -> Intent:
 
 
 _INSTEAD = re.compile(r"\binstead\b", _I)
-_INSTEAD_WORDS = re.compile(r"^(?:let'?s\s+|we'?ll\s+|i'?ll\s+)?(?:do|make|have|hold|move|book)\s+|\s*,?\s*\binstead\b", _I)
+_INSTEAD_WORDS = re.compile(
+    r"^(?:let'?s\s+|we'?ll\s+|i'?ll\s+)?(?:do|make|have|hold|move|book)\s+|\s*,?\s*\binstead\b", _I
+)
 
 
 def _instead(added: Intent) -> Intent:
