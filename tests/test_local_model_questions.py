@@ -62,6 +62,12 @@ CASES: list[dict[str, Any]] = [
         "expect": reply(["accountant"], ["massage", "savings"]),
     },
     {"id": "low-priority", "say": ["what's low priority?"], "expect": reply(["massage"], ["accountant"])},
+    {
+        "id": "not-important",
+        "say": ["which of my tasks aren't that important?"],
+        "expect": reply(["massage"], ["accountant"]),
+    },
+    {"id": "non-urgent", "say": ["show me the non-urgent ones"], "expect": reply(["massage"], ["accountant"])},
     {"id": "havent-finished", "say": ["what haven't I done yet?"], "expect": reply(OPEN, DONE)},
     {"id": "didnt-finish", "say": ["which ones didn't I complete?"], "expect": reply(OPEN, DONE)},
     {"id": "hasnt-been-done", "say": ["show what hasn't been finished"], "expect": reply(OPEN, DONE)},

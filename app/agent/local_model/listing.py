@@ -60,6 +60,12 @@ _NOT_TOPIC_TEXT = """
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
 _PRIORITY_WORDS = frozenset(["urgent", "important", "priority", "high", "low", "medium", "critical", "asap"])
+_UNIMPORTANT = re.compile(
+    r"\b(?:(?:not|aren'?t|isn'?t|are\s+not|is\s+not)\s+(?:very\s+|that\s+|so\s+|really\s+|super\s+|too\s+)?"
+    r"(?:important|urgent|pressing|a\s+priority|critical)|unimportant|non-?urgent|can\s+wait|low[\s-]+stakes)\b",
+    _I,
+)
+"""A question about the tasks that matter least: they are the low-priority ones."""
 _WEEKEND = re.compile(r"\bweekend\b", _I)
 _FILLER_TEXT = """
     show list display view see give get tell read print me what whats what's which how many do does did
@@ -128,7 +134,10 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
         query.status = "completed"
     elif _ALL.search(low):
         query.status = "all"
-    priority, low = extract_priority(low)
+    unimportant = _UNIMPORTANT.search(low)
+    if unimportant:
+        query.priority, low = "low", low[: unimportant.start()] + " " + low[unimportant.end() :]
+    priority, low = extract_priority(low) if unimportant is None else (None, low)
     if priority and priority != "none":
         query.priority = priority
     tagged = _TAGGED.search(low)
