@@ -605,6 +605,93 @@ CASES: list[dict[str, Any]] = [
         "say": ["show everything"],
         "expect": {"count": 2, "reply_contains_all": ["pay rent"]},
     },
+    # done, said as a report without "I"
+    {
+        "id": "done-bare-past",
+        "setup": [{"title": "pay the gas bill"}, {"title": "walk the dog"}],
+        "say": ["paid the gas bill"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "gas"}, "completed": True},
+                {"match": {"title_contains": "dog"}, "completed": False},
+            ],
+        },
+    },
+    {
+        "id": "done-with-when",
+        "setup": [{"title": "walk the dog"}, {"title": "pay the gas bill"}],
+        "say": ["walked the dog this morning"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "dog"}, "completed": True}],
+            "tools_exclude": ["add_task"],
+        },
+    },
+    {
+        "id": "done-got-it-done",
+        "setup": [{"title": "renew the car insurance"}, {"title": "walk the dog"}],
+        "say": ["got the car insurance sorted today"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "insurance"}, "completed": True}],
+            "tools_exclude": ["add_task"],
+        },
+    },
+    {
+        "id": "done-possessive",
+        "setup": [{"title": "quarterly report"}, {"title": "walk the dog"}],
+        "say": ["the quarterly report's done"],
+        "expect": {"tasks": [{"match": {"title_contains": "report"}, "completed": True}]},
+    },
+    {
+        "id": "done-checkmark",
+        "setup": [{"title": "book the vet"}, {"title": "walk the dog"}],
+        "say": ["\u2705 book the vet"],
+        "expect": {"tasks": [{"match": {"title_contains": "vet"}, "completed": True}]},
+    },
+    {
+        "id": "plan-in-the-past-tense-adds",
+        "say": ["baked a cake for saturday"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "cake"}, "due_date": "wd:sat"}]},
+    },
+    # tags are removed, never the task
+    {
+        "id": "untag-not-delete",
+        "setup": [{"title": "revise for the chemistry exam", "tags": ["school"]}, {"title": "walk the dog"}],
+        "say": ["take the school tag off the chemistry exam task"],
+        "expect": {
+            "count": 2,
+            "tasks": [{"match": {"title_contains": "chemistry"}, "tags_exclude": ["school"]}],
+            "tools_exclude": ["delete_task"],
+        },
+    },
+    # everything, said loosely, asks first
+    {
+        "id": "empty-to-do-list-asks",
+        "setup": [{"title": "walk the dog"}, {"title": "pay rent"}],
+        "say": [{"text": "empty my to do list", "reply_contains_any": ["sure", "really", "confirm"]}],
+        "expect": {"count": 2, "tools_exclude": ["add_task", "delete_task"]},
+    },
+    # reminders said other ways, and misspelt leads
+    {
+        "id": "nudge-me",
+        "say": ["nudge me to defrost the freezer tomorrow at 6pm"],
+        "expect": {
+            "count": 1,
+            "tasks": [{"match": {"title_is": "defrost the freezer"}, "due_date": "+1d", "due_time": "18:00"}],
+        },
+    },
+    {
+        "id": "evry",
+        "say": ["add floss evry night"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "floss"}, "recurrence_contains": ["FREQ=DAILY"]}]},
+    },
+    {
+        "id": "urgnt-after-add",
+        "say": ["add urgnt: call the insurer"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "call the insurer"}, "priority": "high"}]},
+    },
     {
         "id": "notfound-complete",
         "setup": [{"title": "walk the dog"}],

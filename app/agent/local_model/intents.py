@@ -107,8 +107,8 @@ _CLEAR_COMPLETED = re.compile(
 )
 _DELETE_ALL = re.compile(
     r"^(?:(?:let'?s\s+)?start\s+(?:over|fresh|from\s+scratch)[\s,]+(?:and\s+)?)?"
-    r"(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
-    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to-?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to-?do\s+|task\s+)?list)(?:\s+(?:(?:in|on|from)\s+)?(?:the|my)\s+(?:to-?do\s+|task\s+)?list)?$"
+    r"(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|bin|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
+    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to[\s-]?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to[\s-]?do\s+|task\s+)?list)(?:\s+(?:(?:in|on|from)\s+)?(?:the|my)\s+(?:to[\s-]?do\s+|task\s+)?list)?(?:\s+clean)?$"
     r"|^start\s+(?:over|fresh|from\s+scratch)$",
     _I,
 )
@@ -126,7 +126,11 @@ _ADD_LEADS = (
         _I,
     ),
     re.compile(r"^(?:task|todo|to-?do|reminder|note(?:\s+to\s+self)?)\s*[:\-]\s*", _I),
-    re.compile(r"^remind\s+me\s+(?:to\s+|that\s+|about\s+|of\s+)?", _I),
+    re.compile(
+        r"^(?:remind|ping|nudge|alert|notify|buzz|text|poke|prompt)\s+me\s+(?:to\s+|that\s+|about\s+|of\s+|re:?\s+)?"
+        r"|^(?:give\s+me\s+a\s+(?:heads[\s-]up|nudge|shout|ping)|send\s+me\s+a\s+reminder)\s+(?:to\s+|about\s+|of\s+|that\s+)?",
+        _I,
+    ),
     re.compile(
         r"^(?:(?:i|we)\s+)?(?:really\s+|also\s+|still\s+)?(?:need\s+to|needs\s+to|have\s+to|has\s+to|got\s+to|gotta|must|should|ought\s+to|(?:will|'ll|shall)\s+(?:need\s+to|have\s+to)|am\s+going\s+to|'m\s+going\s+to|plan\s+to|am\s+supposed\s+to|'m\s+supposed\s+to|'d\s+better|had\s+better|want\s+to|wanna)\s+",
         _I,

@@ -7,8 +7,9 @@ neither a known word nor close to one: the title after it keeps what the user wr
 
 Further on, a word is corrected only where its neighbours say what it must be, so that a title's
 own words ("fridge", "Frida", "Augusta") stay as typed: a day or month after a date word or beside a
-number ("by firday", "on wendesday", "febuary 3"), a priority level before "priority" ("hihg
-priority"), and a state word ending the message after "as" or "is" ("mark it as doen").
+number ("by firday", "on wendesday", "febuary 3"), "every" before a day or period ("evry morning"),
+a priority level before "priority" ("hihg priority"), and a state word ending the message after
+"as" or "is" ("mark it as doen").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rapidfuzz.process import extractOne
 from .english import ENGLISH
 
 _TOKEN = re.compile(r"\S+")
-_NOUNS = ("task", "tasks", "todo", "item", "reminder", "new", "note")
+_NOUNS = ("task", "tasks", "todo", "item", "reminder", "new", "note", "urgent", "important", "priority")
 _ADDING = frozenset(["add", "create"])
 _GLUED_TIME = re.compile(r"\b(at|by)(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\b", re.IGNORECASE)
 
@@ -32,6 +33,9 @@ _DATE_BEFORE = frozenset(["on", "by", "next", "this", "until", "till", "before",
                           "due", "coming", "upcoming", "starting", "of"])
 _LEVELS = ("high", "medium", "low", "urgent")
 _STATES = ("done", "complete", "completed", "finished")
+_EVERY = ("every", "each")
+_PERIODS = frozenset(["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekday", "weekend",
+                      "other", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
 _STATE_BEFORE = frozenset(["as", "is", "are", "now", "all", "be"])
 _DIGIT = re.compile(r"\d")
 
@@ -68,6 +72,10 @@ def _in_context(words: list[str], index: int) -> str | None:
     plural = word.endswith("s") and word[:-1] in _CALENDAR  # "mondays" says something else
     if len(word) >= 5 and dated and not plural:
         fixed = _near(word, _CALENDAR, 1 if len(word) < 7 else 2)
+        if fixed is not None:
+            return fixed
+    if len(word) >= 3 and after in _PERIODS:  # "evry morning"
+        fixed = _near(word, _EVERY, 1)
         if fixed is not None:
             return fixed
     if len(word) >= 3 and after == "priority":

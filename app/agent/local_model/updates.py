@@ -50,6 +50,8 @@ REOPEN_PATTERNS = (
     ),
 )
 COMPLETE_PATTERNS = (
+    re.compile(r"^(?:done|finished|completed|\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*[:\-\u2013]\s*(.+)$", _I),
+    re.compile(r"^(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*(.+)$", _I),
     re.compile(r"^(?:mark|set|flag)\s+(.+?)\s+(?:as\s+)?" + _DONE_WORDS + r"$", _I),
     re.compile(r"^(?:mark|check|tick|cross|strike)\s+off\s+(.+?)" + _LIST_TAIL + r"$", _I),
     re.compile(r"^(?:check|tick|cross|strike)\s+(.+?)\s+off" + _LIST_TAIL + r"$", _I),
@@ -65,14 +67,14 @@ COMPLETE_PATTERNS = (
     ),
     re.compile(r"^(?:all\s+)?(?:done|finished)\s+with\s+(.+)$", _I),
     re.compile(
-        r"^(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|both\s+|finally\s+)*"
+        r"^(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|\s*'s)\s+(?:now\s+|all\s+|both\s+|finally\s+)*"
         + _DONE_WORDS
         + r"(?:\s+now)?$",
         _I,
     ),
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
     re.compile(
-        r"^(?:the\s+)?(.+?)\s+(?:is|are|was|were|has\s+been|have\s+been|'s)\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+)*"
+        r"^(?:the\s+)?(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|\s*'s)\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+)*"
         r"(?!(?:scheduled|rescheduled|postponed|delayed|moved|planned|due|overdue|needed|required|expected|supposed|booked\s+for)\b)"
         r"((?:[a-z]+ed|paid|sent|bought|built|sold|fed|made|taken|written|given|brought|kept|put|set|met|read|cut|sorted))$",
         _I,
@@ -153,6 +155,14 @@ TAG_PATTERNS = (
             r"^(?:remove|delete|drop|take\s+off|take\s+away|clear)\s+(?:the\s+)?(?:tags?|labels?)\s+"
             + _TAG_NAMES
             + r"\s+(?:from|off|on)\s+(?P<t>.+)$",
+            _I,
+        ),
+        True,
+    ),
+    (
+        re.compile(
+            r"^(?:remove|delete|drop|take|clear|strip|get\s+rid\s+of)\s+(?:the\s+|that\s+)?" + _TAG_NAMES
+            + r"\s+(?:tags?|labels?)\s+(?:off\s+of|off|from|on)\s+(?P<t>.+)$",
             _I,
         ),
         True,
@@ -261,11 +271,31 @@ def _simple(kind: str, patterns: tuple[re.Pattern[str], ...], text: str) -> Chan
     return None
 
 
-def _past_tense_completion(text: str) -> Change | None:
+_BARE_PAST = re.compile(
+    r"^(?P<verb>[a-z]+)\s+(?P<rest>(?:the|my|a|an|our|his|her|their|that|this|those|these)\s+.+)$", _I
+)
+"""A past tense with no "I" ("paid the water bill"); only before a determiner, so "used car inspection" stays."""
+_WHEN_DONE = re.compile(
+    r"(?:\s*,?\s+(?:already|today|yesterday|this\s+(?:morning|afternoon|evening)|last\s+night|earlier(?:\s+today)?"
+    r"|just\s+now|finally|at\s+last|too|as\s+well))+$",
+    _I,
+)
+_GOT_DONE = re.compile(
+    r"^(?P<t>.+?)\s+(?:done|finished|sorted(?:\s+out)?|fixed|taken\s+care\s+of|out\s+of\s+the\s+way)$", _I
+)
+
+
+def _past_tense_completion(text: str, now: Now) -> Change | None:
+    text = _WHEN_DONE.sub("", text)
     m = _PAST.match(text)
-    if not m:
-        return None
+    if m is None:
+        m = _BARE_PAST.match(text)
+        if m is None or extract_fields(m.group("rest"), now, description=False)[0].due_date:
+            return None  # "baked a cake for saturday" is a plan, not a report
     verb = m.group("verb").lower()
+    got = _GOT_DONE.match(m.group("rest")) if verb in ("got", "had") else None
+    if got:  # "got the haircut done today"
+        return Change(kind="complete", target=clean_target(got.group("t")))
     if verb in _NOT_PAST or not ((verb in IRREGULAR and IRREGULAR[verb] != verb) or verb.endswith("ed")):
         return None
     return Change(kind="complete", target=clean_target(f"{verb} {m.group('rest')}"))
@@ -340,7 +370,7 @@ def parse_change(text: str, now: Now) -> Change | None:
         vague_finish = re.match(r"^(?:finish|wrap\s+up|close)\b", text, _I) and not _is_concrete(change.target)
         if vague_finish or extract_fields(change.target, now, description=False)[0].due_date:
             change = None
-    change = change or _past_tense_completion(text) or _simple("delete", DELETE_PATTERNS, text)
+    change = change or _past_tense_completion(text, now) or _simple("delete", DELETE_PATTERNS, text)
     if change:
         return change
     m = _UPDATE_VERB.match(text)
