@@ -44,6 +44,18 @@ CASES: list[dict[str, Any]] = [
         "expect": {"tasks": [done("router"), done("knives"), done("grace", False)]},
     },
     {
+        "id": "middle-one",
+        "setup": THREE,
+        "say": ["what's on my list?", "tick off the middle one"],
+        "expect": {"tasks": [done("grace"), done("router", False), done("knives", False)]},
+    },
+    {
+        "id": "pronoun-with-already",
+        "setup": THREE,
+        "say": ["add call the electrician", "actually I did that already"],
+        "expect": {"count": 4, "tasks": [done("electrician"), done("grace", False)]},
+    },
+    {
         "id": "delete-first",
         "setup": THREE,
         "say": ["show tasks", "delete the first one"],

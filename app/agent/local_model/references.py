@@ -17,9 +17,11 @@ _ID = re.compile(
 _MORE_IDS = re.compile(r"(?:\s*(?:,|and|&|\+)\s*(?:(?:tasks?|items?|numbers?)\s*)?#?\s*)(\d+)\b", _I)
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _POSITION = re.compile(
-    rf"^(?:the\s+|my\s+)?(?:very\s+)?(?P<ord>{_ORD}|last|final|top|bottom|latter|former)\s*(?:one|task|item|todo|entry)?(?:\s+(?:on|in|from)\s+(?:the|my|that)\s+list)?(?:\s+you\s+(?:showed|listed|mentioned))?$",
+    rf"^(?:the\s+|my\s+)?(?:very\s+)?(?P<ord>{_ORD}|last|final|top|bottom|latter|former|middle)\s*(?:one|task|item|todo|entry)?(?:\s+(?:on|in|from)\s+(?:the|my|that)\s+list)?(?:\s+you\s+(?:showed|listed|mentioned))?$",
     _I,
 )
+MIDDLE = -2
+"""The position of "the middle one" (of an even list, the earlier of the two middle ones)."""
 _PRONOUN = re.compile(
     r"^(?:it|that|this|them|those|these|the\s+same|that\s+one|this\s+one|(?:that|this|the|same)\s+(?:task|item|todo|reminder|one)"
     r"|the\s+one\s+(?:i|you|we)\s+just\s+\w+|the\s+(?:last|latest|newest|new|most\s+recent|previous)\s*(?:task|one|item|todo)?\s*(?:(?:i|you|we)\s+(?:just\s+)?(?:added|created|made|mentioned))?"
@@ -62,7 +64,8 @@ def parse_reference(phrase: str) -> Reference:
     m = _POSITION.match(phrase)
     if m:
         word = m.group("ord").lower()
-        ref.position = -1 if word in ("last", "final", "bottom", "latter") else ORDINALS.get(word, 1)
+        last = word in ("last", "final", "bottom", "latter")
+        ref.position = -1 if last else MIDDLE if word == "middle" else ORDINALS.get(word, 1)
         return ref
     if _PRONOUN.match(phrase) or not phrase:
         ref.pronoun = True
@@ -147,8 +150,8 @@ def best_matches(stems: list[str], tasks: list[Task], prefer_completed: bool | N
 
 
 def pick_position(position: int, shown: list[Task]) -> Task | None:
-    """The task at a 1-based position (or -1, the last) of a shown list."""
+    """The task at a 1-based position (or -1, the last; `MIDDLE`, the middle) of a shown list."""
     if not shown:
         return None
-    index = len(shown) - 1 if position == -1 else position - 1
+    index = len(shown) - 1 if position == -1 else (len(shown) - 1) // 2 if position == MIDDLE else position - 1
     return shown[index] if 0 <= index < len(shown) else None

@@ -221,7 +221,7 @@ def clean_target(text: str) -> str:
     for _ in range(3):
         before = text
         text = re.sub(
-            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an|instead|actually|back)$",
+            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an|instead|actually|back|already|too|as\s+well|also|please|pls|thanks)$",
             "",
             text,
             flags=_I,
