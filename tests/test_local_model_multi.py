@@ -17,6 +17,51 @@ def titles(*names: str) -> list[dict[str, Any]]:
 
 CASES: list[dict[str, Any]] = [
     {
+        "id": "need-to-colon",
+        "say": ["need to: descale the kettle, renew the library card, buy envelopes"],
+        "expect": {"count": 3, "tasks": titles("descale the kettle", "renew the library card", "buy envelopes")},
+    },
+    {
+        "id": "numbered-inline",
+        "say": ["add 1) order printer ink 2) sign the lease 3) book a plumber"],
+        "expect": {"count": 3, "tasks": titles("order printer ink", "sign the lease", "book a plumber")},
+    },
+    {
+        "id": "dash-list-with-date",
+        "say": ["add these for tomorrow - hoover the stairs, iron shirts, pack lunch"],
+        "expect": {
+            "count": 3,
+            "tasks": [
+                {"match": {"title_is": t}, "due_date": "+1d"}
+                for t in ("hoover the stairs", "iron shirts", "pack lunch")
+            ],
+        },
+    },
+    {
+        "id": "one-per-line",
+        "say": ["add ring the garage\nadd post the birthday card\n- collect the prescription"],
+        "expect": {
+            "count": 3,
+            "tasks": titles("ring the garage", "post the birthday card", "collect the prescription"),
+        },
+    },
+    {
+        "id": "and-to",
+        "say": ["remind me to book the MOT on friday and to renew the parking permit"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_is": "book the MOT"}, "due_date": "wd:fri"},
+                {"match": {"title_is": "renew the parking permit"}},
+            ],
+        },
+    },
+    {
+        "id": "dash-note-stays-one",
+        "say": ["add call the landlord - about the boiler"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "call the landlord"}}]},
+    },
+    {
         "id": "and-verbs",
         "say": ["add wash the car and buy stamps"],
         "expect": {"count": 2, "tasks": titles("wash the car", "buy stamps")},

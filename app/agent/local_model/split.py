@@ -27,10 +27,16 @@ _SEP = re.compile(
     _I,
 )
 _ITEM_SEP = re.compile(r"\s*(?:,|;|\band\b|&)\s*(?:and\s+)?", _I)
-_COLON = re.compile(r"^(?P<head>[^:]{1,80}?)\s*:\s*(?P<items>.+)$")
+_COLON = re.compile(r"^(?P<head>[^:]{1,80}?)\s*(?::|\s[-\u2013\u2014]\s)\s*(?P<items>.+)$")
 _LIST_HEAD = re.compile(
-    r"\b(?:add|put|create|list|things|these|following|todos?|to-?dos?|tasks|items|remind|reminders|new)\b", _I
+    r"\b(?:add|put|create|list|things|these|following|todos?|to-?dos?|tasks|items|remind|reminders|new"
+    r"|need\s+to|have\s+to|got\s+to|must)\b",
+    _I,
 )
+_LINES = re.compile(r"\s*\n[\s\n]*(?:[-*\u2022]\s*|\d{1,2}[.)]\s+)?")
+"""A new line, with its bullet or number: the end of one item of a list typed line by line."""
+_NUMBERED = re.compile(r"(?:^|(?<=\s)|(?<=:))\(?\d{1,2}[.)]\s+")
+"""An inline item number ("add 1) buy toner 2) shred the files")."""
 _SHARED = re.compile(
     r"(?:,\s*|\s+)(?:both|all\s+of\s+them|all\s+(?:three|four|five)|all|each(?:\s+one)?)\s+"
     r"(?P<mod>(?:for|on|by|due|at|tagged|tag|with|#|high|low|medium|urgent|every|as)\b.*)$",
@@ -58,6 +64,7 @@ def _first_word(text: str) -> str:
 
 
 def _as_add(piece: str, now: Now) -> Intent:
+    piece = re.sub(r"^(?:to|also)\s+", "", piece.strip(), flags=_I)  # "... and to buy cat litter"
     parsed = parse_english("add " + piece, now)
     return parsed if parsed.kind == ADD and parsed.title else Intent(kind=UNKNOWN)
 
@@ -66,6 +73,7 @@ def _new_add(current: Intent, piece: str, sep: str, shouting: bool, now: Now) ->
     """Whether a piece after an add request is another task to add."""
     if current.kind != ADD or not current.title:
         return False
+    piece = re.sub(r"^\s*(?:to|also)\s+", "", piece, flags=_I)  # "remind me to A and to B"
     first = _first_word(piece)
     words = piece.split()
     if first.lower() in TASK_VERBS and len(current.title.split()) >= 2 and len(words) >= 2:
@@ -112,6 +120,10 @@ def _colon_list(text: str, now: Now) -> list[Intent] | None:
 
 def split_requests(message: str, now: Now) -> list[Intent] | None:
     """The requests of a message, in order, when it holds several; None for one request."""
+    message = _LINES.sub("; ", message.strip())
+    if len(_NUMBERED.findall(message)) >= 2:
+        message = _NUMBERED.sub("; ", message).strip(" ;")
+        message = re.sub(r"\s*:?\s*;\s*", ": ", message, count=1) if _LIST_HEAD.match(message) else message
     text = normalize(fix_typing(message)).strip()
     shared = Fields()
     m = _SHARED.search(text)
