@@ -119,6 +119,21 @@ def test_forged_and_malformed_tokens_are_refused(client: FlaskClient, auth: Auth
         assert "error" in resp.get_json()
 
 
+def test_signed_tokens_with_claims_of_the_wrong_type_are_refused(client: FlaskClient, auth: AuthActions) -> None:
+    """Whoever holds the signing key (the well-known developer key, say) still cannot make the server fail."""
+    acct = auth.signup()
+    claims = pyjwt.decode(acct.access_token, TEST_SECRET, algorithms=["HS256"])
+    odd = [{"sid": {"a": 1}}, {"sid": ["x"]}, {"sid": 2**70}, {"sub": 7}, {"exp": 10**30}, {"iat": 10**30},
+           {"exp": True}, {"exp": float(claims["exp"])}]
+    for change in odd:
+        token = pyjwt.encode({**claims, **change}, TEST_SECRET, algorithm="HS256")
+        for path in (acct.url("/tasks"), "/api/auth/session"):
+            resp = client.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert resp.status_code == 401, (change, path, resp.status_code)
+            assert "error" in resp.get_json()
+    assert client.get(acct.url("/tasks"), headers=acct.headers).status_code == 200
+
+
 def test_disabled_user_tokens_stop_working(
     app: Flask, client: FlaskClient, runner: FlaskCliRunner, auth: AuthActions
 ) -> None:

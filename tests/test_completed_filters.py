@@ -50,6 +50,24 @@ def test_a_date_is_a_day_in_the_users_timezone(app: Flask, auth: AuthActions) ->
     assert _titles(acct, "?completed_before=2026-11-25") == []
 
 
+def test_bounds_at_the_edges_of_the_calendar_answer(auth: AuthActions) -> None:
+    """Year 1 and year 9999, pushed past the calendar by a timezone, are still bounds: nothing or everything."""
+    for zone in ("UTC", "America/St_Johns", "Pacific/Kiritimati"):
+        acct = auth.signup(timezone=zone)
+        task = acct.add_task(title="done long ago")
+        acct.request("PATCH", f"/tasks/{task['id']}/complete", json={"completed": True})
+        for query, titles in (
+            ("completed_before=9999-12-31", ["done long ago"]),
+            ("completed_after=0001-01-01T00:00:00%2B14:00", ["done long ago"]),
+            ("completed_after=9999-12-31T23:59:59-14:00", []),
+            ("completed_after=9999-12-31T23:59:59", []),
+            ("completed_before=0001-01-01", []),
+        ):
+            resp = acct.request("GET", f"/tasks?{query}")
+            assert resp.status_code == 200, (zone, query, resp.get_json())
+            assert [t["title"] for t in resp.get_json()["tasks"]] == titles, (zone, query)
+
+
 def test_bad_completion_bounds_are_refused(auth: AuthActions) -> None:
     acct = auth.signup()
     acct.add_task(title="keep me")

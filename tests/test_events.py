@@ -60,6 +60,9 @@ def test_events_require_the_owner(auth: AuthActions) -> None:
     assert alice.client.get(f"/api/{alice.id}/events", headers=bob.headers).status_code == 403
     bad = alice.request("GET", "/events", headers={"Last-Event-ID": "abc"})
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_last_event_id"
+    for digits in ("²", "¹²", "٣"):  # digits to str.isdigit, not to int()
+        odd = alice.request("GET", f"/events?last_event_id={digits}")
+        assert odd.status_code == 400 and odd.get_json()["error"]["code"] == "invalid_last_event_id", digits
 
 
 def test_rest_changes_arrive_in_order_and_replay_from_last_event_id(auth: AuthActions) -> None:

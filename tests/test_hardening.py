@@ -164,6 +164,9 @@ def test_ids_and_cursors_beyond_the_database_range_are_4xx(auth: AuthActions) ->
     _error(acct.request("GET", f"/conversations?cursor={stamp}"), 400)
     task_cursor = paging.encode({"s": "priority", "o": "asc", "v": BIG, "id": 1})
     _error(acct.request("GET", f"/tasks?sort=priority&cursor={task_cursor}"), 400)
+    for odd in (True, False, None, 1.5, "2"):  # a boolean is an int to Python, not to SQL
+        odd_cursor = paging.encode({"s": "priority", "o": "asc", "v": odd, "id": 1})
+        _error(acct.request("GET", f"/tasks?sort=priority&order=asc&cursor={odd_cursor}"), 400)
     reminder_cursor = paging.encode({"at": "2030-01-01T00:00:00+00:00", "id": BIG})
     _error(acct.request("GET", f"/reminders?cursor={reminder_cursor}"), 400)
 

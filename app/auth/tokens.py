@@ -48,12 +48,23 @@ def issue_tokens(user: User, session: AuthSession | None = None) -> dict[str, st
     return {"access_token": access, "refresh_token": refresh}
 
 
+LATEST_TIMESTAMP = 253_402_300_799
+"""The last second of the year 9999: a later `exp` or `iat` cannot be a real token's."""
+
+
+def _well_formed(payload: dict[str, Any]) -> bool:
+    """Claims of the types this app signs: a forged token with `sid` a dict or `exp` 10**30 is no token."""
+    strings = all(isinstance(payload.get(claim), str) for claim in ("sub", "sid"))
+    times = (payload.get("exp"), payload.get("iat"))
+    return strings and all(type(t) is int and 0 < t <= LATEST_TIMESTAMP for t in times)
+
+
 def _is_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     """A token stops working when its session is signed out, the user disabled or their tokens revoked.
 
     Tokens must also carry `sub`, `exp` and `iat`; one without them is treated as revoked.
     """
-    if not all(payload.get(claim) for claim in REQUIRED_CLAIMS):
+    if not all(payload.get(claim) for claim in REQUIRED_CLAIMS) or not _well_formed(payload):
         return True
     row = db.session.execute(_TOKEN_ROWS, {"sub": payload["sub"], "sid": payload["sid"]}).first()
     if row is None:

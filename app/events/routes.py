@@ -24,7 +24,7 @@ def _last_event_id() -> int | None:
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     if raw is None or raw.strip() == "":
         return None
-    if not raw.strip().isdigit() or len(raw.strip()) > 18:
+    if not (raw.strip().isascii() and raw.strip().isdigit()) or len(raw.strip()) > 18:  # not "²"
         raise APIError("Last-Event-ID must be an event id.", code="invalid_last_event_id", status=400)
     return int(raw)
 

@@ -45,12 +45,15 @@ def completion_bound(user: User, value: date | datetime, *, end: bool) -> dateti
         zone = ZoneInfo(user.timezone or "UTC")
     except (KeyError, ValueError):
         zone = ZoneInfo("UTC")
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo is not None else value.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
-    day = value + timedelta(days=1) if end else value
-    start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
-    return start - timedelta(microseconds=1) if end else start
+    try:
+        if isinstance(value, datetime):
+            moment = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+            return moment.astimezone(UTC)
+        day = value + timedelta(days=1) if end else value
+        start = datetime(day.year, day.month, day.day, tzinfo=zone).astimezone(UTC)
+        return start - timedelta(microseconds=1) if end else start
+    except OverflowError:  # a bound at the edge of the calendar (year 1 or 9999) that a timezone pushes past it
+        return (datetime.max if value.year >= 9999 else datetime.min).replace(tzinfo=UTC)
 
 
 def iso(value: datetime | None) -> str | None:
@@ -350,8 +353,10 @@ def _decode_cursor(cursor: str, query: TaskQuery) -> tuple[Any, int]:
     try:
         if query.sort == "due":
             value = date.fromisoformat(str(value))
-        elif query.sort in ("priority", "title") and not isinstance(value, int if query.sort == "priority" else str):
-            raise bad
+        elif query.sort in ("priority", "title"):
+            wanted = int if query.sort == "priority" else str
+            if not isinstance(value, wanted) or isinstance(value, bool):  # True is an int too
+                raise bad
     except (TypeError, ValueError) as err:
         raise bad from err
     if query.sort == "priority" and not 0 <= value <= MAX_ID:
