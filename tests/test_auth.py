@@ -124,8 +124,10 @@ def test_signed_tokens_with_claims_of_the_wrong_type_are_refused(client: FlaskCl
     """Whoever holds the signing key (the well-known developer key, say) still cannot make the server fail."""
     acct = auth.signup()
     claims = pyjwt.decode(acct.access_token, TEST_SECRET, algorithms=["HS256"])
-    odd: list[dict[str, Any]] = [{"sid": {"a": 1}}, {"sid": ["x"]}, {"sid": 2**70}, {"sub": 7}, {"exp": 10**30}, {"iat": 10**30},
-           {"exp": True}, {"exp": float(claims["exp"])}]
+    odd: list[dict[str, Any]] = [
+        {"sid": {"a": 1}}, {"sid": ["x"]}, {"sid": 2**70}, {"sub": 7},
+        {"exp": 10**30}, {"iat": 10**30}, {"exp": True}, {"exp": float(claims["exp"])},
+    ]
     for change in odd:
         token = pyjwt.encode({**claims, **change}, TEST_SECRET, algorithm="HS256")
         for path in (acct.url("/tasks"), "/api/auth/session"):
