@@ -140,6 +140,16 @@ CASES: list[dict[str, Any]] = [
         "expect": add("reunión con el banco", due_date="nwd:mon", title_not_contains=["próximo"]),
     },
     {
+        "id": "apuntame-es-urgente",
+        "say": ["apúntame recoger las gafas para mañana, es urgente"],
+        "expect": add("recoger las gafas", due_date="+1d", priority="high", title_not_contains=["es", "urgente"]),
+    },
+    {
+        "id": "bare-hour-is-afternoon",
+        "say": ["añade reunión con la tutora mañana a las 4"],
+        "expect": add("reunión con la tutora", due_date="+1d", due_time="16:00"),
+    },
+    {
         "id": "two-adds",
         "say": ["apunta llevar el coche al taller y recoger el traje"],
         "expect": {

@@ -133,6 +133,17 @@ CASES: list[dict[str, Any]] = [
         "expect": add("walk karni", recurrence_contains=["FREQ=DAILY"]),
     },
     {
+        "id": "bare-hour-is-afternoon",
+        "say": ["kal 5 baje darzi se kapre lene hain"],
+        "expect": add("darzi se kapre lene", due_date="+1d", due_time="17:00"),
+    },
+    {
+        "id": "delete-with-do",
+        "setup": NASTALIQ,
+        "say": ["امی والا کام مٹا دو"],
+        "expect": {"count": 2, "absent": [{"title_contains": "امی"}]},
+    },
+    {
         "id": "two-adds-roman",
         "say": ["sabzi lani hai aur gaari ki service karwani hai"],
         "expect": {

@@ -24,8 +24,9 @@ _ENGLISH_WHEN = frozenset(_ENGLISH_WHEN_TEXT.split())
 
 
 def _hour24(hour: int, minute: int, daypart: str | None) -> str:
+    """24-hour time; as in English, a bare 1 to 6 o'clock ("5 baje", "a las 5") is taken as afternoon."""
     evening = daypart in ("pm", "night") and hour < 12 and not (daypart == "night" and hour < 4)
-    if evening or (daypart == "noon" and 1 <= hour <= 6):
+    if evening or (daypart in ("noon", None) and 1 <= hour <= 6):
         hour += 12
     elif daypart in ("am", "night") and hour == 12:
         hour = 0
