@@ -45,6 +45,18 @@ def test_remind_me_to_creates_a_task_that_reminds_at_its_time(auth: AuthActions)
         "Europe/Paris")).strftime("%H:%M") == "19:00"
 
 
+@pytest.mark.parametrize("ask", ["give me a heads up 45 minutes before the school play",
+                                 "nudge me 45 minutes before the school play"])
+def test_other_ways_to_ask_for_a_reminder_before(auth: AuthActions, ask: str) -> None:
+    user = auth.signup()
+    conversation = _say(user, "add school play tomorrow at 6pm")["conversation_id"]
+    reply = _say(user, ask, conversation)
+    assert [c["name"] for c in reply["tool_calls"]] == ["list_tasks", "add_reminder"]
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert task["title"] == "school play"
+    assert sorted(r["before_minutes"] or 0 for r in task["reminders"]) == [0, 45]
+
+
 def test_remind_me_an_hour_before_the_dentist(auth: AuthActions) -> None:
     user = auth.signup(timezone="America/New_York")
     user.add_task(title="buy milk")

@@ -150,6 +150,16 @@ CASES: list[dict[str, Any]] = [
         "expect": add("reunión con la tutora", due_date="+1d", due_time="16:00"),
     },
     {
+        "id": "day-of-month",
+        "say": ["añade renovar el abono el 18"],
+        "expect": add("renovar el abono", due_date="dom:18", title_not_contains=["18"]),
+    },
+    {
+        "id": "day-and-month",
+        "say": ["apunta la boda de Lucía el 9 de mayo"],
+        "expect": add("boda de Lucía", due_date="md:05-09", title_not_contains=["mayo"]),
+    },
+    {
         "id": "two-adds",
         "say": ["apunta llevar el coche al taller y recoger el traje"],
         "expect": {

@@ -24,7 +24,8 @@ _I = re.IGNORECASE
 _AMOUNT = r"(?P<amount>an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[- ]five|half\s+an?|\d{1,4})"
 _UNIT = r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
 _BEFORE = re.compile(
-    rf"^\s*(?:please\s+)?(?:remind|ping|nudge|alert|notify|buzz|text|poke)\s+me\s+{_AMOUNT}\s*{_UNIT}\s+(?:before|ahead\s+of|prior\s+to)\s+"
+    rf"^\s*(?:please\s+)?(?:(?:remind|ping|nudge|alert|notify|buzz|text|poke)\s+me|give\s+me\s+a\s+(?:heads[\s-]?up|nudge|ping|shout))"
+    rf"\s+{_AMOUNT}\s*{_UNIT}\s+(?:before|ahead\s+of|prior\s+to)\s+"
     r"(?P<target>.+?)\s*[.!?]*\s*$", _I)
 _SNOOZE = re.compile(
     rf"^\s*(?:please\s+)?snooze\s*(?P<target>.*?)\s*(?:(?:for|by|another)\s+)?(?:{_AMOUNT}\s*{_UNIT})?\s*"
