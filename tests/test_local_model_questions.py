@@ -112,3 +112,20 @@ def test_weekend_questions(question: str, shown: list[str], hidden: list[str]) -
         "expect": {"count": 4, "reply_contains_all": shown, "reply_contains_none": hidden},
     }
     assert check_case(case, FIXED_NOW) == []
+
+
+REPEATING = [
+    {"title": "put the bins out", "recurrence": "FREQ=WEEKLY;BYDAY=MO"},
+    {"title": "water the ferns", "recurrence": "FREQ=DAILY"},
+    {"title": "renew the passport"},
+]
+
+
+@pytest.mark.parametrize("question", ["do I have any recurring tasks?", "show the tasks that repeat"])
+def test_questions_about_repeating_tasks(question: str) -> None:
+    case = {
+        "setup": [dict(t) for t in REPEATING],
+        "say": [question],
+        "expect": {"count": 3, "reply_contains_all": ["bins", "ferns"], "reply_contains_none": ["passport"]},
+    }
+    assert check_case(case, FIXED_NOW) == []

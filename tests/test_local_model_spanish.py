@@ -160,6 +160,12 @@ CASES: list[dict[str, Any]] = [
         "expect": add("boda de Lucía", due_date="md:05-09", title_not_contains=["mayo"]),
     },
     {
+        "id": "ordinal-position",
+        "setup": SETUP,
+        "say": ["muéstrame mis tareas", "borra la segunda"],
+        "expect": {"count": 3, "absent": [{"title_contains": "comprar pan"}]},
+    },
+    {
         "id": "two-adds",
         "say": ["apunta llevar el coche al taller y recoger el traje"],
         "expect": {

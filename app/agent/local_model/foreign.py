@@ -83,6 +83,8 @@ def _target(text: str, lex: Lexicon) -> str:
     kept = [w for w in words if w.lower() not in lex.stopwords and w.lower() not in lex.pronouns]
     if not kept:
         return "it"
+    if len(kept) == 1 and kept[0].lower() in lex.ordinals:  # "borra la segunda": a position in the list shown
+        return f"the {lex.ordinals[kept[0].lower()]} one"
     return " ".join(kept)
 
 

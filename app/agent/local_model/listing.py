@@ -45,6 +45,7 @@ _TAGGED = re.compile(
 )
 _TOPIC = re.compile(r"\b([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff|things)\b", _I)
 _OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind)\b", _I)
+_RECURRING = re.compile(r"\b(?:recurring|repeating|repeated)\b|\bthat\s+(?:repeat|recur)\b", _I)
 _NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
 _WHEN_DUE = re.compile(
     r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
@@ -99,6 +100,8 @@ class ListQuery:
     """Last due date included, or None."""
     no_date: bool = False
     """Only tasks without a due date."""
+    recurring: bool = False
+    """Only tasks that repeat."""
     label: str = ""
     """A phrase for the reply ("due today", "tagged work")."""
     done_from: dt.date | None = None
@@ -144,6 +147,9 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     if tagged:
         query.tag = (tagged.group(1) or tagged.group(2)).lower()
         low = low[: tagged.start()] + " " + low[tagged.end() :]
+    if (recurring := _RECURRING.search(low)) is not None:
+        query.recurring, query.label = True, "that repeat"
+        low = low[: recurring.start()] + " " + low[recurring.end() :]
     if _OVERDUE.search(low):
         query.due_to = now.today - dt.timedelta(days=1)
         query.status = "pending"
@@ -304,7 +310,7 @@ def apply_query(query: ListQuery, tasks: list[Task], zone: str = "UTC") -> list[
         if query.tag and query.tag not in tags:
             continue
         due = task.get("due_date")
-        if query.no_date and due:
+        if (query.no_date and due) or (query.recurring and not task.get("recurrence")):
             continue
         if query.due_from or query.due_to:
             if not due:

@@ -59,6 +59,8 @@ class Lexicon:
     """Priority phrases and the level they mean."""
     replies: dict[str, Any]
     """Reply templates."""
+    ordinals: dict[str, str] = field(default_factory=dict)
+    """Ordinal words and the English ones ("segunda": "second"), for positions in a shown list."""
     joiners: list[str] = field(default_factory=list)
     """The words that join two requests in one message ("y", "aur"), longest first."""
     request_start: re.Pattern[str] | None = None
@@ -134,6 +136,7 @@ def lexicon(code: str) -> Lexicon:
         replies_script=raw.get("replies_nastaliq", {}),
         done_patterns=[re.compile(p, flags) for p in raw.get("done_patterns", [])],
         joiners=sorted(raw.get("joiners", []), key=len, reverse=True),
+        ordinals=raw.get("ordinals", {}),
         request_start=re.compile(raw["request_start"], flags) if raw.get("request_start") else None,
         request_end=re.compile(raw["request_end"], flags) if raw.get("request_end") else None,
     )
