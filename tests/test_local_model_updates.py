@@ -157,6 +157,22 @@ CASES: list[dict[str, Any]] = [
         "expect": {"count": 3, "tools_include": ["add_task"]},
     },
     {
+        "id": "note-on-a-task",
+        "setup": DENTIST,
+        "say": ["add a note to the dentist task: ask about the crown"],
+        "expect": dentist(description_contains="ask about the crown"),
+    },
+    {
+        "id": "note-to-self-adds",
+        "say": ["add note to self: order new glasses"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "order new glasses"}}]},
+    },
+    {
+        "id": "a-note-adds",
+        "say": ["add a note: ring the council"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "ring the council"}}]},
+    },
+    {
         "id": "file-under",
         "setup": DENTIST,
         "say": ["file the dentist task under health"],

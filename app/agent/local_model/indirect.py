@@ -2,8 +2,8 @@
 
 "the dentist is at 4:30pm instead", "X can wait until thursday", "X isn't urgent, make it low",
 "no rush on X", "push X back a week", "take the date off X", "put a marketing tag on X",
-"X should read: Y", "X should repeat every thursday", "file X under travel". Each names an existing
-task, so it is an update and never a new task.
+"X should read: Y", "X should repeat every thursday", "file X under travel", "add a note to X: Y".
+Each names an existing task, so it is an update and never a new task.
 """
 
 from __future__ import annotations
@@ -79,6 +79,11 @@ _REPEAT = re.compile(
     r"(?:repeat|recur|happen|occur|come\s+(?:a)?round)|repeats|recurs|happens|occurs)\s+(?P<v>.+)$",
     _I,
 )
+_NOTE_ON = re.compile(
+    r"^(?:add|put|attach|write|leave|jot(?:\s+down)?)\s+(?:a\s+|this\s+)?(?:note|comment|detail)s?\s+"
+    r"(?:to|on|for|in)\s+(?!(?:my)?self\b)(?P<t>.+?)\s*(?::|\s[-\u2013]\s|\s+saying\s+|\s+that\s+says\s+)\s*(?P<n>.+)$",
+    _I,
+)
 _FILE_UNDER = re.compile(
     r"^(?:(?:file|categori[sz]e|group|sort)\s+(?P<t>.+?)|(?:put|place|move)\s+(?P<t2>.+?\b(?:task|one|item|todo)))"
     r"\s+(?:under|as|in|into)\s+(?:the\s+)?#?(?P<tag>[\w-]+)(?:\s+(?:tag|label|category|list|folder|pile))?$",
@@ -106,6 +111,9 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
     m = _TAG_ON.match(text)
     if m:
         return Indirect(target=m.group("t"), fields=Fields(tags=[m.group("tag").lower()]))
+    m = _NOTE_ON.match(text)
+    if m:
+        return Indirect(target=m.group("t"), fields=Fields(description=m.group("n").strip(" \"'")))
     m = _FILE_UNDER.match(text)
     if m:
         return Indirect(target=m.group("t") or m.group("t2"), fields=Fields(tags=[m.group("tag").lower()]))

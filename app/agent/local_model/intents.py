@@ -114,7 +114,7 @@ _DELETE_ALL = re.compile(
 )
 _ADD_LEADS = (
     re.compile(
-        r"^(?:add|create|insert|enter|log|record|jot\s+down|write\s+down|note\s+down|save|include)\b\s*(?:(?:a|an|the|another|one\s+more|new|this|following|quick)\s+)*(?:(?:task|todo|to-?do|item|reminder|entry|note)s?\b)?\s*(?:(?:to|for|called|named|titled|saying|that\s+says|about|of|:)(?:\s+|$)|[:\-]\s*)?",
+        r"^(?:add|create|insert|enter|log|record|jot\s+down|write\s+down|note\s+down|save|include)\b\s*(?:(?:a|an|the|another|one\s+more|new|this|following|quick)\s+)*(?:note\s+to\s+(?:my)?self\b|(?:task|todo|to-?do|item|reminder|entry|note)s?\b)?\s*(?:(?:to|for|called|named|titled|saying|that\s+says|about|of|:)(?:\s+|$)|[:\-]\s*)?",
         _I,
     ),
     re.compile(
@@ -208,6 +208,8 @@ def _parse_add(text: str, now: Now) -> Intent | None:
                 rest = rest[m.end() :]
                 break
         title = clean_title(_LIST_MENTION.sub(" ", rest))
+    if found.description and re.fullmatch(r"(?:(?:a|an|the|new|quick)\s*)*", title, _I):
+        title, found.description = clean_title(found.description), None  # "add a note: call mom" is the task
     if not title:
         return None
     return Intent(kind=ADD, title=title, fields=found)
