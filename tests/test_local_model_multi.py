@@ -57,6 +57,17 @@ CASES: list[dict[str, Any]] = [
         },
     },
     {
+        "id": "time-takes-the-day-said-before",
+        "say": ["on saturday I have to return the library books and collect the cake at 11am"],
+        "expect": {
+            "count": 2,
+            "tasks": [
+                {"match": {"title_contains": "library books"}, "due_date": "wd:sat"},
+                {"match": {"title_contains": "collect the cake"}, "due_date": "wd:sat", "due_time": "11:00"},
+            ],
+        },
+    },
+    {
         "id": "dash-note-stays-one",
         "say": ["add call the landlord - about the boiler"],
         "expect": {"count": 1, "tasks": [{"match": {"title_contains": "call the landlord"}}]},

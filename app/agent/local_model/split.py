@@ -182,4 +182,19 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
     if any(i.kind == UNKNOWN for i in parsed):
         return None
     _apply_shared(parsed, shared)
+    _carry_the_day(parsed)
     return parsed
+
+
+def _carry_the_day(intents: list[Intent]) -> None:
+    """A later request with only a time takes the day said before it: "tomorrow I have to drop off the parcel
+    and pick up Leo at 4pm" is Leo at 4pm tomorrow, not today."""
+    day = None
+    for intent in intents:
+        f = intent.fields
+        if intent.kind != ADD:
+            continue
+        if f.due_date is not None and not f.date_implied:
+            day = f.due_date
+        elif day is not None and f.due_time is not None and f.date_implied:
+            f.due_date, f.date_implied = day, False
