@@ -44,6 +44,18 @@ CASES: list[dict[str, Any]] = [
         "expect": {"tasks": [done("router"), done("knives"), done("grace", False)]},
     },
     {
+        "id": "last-two",
+        "setup": THREE,
+        "say": ["list my tasks", "done with the last two"],
+        "expect": {"tasks": [done("router", False), done("grace"), done("knives")]},
+    },
+    {
+        "id": "first-2-deleted",
+        "setup": THREE,
+        "say": ["show my list", "delete the first 2"],
+        "expect": {"count": 1, "tasks": [done("knives", False)]},
+    },
+    {
         "id": "middle-one",
         "setup": THREE,
         "say": ["what's on my list?", "tick off the middle one"],

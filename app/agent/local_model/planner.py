@@ -38,7 +38,7 @@ from .intents import (
 )  # fmt: skip
 from .languages import is_nastaliq
 from .listing import apply_query
-from .references import Reference, best_matches, parse_reference, pick_position, recent_task
+from .references import Reference, best_matches, parse_reference, pick_position, recent_task, several_positions
 from .reminders import plan_reminder  # it takes Call and Step from here at call time, so no import cycle
 from .say import Voice, voice
 from .split import split_requests
@@ -122,7 +122,10 @@ class Planner:
         elif intent.kind == ADD and (several := split_foreign(turn.user, intent.lang, self.now)):
             return Batch(self, several).plan()
         if intent.kind in ACTION_TOOLS and intent.target:
-            by_position = bare_numbers(intent.target) and self.shown_list() is not None
+            shown = self.shown_list()
+            if shown is not None and (positions := several_positions(intent.target, len(shown))) is not None:
+                intent.target = positions  # "done with the last two"
+            by_position = bare_numbers(intent.target) and shown is not None
             if by_position or several_targets(intent.target):
                 return Batch(self, [intent]).plan()
         return self._dispatch(intent)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .conversation import Conversation, Task
-from .text import ORDINALS, content_stems
+from .text import NUMBER_RE, ORDINALS, content_stems, number_value
 
 _I = re.IGNORECASE
 _ID = re.compile(
@@ -147,6 +147,23 @@ def best_matches(stems: list[str], tasks: list[Task], prefer_completed: bool | N
         if len(exact) == 1:
             best = exact
     return [s.task for s in best]
+
+
+_SEVERAL_POSITIONS = re.compile(
+    rf"^(?:the\s+|my\s+)?(?P<end>first|top|last|bottom|final)\s+(?P<n>{NUMBER_RE})(?:\s+(?:ones|tasks|items|todos))?"
+    r"(?:\s+(?:on|in|from)\s+(?:the|my|that)\s+list)?$",
+    _I,
+)
+
+
+def several_positions(target: str, shown: int) -> str | None:
+    """ "the last two" / "the first 3" of a list of `shown` tasks, as their positions ("4 and 5"), or None."""
+    m = _SEVERAL_POSITIONS.match(target.strip())
+    count = number_value(m.group("n")) if m else None
+    if m is None or not count or not 2 <= count <= shown:
+        return None
+    first = 1 if m.group("end").lower() in ("first", "top") else shown - count + 1
+    return " and ".join(str(p) for p in range(first, first + count))
 
 
 def pick_position(position: int, shown: list[Task]) -> Task | None:
