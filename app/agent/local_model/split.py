@@ -37,6 +37,8 @@ _LINES = re.compile(r"\s*\n[\s\n]*(?:[-*\u2022]\s*|\d{1,2}[.)]\s+)?")
 """A new line, with its bullet or number: the end of one item of a list typed line by line."""
 _NUMBERED = re.compile(r"(?:^|(?<=\s)|(?<=:))\(?\d{1,2}[.)]\s+")
 """An inline item number ("add 1) buy toner 2) shred the files")."""
+_TO_LEAD = re.compile(r"^\s*(?:to|also)\s+", _I)
+"""The "to" of a second request after "remind me to A and ..." ("... and to B")."""
 _SHARED = re.compile(
     r"(?:,\s*|\s+)(?:both|all\s+of\s+them|all\s+(?:three|four|five)|all|each(?:\s+one)?)\s+"
     r"(?P<mod>(?:for|on|by|due|at|tagged|tag|with|#|high|low|medium|urgent|every|as)\b.*)$",
@@ -64,7 +66,7 @@ def _first_word(text: str) -> str:
 
 
 def _as_add(piece: str, now: Now) -> Intent:
-    piece = re.sub(r"^(?:to|also)\s+", "", piece.strip(), flags=_I)  # "... and to buy cat litter"
+    piece = _TO_LEAD.sub("", piece.strip())
     parsed = parse_english("add " + piece, now)
     return parsed if parsed.kind == ADD and parsed.title else Intent(kind=UNKNOWN)
 
@@ -73,7 +75,7 @@ def _new_add(current: Intent, piece: str, sep: str, shouting: bool, now: Now) ->
     """Whether a piece after an add request is another task to add."""
     if current.kind != ADD or not current.title:
         return False
-    piece = re.sub(r"^\s*(?:to|also)\s+", "", piece, flags=_I)  # "remind me to A and to B"
+    piece = _TO_LEAD.sub("", piece)
     first = _first_word(piece)
     words = piece.split()
     if first.lower() in TASK_VERBS and len(current.title.split()) >= 2 and len(words) >= 2:

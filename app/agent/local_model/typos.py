@@ -19,6 +19,7 @@ import re
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
+from .dates import WEEKDAYS
 from .english import ENGLISH
 
 _TOKEN = re.compile(r"\S+")
@@ -27,15 +28,16 @@ _ADDING = frozenset(["add", "create"])
 _GLUED_TIME = re.compile(r"\b(at|by)(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\b", re.IGNORECASE)
 
 
-_CALENDAR = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-             "april", "august", "september", "october", "november", "december", "tomorrow", "tonight")
+_DAYS = tuple(day for day in WEEKDAYS if len(day) > 5)  # the full names, not "thurs"
+_CALENDAR = (*_DAYS, "january", "february", "april", "august", "september", "october", "november", "december",
+             "tomorrow", "tonight")
 _DATE_BEFORE = frozenset(["on", "by", "next", "this", "until", "till", "before", "after", "every", "each", "from",
                           "due", "coming", "upcoming", "starting", "of"])
 _LEVELS = ("high", "medium", "low", "urgent")
 _STATES = ("done", "complete", "completed", "finished")
 _EVERY = ("every", "each")
 _PERIODS = frozenset(["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekday", "weekend",
-                      "other", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+                      "other", *_DAYS])
 _STATE_BEFORE = frozenset(["as", "is", "are", "now", "all", "be"])
 _DIGIT = re.compile(r"\d")
 
@@ -45,12 +47,8 @@ def _closest(word: str, targets: tuple[str, ...], first: bool) -> str | None:
     size = len(word)
     if size < 4 and not (first and size >= 2):
         return None
-    limit = 1 if size <= 6 else 2
-    found = extractOne(word, targets, scorer=OSA.distance, score_cutoff=limit)
-    if found is None:
-        return None
-    candidate = str(found[0])
-    if candidate[0] != word[0] or (size < 4 and OSA.distance(word, candidate) > 1):
+    candidate = _near(word, targets, 1 if size <= 6 else 2)
+    if candidate is None or (size < 4 and OSA.distance(word, candidate) > 1):
         return None
     return candidate
 
