@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, overload
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.asyncbridge import run_blocking
@@ -278,11 +278,21 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
         return current
 
 
+_RECORDED_CALLS = select(Message.tool_calls).where(Message.id == bindparam("reply_id")).with_for_update()
+_MY_REPLY = (Message.id == bindparam("reply_id"), Message.user_id == bindparam("owner_id"))
+_SAVE_TEXT = update(Message).where(*_MY_REPLY).values(content=bindparam("new_content"))
+_SETTLE = update(Message).where(*_MY_REPLY).values(
+    content=bindparam("new_content"), tool_calls=bindparam("new_tool_calls"), status=bindparam("new_status"))
+_TOUCH = update(Conversation).where(Conversation.id == bindparam("conversation_id")).values(updated_at=bindparam("now"))
+"""The statements of a reply's saves and settle, built once: a turn runs two or three of them, and building a
+statement and its cache key cost more than running it."""
+
+
 def _final_calls(connection: Connection, turn: Turn) -> list[dict[str, Any]]:
     """The reply's tool calls to store at settle: the turn's own, and any a tool recorded that the
     turn never heard of (a run cancelled between a tool's commit and its result event)."""
     calls = [dict(c) for c in turn.reply.tool_calls]
-    recorded = connection.scalar(select(Message.tool_calls).where(Message.id == turn.reply_id).with_for_update()) or []
+    recorded = connection.scalar(_RECORDED_CALLS, {"reply_id": turn.reply_id}) or []
     known = {c.get("call_id") for c in calls}
     return calls + [dict(c) for c in recorded if c.get("call_id") not in known]
 
@@ -304,13 +314,13 @@ def _write(turn: Turn, status: str) -> bool:
             values["tool_calls"] = _final_calls(connection, turn)
         if status != "pending":
             values["status"] = status
-        written = connection.execute(
-            update(Message).where(Message.id == turn.reply_id, Message.user_id == turn.user_id).values(**values))
+        statement = _SAVE_TEXT if status == "pending" else _SETTLE
+        written = connection.execute(statement, {"reply_id": turn.reply_id, "owner_id": turn.user_id,
+                                                  **{f"new_{name}": value for name, value in values.items()}})
         if not written.rowcount:
             return False
         if status != "pending":
-            connection.execute(update(Conversation).where(Conversation.id == turn.conversation_id)
-                               .values(updated_at=utcnow()))
+            connection.execute(_TOUCH, {"conversation_id": turn.conversation_id, "now": utcnow()})
         return True
 
 

@@ -21,6 +21,8 @@ CHANNEL = "todo_events"
 """PostgreSQL NOTIFY channel (and Redis pub/sub channel); the payload is the user id."""
 PENDING_KEY = "todo_event_users"
 """Key in `session.info` of the users that got events in the open transaction (woken after commit)."""
+_INSERT = insert(Event)
+"""An event row (built once; `publish` gives the values, and created_at comes from the column's default)."""
 
 
 def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
@@ -36,7 +38,7 @@ def publish(session: DbSession, user_id: str, payload: dict[str, Any]) -> None:
         # the KEY SHARE lock the change's own insert took on the user row (FOR UPDATE deadlocked there).
         session.execute(select(User.id).where(User.id == user_id).with_for_update(key_share=True))
     # Plain SQL in the caller's transaction (created_at comes from the column's default).
-    session.connection().execute(insert(Event).values(user_id=user_id, type=str(payload["type"]), data=payload))
+    session.connection().execute(_INSERT, {"user_id": user_id, "type": str(payload["type"]), "data": payload})
     if postgres:
         session.execute(select(func.pg_notify(CHANNEL, user_id)))
     session.info.setdefault(PENDING_KEY, set()).add(user_id)

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, ValidationError
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 
 from app.asyncbridge import run_blocking
@@ -85,6 +86,9 @@ class TodoMCPServer(MCPServer):
             raise
 
 
+_USER = select(User).where(User.id == bindparam("user_id"))
+"""The caller's row, by a statement built once (each tool call reads it; `Session.get` builds its query anew)."""
+
 OUT_OF_TIME = "the turn ran out of time while the database was busy; nothing was changed"
 """The tool error of a call whose transaction was still waiting for a lock at the turn's deadline."""
 
@@ -105,7 +109,7 @@ async def _with_user(ctx: Context, fixed_user_id: str | None, work: Callable[[An
 
     def transaction() -> dict[str, Any]:
         with db.begin(until=until) as session:
-            user = session.get(User, user_id)
+            user = session.scalars(_USER, {"user_id": user_id}).first()
             if user is None or user.disabled:
                 raise ToolError("not signed in: unknown or disabled user")
             output = work(session, user)

@@ -19,13 +19,21 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Message, User
 
 TURN_META_KEY = "todo-assistant/turn"
 """Key of the turn's description in a tool call's `_meta`."""
+
+_RECORDED = (select(Message.tool_calls)
+             .where(Message.id == bindparam("reply_id"), Message.user_id == bindparam("user_id"),
+                    Message.role == "assistant")
+             .with_for_update())
+"""The reply row's recorded calls, locked. Built once: building a statement and its cache key cost more than
+running it, and every tool call of every turn runs this one and `_RECORD`."""
+_RECORD = update(Message).where(Message.id == bindparam("reply_id")).values(tool_calls=bindparam("calls"))
 
 
 class Caller(Protocol):
@@ -83,10 +91,9 @@ def record_call(session: Session, user: User, call: TurnCall, output: dict[str, 
     tool call of every turn).
     """
     connection = session.connection()  # plain SQL in the session's transaction: no ORM statement machinery
-    mine = (Message.id == call.reply_id, Message.user_id == user.id, Message.role == "assistant")
-    found = connection.execute(select(Message.tool_calls).where(*mine).with_for_update()).first()
+    found = connection.execute(_RECORDED, {"reply_id": call.reply_id, "user_id": user.id}).first()
     if found is None:
         return
     calls = [c for c in found[0] or [] if c.get("call_id") != call.call_id]
     recorded = [*calls, {"call_id": call.call_id, "name": call.name, "arguments": call.arguments, "output": output}]
-    connection.execute(update(Message).where(Message.id == call.reply_id).values(tool_calls=recorded))
+    connection.execute(_RECORD, {"reply_id": call.reply_id, "calls": recorded})

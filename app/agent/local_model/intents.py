@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .clock import Now
 from .english import TASK_VERBS as _TASK_VERBS
@@ -250,7 +252,16 @@ def parse_intent(message: str, now: Now) -> Intent:
 
 
 def parse_english(message: str, now: Now) -> Intent:
-    """Understand one user message in English."""
+    """Understand one user message in English.
+
+    The model is stateless, so every step of a turn reads the turn's message again, and splitting a message
+    into requests reads it whole too: the answer is kept for the last messages read (the intents are
+    mutable, so each caller gets its own copy)."""
+    return copy.deepcopy(_understood(message, now))
+
+
+@lru_cache(maxsize=128)
+def _understood(message: str, now: Now) -> Intent:
     text = normalize(fix_typing(message))
     core = _TRAIL.sub("", _strip_lead(text)).strip()
     bare = core.strip(" !.?,")
