@@ -262,8 +262,8 @@ class DbStore(Store[RequestContext]):
             except ItemNotFound:
                 msg = None
             if msg is None:
-                msg = history.add_message(session, conv, role, content, meta={"chatkit": meta} if meta else {})
-                item.id = item_id_of(msg.id)
+                item.id = item_id_of(history.add_message(session, conv, role, content,
+                                                         meta={"chatkit": meta} if meta else {}))
                 return
             msg.content = content
             if meta and (msg.meta or {}).get("chatkit") != meta:

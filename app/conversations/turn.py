@@ -21,6 +21,7 @@ import asyncio
 import os
 import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, overload
@@ -31,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from app.asyncbridge import run_blocking
 from app.chat_events import RunEvent
 from app.conversations.store import (
+    StoredMessage,
     add_message,
     create_conversation,
     get_conversation,
@@ -166,24 +168,30 @@ def _replay(session: Any, user: User, key: str) -> Replay | None:
     if reply is None:
         raise TurnInProgress("That message is still being answered; try again in a moment.")
     if reply.status == "pending":
-        settle_abandoned([reply])
+        settle_abandoned(session, [reply])
         if reply.status == "pending":
             raise TurnInProgress("That message is still being answered; try again in a moment.")
     return Replay(sent.conversation_id, reply.id, reply.content, list(reply.tool_calls or []), reply.status)
 
 
-def abandoned(msg: Message) -> bool:
+def abandoned(msg: StoredMessage) -> bool:
     """True for a `pending` reply whose process died (SIGKILL) or that has been pending past ABANDONED_AFTER."""
     if msg.status != "pending":
         return False
     return _aware(msg.created_at) < utcnow() - ABANDONED_AFTER or _owner_gone(msg.meta)
 
 
-def settle_abandoned(messages: list[Message]) -> None:
+def settle_abandoned(session: Any, messages: Sequence[StoredMessage]) -> None:
     """Mark replies whose process died (SIGKILL, lost machine) as interrupted, keeping their text and calls."""
+    gone = []
     for msg in messages:
         if abandoned(msg):
-            msg.status = "interrupted"
+            if isinstance(msg, Message):
+                msg.status = "interrupted"
+            else:
+                gone.append(msg.id)
+    if gone:
+        session.connection().execute(_INTERRUPTED, {"gone": gone})
 
 
 @overload
@@ -226,19 +234,20 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
             replay = _replay(session, user, idempotency_key)
             if replay is not None:
                 return replay
+        now = utcnow()
+        history: list[StoredMessage] = []
         if conversation_id is None:
-            conv = create_conversation(session, user, title_from(message))
+            conv = create_conversation(session, user, title_from(message), at=now)
         else:
             conv = get_conversation(session, user, conversation_id)
             if not conv.title:
                 conv.title = title_from(message)
-        history = recent_messages(session, conv.id, window)
-        settle_abandoned(history)
-        stored = add_message(session, conv, "user", message, meta=user_meta, flush=False)
-        stored.idempotency_key = idempotency_key
+            history = recent_messages(session, conv.id, window)
+            settle_abandoned(session, history)
+        stored = add_message(session, conv, "user", message, meta=user_meta, idempotency_key=idempotency_key, at=now)
         items = [*input_items(history), {"role": "user", "content": message}]
-        reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()})
-        return Turn(conv.id, stored.id, reply.id, items, user.id, user.timezone, conv.title, earlier=len(history))
+        reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()}, at=now)
+        return Turn(conv.id, stored, reply, items, user.id, user.timezone, conv.title, earlier=len(history))
 
 
 def took_effect(call: dict[str, Any]) -> bool:
@@ -268,16 +277,20 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
             session.delete(msg)
         session.flush()
         history = recent_messages(session, conv.id, window)
-        settle_abandoned(history)
+        settle_abandoned(session, history)
         reply = add_message(session, conv, "assistant", "", status="pending", tool_calls=carried,
                             meta={"owner": owner(), "retry_of": user_message_id})
-        items = input_items(history) + input_items([reply])
-        current = Turn(conv.id, user_message_id, reply.id, items, user.id, user.timezone, conv.title,
+        carried_reply = Message(id=reply, role="assistant", content="", tool_calls=carried)
+        items = input_items(history) + input_items([carried_reply])
+        current = Turn(conv.id, user_message_id, reply, items, user.id, user.timezone, conv.title,
                        earlier=max(len(history) - 1, 0))
         current.reply.tool_calls = [dict(call) for call in carried]
         return current
 
 
+_INTERRUPTED = (update(Message).where(Message.id.in_(bindparam("gone", expanding=True)), Message.status == "pending")
+                .values(status="interrupted"))
+"""Settles abandoned replies (see `settle_abandoned`)."""
 _RECORDED_CALLS = select(Message.tool_calls).where(Message.id == bindparam("reply_id")).with_for_update()
 _MY_REPLY = (Message.id == bindparam("reply_id"), Message.user_id == bindparam("owner_id"))
 _SAVE_TEXT = update(Message).where(*_MY_REPLY).values(content=bindparam("new_content"))
