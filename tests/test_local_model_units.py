@@ -268,3 +268,19 @@ def test_conversation_reading_groups_turns_and_outputs() -> None:
     first = conversation.turns[0]
     assert first.assistant == "Added 'milk'." and first.exchanges[0].tasks() == [{"id": 4}]
     assert conversation.current.exchanges[0].failed
+
+
+def test_a_message_read_again_is_understood_afresh_whatever_the_last_reader_changed() -> None:
+    """The model keeps its reading of recent messages (each step of a turn reads the message again); a caller
+    that edits the intent it got (a batch setting shared fields, a position resolved) changes no later reading."""
+    first = parse_intent("add water the plants tomorrow #home", NOW)
+    first.title, first.target = "changed", "2"
+    first.fields.tags.append("garden")
+    first.fields.due_date = None
+    again = parse_intent("add water the plants tomorrow #home", NOW)
+    assert (again.kind, again.title, again.target) == (ADD, "water the plants", "")
+    assert again.fields.tags == ["home"] and again.fields.due_date == D(2026, 11, 27)
+    asked = parse_intent("what's due this week?", NOW)
+    assert asked.query is not None
+    asked.query.status = "completed"
+    assert parse_intent("what's due this week?", NOW).query.status == "pending"  # type: ignore[union-attr]

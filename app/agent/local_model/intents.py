@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .clock import Now
@@ -257,7 +256,14 @@ def parse_english(message: str, now: Now) -> Intent:
     The model is stateless, so every step of a turn reads the turn's message again, and splitting a message
     into requests reads it whole too: the answer is kept for the last messages read (the intents are
     mutable, so each caller gets its own copy)."""
-    return copy.deepcopy(_understood(message, now))
+    return _copy(_understood(message, now))
+
+
+def _copy(intent: Intent) -> Intent:
+    """A copy of an intent that shares nothing mutable with it (faster than `copy.deepcopy`: its parts are
+    dataclasses of immutable values and lists of strings)."""
+    return replace(intent, fields=replace(intent.fields, tags=list(intent.fields.tags)), clear=list(intent.clear),
+                   untag=list(intent.untag), query=None if intent.query is None else replace(intent.query))
 
 
 @lru_cache(maxsize=128)
