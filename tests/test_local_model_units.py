@@ -284,3 +284,20 @@ def test_a_message_read_again_is_understood_afresh_whatever_the_last_reader_chan
     assert asked.query is not None
     asked.query.status = "completed"
     assert parse_intent("what's due this week?", NOW).query.status == "pending"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("question", "tag"), [
+    ("which tasks have the groceries tag?", "groceries"), ("show everything with the work label", "work"),
+    ("list the tasks carrying the #home tag", "home"),
+])
+def test_a_tag_named_before_the_word_tag(question: str, tag: str) -> None:
+    from app.agent.local_model.listing import parse_list_query
+
+    assert parse_list_query(question, NOW).tag == tag
+
+
+def test_missing_a_deadline_means_overdue() -> None:
+    from app.agent.local_model.listing import parse_list_query
+
+    query = parse_list_query("which tasks did I miss the deadline on?", NOW)
+    assert query.label == "overdue" and query.due_to == D(2026, 11, 25)

@@ -41,10 +41,12 @@ _LEAD_SEARCH = re.compile(
     _I,
 )
 _TAGGED = re.compile(
-    r"(?:#([\w-]+))|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)", _I
+    r"(?:#([\w-]+))|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)"
+    r"|\b(?:with\s+|have\s+|has\s+|carry\s+|carrying\s+)?(?:the|a|an)\s+#?([\w-]+)\s+(?:tag|label)\b", _I
 )
 _TOPIC = re.compile(r"\b([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff|things)\b", _I)
-_OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind)\b", _I)
+_OVERDUE = re.compile(
+    r"\b(?:overdue|past\s+(?:due|the\s+deadline)|late|miss(?:ed)?\s+(?:the\s+)?deadlines?|missed|behind)\b", _I)
 _RECURRING = re.compile(r"\b(?:recurring|repeating|repeated)\b|\bthat\s+(?:repeat|recur)\b", _I)
 _NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
 _WHEN_DUE = re.compile(
@@ -145,7 +147,7 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
         query.priority = priority
     tagged = _TAGGED.search(low)
     if tagged:
-        query.tag = (tagged.group(1) or tagged.group(2)).lower()
+        query.tag = (tagged.group(1) or tagged.group(2) or tagged.group(3)).lower()
         low = low[: tagged.start()] + " " + low[tagged.end() :]
     if (recurring := _RECURRING.search(low)) is not None:
         query.recurring, query.label = True, "that repeat"

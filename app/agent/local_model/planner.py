@@ -14,6 +14,7 @@ from typing import Any
 
 from . import replies
 from .batch import Batch, bare_numbers, several_targets
+from .bulk import Group, parse_bulk
 from .clock import Now
 from .conversation import Conversation, Exchange, Task, Turn
 from .foreign import split_foreign
@@ -44,6 +45,8 @@ from .say import Voice, voice
 from .split import split_requests
 
 MAX_EXCHANGES = 8
+DELETE_GROUP = "delete_group"
+"""A pending confirmation: deleting the group of tasks the previous message named."""
 ACTION_TOOLS = {COMPLETE: "complete_task", REOPEN: "complete_task", DELETE: "delete_task", UPDATE: "update_task"}
 
 
@@ -95,7 +98,7 @@ class Planner:
         if previous is not None:
             pending = self._pending_confirmation(previous)
             if pending and is_yes(turn.user):
-                return self._confirmed(pending)
+                return self._confirmed(pending, previous)
             if pending and is_no(turn.user):
                 said = parse_intent(turn.user, self.now)
                 spoken = voice(said.lang, is_nastaliq(turn.user))
@@ -113,6 +116,11 @@ class Planner:
             follow = self._follow_up(previous, intent)
             if follow is not None:
                 return follow
+        bulk = parse_bulk(turn.user, self.now) if intent.kind not in (LIST, CLEAR_COMPLETED, DELETE_ALL) else None
+        if bulk is not None and (group := Group(self, bulk)).meant():
+            if bulk.kind == DELETE and bulk.everything and not bulk.shown:
+                return self._dispatch(Intent(kind=DELETE_ALL))
+            return group.plan()
         if intent.lang == "en" and intent.kind not in (LIST, GREET, THANKS, BYE, HELP, CLEAR_COMPLETED, DELETE_ALL):
             several = split_requests(turn.user, self.now)
             if several and len(several) > 1:
@@ -351,6 +359,8 @@ class Planner:
     def _pending_confirmation(self, previous: Turn) -> str | None:
         if replies.CONFIRM_DELETE_ALL in previous.assistant:
             return DELETE_ALL
+        if replies.CONFIRM_DELETE_GROUP in previous.assistant:
+            return DELETE_GROUP
         asked = previous.last("clear_completed")
         if asked is not None and asked.data and asked.data.get("confirmation_required"):
             return CLEAR_COMPLETED
@@ -358,7 +368,12 @@ class Planner:
             return CLEAR_COMPLETED
         return None
 
-    def _confirmed(self, pending: str) -> Step:
+    def _confirmed(self, pending: str, previous: Turn) -> Step:
+        if pending == DELETE_GROUP:
+            asked = parse_bulk(previous.user, self.now)
+            if asked is None:
+                return _reply("Okay, I won't delete anything. Nothing changed.")
+            return Group(self, asked).plan(confirmed=True)
         if pending == CLEAR_COMPLETED:
             done = self.turn.last("clear_completed")
             if done is not None:

@@ -16,6 +16,7 @@ from .say import Voice
 
 WHICH_ONE = "Which one do you mean:"
 CONFIRM_DELETE_ALL = "Are you sure you want to delete all"
+CONFIRM_DELETE_GROUP = "Are you sure you want to delete these"
 CONFIRM_CLEAR = "permanently delete"
 
 HELP = (
@@ -270,3 +271,20 @@ def deleted_all(count: int) -> str:
     """Every task was deleted."""
     noun = "task" if count == 1 else "tasks"
     return f"Done. I deleted all {count} {noun}; your list is empty now."
+
+
+def count_of(count: int) -> str:
+    """"1 task", "3 tasks"."""
+    return f"{count} task" if count == 1 else f"{count} tasks"
+
+
+def titles(tasks: list[Task]) -> str:
+    """Quoted titles as a list in words: 'A', 'B' and 'C'."""
+    quoted = [quote(t.get("title")) for t in tasks]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def confirm_delete_group(tasks: list[Task]) -> str:
+    """Ask before deleting several tasks picked by a filter or a shown list."""
+    return (f"{CONFIRM_DELETE_GROUP} {count_of(len(tasks))}: {titles(tasks)}? It can't be undone. "
+            'Reply "yes" to confirm, or "no" to keep them.')
