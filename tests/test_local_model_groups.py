@@ -138,3 +138,19 @@ def test_what_stays_one_task() -> None:
     chat = new_chat(setup=[dict(t) for t in LIST])
     chat.say("complete all my shopping tasks and add buy eggs")
     assert "buy eggs" in {t.lower() for t in titles(chat)}
+
+
+@pytest.mark.parametrize("message", ["mark both as done", "complete both of those", "both are done"])
+def test_both_after_a_list_of_two(message: str) -> None:
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    chat.say("show my shopping tasks")
+    chat.say(message)
+    done = {title for title, completed in state(chat).items() if completed}
+    assert done == {"buy oat milk", "pick up light bulbs", "old receipt"}
+
+
+def test_both_after_a_longer_list_asks_which() -> None:
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    chat.say("show my tasks")
+    reply = chat.say("mark both as done")
+    assert "Which two" in reply and sum(state(chat).values()) == 1

@@ -31,7 +31,7 @@ _VERBS = {
     DELETE: r"delete|remove|erase|wipe(?:\s+out)?|clear(?:\s+out)?|get\s+rid\s+of|trash|bin|drop|scrap|throw\s+out",
     REOPEN: r"reopen|re-open|uncheck|untick",
 }
-_SCOPE = r"(?P<scope>(?:all|every|each|everything|evrything|everythin|them|those|these)\b.*?)"
+_SCOPE = r"(?P<scope>(?:all|every|each|everything|evrything|everythin|them|those|these|both)\b.*?)"
 _COMMAND = re.compile(
     _LEAD + r"(?:(?P<mark>mark|set|make)\s+" + _SCOPE + r"\s+(?:as\s+)?(?:(?P<done>" + _DONE_WORDS + r")|(?P<open>"
     + _OPEN_WORDS + r"))|(?P<verb>" + "|".join(f"(?P<{kind}>{verbs})" for kind, verbs in _VERBS.items())
@@ -46,14 +46,16 @@ _REPORT = re.compile(
     _I,
 )
 _STATE = re.compile(
-    _LEAD + r"(?P<scope>everything|all\s+of\s+(?:them|those|these|it)|(?:those|these|they)(?:'re|\s+are)?(?:\s+all)?"
+    _LEAD + r"(?P<scope>everything|(?:all|both)\s+of\s+(?:them|those|these|it)|both"
+    r"|(?:those|these|they)(?:'re|\s+are)?(?:\s+(?:all|both))?"
     + r"|" + _PLURAL + r")\s+(?:is\s+|are\s+)?(?:all\s+)?" + _DONE_WORDS + r"(?:\s+now)?\s*[.!]*$",
     _I,
 )
-_BARE_PRONOUN = re.compile(r"^(?:them|those|these)$", _I)
+_BARE_PRONOUN = re.compile(r"^(?:them|those|these|both.*)$", _I)
 _SHOWN = re.compile(
     r"^(?:(?:all|each|every\s+one)\s+(?:of\s+)?(?:them|those|these)(?:\s+(?:tasks|ones))?|(?:them|those|these)(?:\s+all)?"
-    r"|they(?:'re|\s+are)?(?:\s+all)?|all(?:\s+(?:the\s+)?(?:ones|tasks)\s+(?:above|shown|listed|you\s+(?:listed|showed)))?"
+    r"|they(?:'re|\s+are)?(?:\s+(?:all|both))?|all(?:\s+(?:the\s+)?(?:ones|tasks)\s+(?:above|shown|listed|you\s+(?:listed|showed)))?"
+    r"|both(?:\s+(?:of\s+)?(?:them|those|these|tasks|ones))?"
     r"|(?:the\s+)?(?:whole|entire)\s+(?:list|lot))$",
     _I,
 )
@@ -78,7 +80,9 @@ class Bulk:
     everything: bool
     """True when no filter narrows it: every task (also for a bare "all": the shown list, if there is one)."""
     just_shown: bool = False
-    """True for a bare "them"/"those": the group is a list shown in the previous reply, or there is none."""
+    """True for a bare "them"/"those"/"both": the group is a list shown in the previous reply, or there is none."""
+    both: bool = False
+    """True for "both": the list shown holds two tasks."""
 
 
 def parse_bulk(message: str, now: Now) -> Bulk | None:
@@ -102,7 +106,7 @@ def parse_bulk(message: str, now: Now) -> Bulk | None:
         bare_all = scope.lower() == "all"
         query = ListQuery(status={COMPLETE: "pending", REOPEN: "completed"}.get(kind, "all"))
         return Bulk(kind, shown=True, query=query, everything=bare_all,
-                    just_shown=_BARE_PRONOUN.match(scope) is not None)
+                    just_shown=_BARE_PRONOUN.match(scope) is not None, both=scope.lower().startswith("both"))
     query = parse_list_query(_GROUP_WORDS.sub("tasks", scope), now)
     if kind == DELETE and query.status == "completed":
         return None  # "delete all completed tasks" is clear_completed, with its own confirmation
@@ -150,6 +154,8 @@ class Group:
     def _group(self) -> list[Task] | Step:
         planner, bulk = self.planner, self.bulk
         shown = planner.shown_list() if bulk.shown else None
+        if shown is not None and bulk.both and len(shown) != 2:
+            return Step(text="Which two do you mean? Name them, or their numbers in the list.")
         if shown is not None:
             tasks = shown
         elif bulk.shown and not bulk.everything:
