@@ -152,6 +152,8 @@ class Group:
         return Step(calls=[Call(name=tool, arguments={"task_id": t.get("id"), **extra}) for t in group])
 
     def _group(self) -> list[Task] | Step:
+        from .planner import Step
+
         planner, bulk = self.planner, self.bulk
         shown = planner.shown_list() if bulk.shown else None
         if shown is not None and bulk.both and len(shown) != 2:
