@@ -194,3 +194,39 @@ CASES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_indirect_updates(case: dict[str, Any]) -> None:
     assert check_case(case, FIXED_NOW) == []
+
+
+def test_a_change_said_about_a_task_never_adds_one() -> None:
+    """A pointer ("that one", "it") or a name with a dangling change verb ("got pushed back to") plus a field is
+    a change to that task; before, each of these added a junk task ("put that one", "give it the")."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[
+        {"title": "team dinner", "due_date": "2026-11-27", "due_time": "19:00"}, {"title": "passport renewal"},
+        {"title": "plumber call", "due_date": "2026-11-30"}, {"title": "car service", "due_date": "2026-11-28"},
+    ])
+    for message in ["add order new glasses", "actually put that one on monday", "add sort out the recycling",
+                    "give it the tag home", "team dinner got pushed back to 8:30pm",
+                    "the passport renewal is top priority now", "bring the plumber call forward to today",
+                    "the car service slipped to friday"]:
+        chat.say(message)
+    tasks = {t["title"]: t for t in chat.store.tasks.values()}
+    assert len(tasks) == 6
+    assert tasks["order new glasses"]["due_date"] == "2026-11-30"
+    assert tasks["sort out the recycling"]["tags"] == ["home"]
+    assert tasks["team dinner"]["due_time"] == "20:30"
+    assert tasks["passport renewal"]["priority"] == "high"
+    assert tasks["plumber call"]["due_date"] == "2026-11-26"
+    assert tasks["car service"]["due_date"] == "2026-11-27"
+
+
+@pytest.mark.parametrize("message", [
+    "put the bins out on monday", "give the dog his pills at 8pm", "bring the cake to the party on saturday",
+    "set the table at 7pm",
+])
+def test_a_task_that_starts_with_a_change_verb_is_still_added(message: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    assert len(chat.store.tasks) == 1

@@ -301,6 +301,8 @@ def _understood(message: str, now: Now) -> Intent:
         added = _parse_add(core, now)
         if added and added.title and _INSTEAD.search(core):
             return _instead(added)
+        if added and (change_of := _as_change(added)) is not None:
+            return change_of
         if added:
             return added
     return Intent(kind=UNKNOWN)
@@ -319,6 +321,34 @@ def _instead(added: Intent) -> Intent:
     if not target or not added.fields.any():
         return added
     return Intent(kind=UPDATE, target=target, fields=added.fields, lang=added.lang)
+
+
+_POINTER = (r"(?:it|that(?:\s+one)?|this(?:\s+one)?|them|those"
+            r"|the\s+(?:last|first|second|third|\d+(?:st|nd|rd|th))\s+one)")
+_CHANGED_COMMAND = re.compile(
+    r"^(?:put|move|push|bring|pull|shift|set|make|give|change|switch|bump|reschedule|postpone|tag|mark)\s+"
+    r"(?:(?P<pointer>" + _POINTER + r")(?:\s+(?:forward|back|up|ahead|out|over))?"
+    r"(?:\s+(?:to|till|until|for|on|at|by|as|with|the|a|an|into))*"
+    r"|(?P<target>.+?)\s+(?:(?:forward|back|up|ahead|out)\s+)?(?:to|till|until))$", _I)
+_CHANGED_FACT = re.compile(
+    r"^(?P<target>.+?)\s+(?:(?:has|have)\s+)?(?:(?:got|gets|been|was|were|is|are)\s+)?(?:pushed|moved|bumped|shifted|"
+    r"changed|rescheduled|postponed|delayed|brought|pulled|slipped|slid|pushed\s+back)(?:\s+(?:back|forward|up|out|"
+    r"ahead))?(?:\s+(?:to|till|until|for|by))?$|^(?P<subject>.+?)\s+(?:is|are)(?:\s+now)?$", _I)
+
+
+def _as_change(added: Intent) -> Intent | None:
+    """ "put that one on monday", "give it the tag home", "team dinner got pushed back to 8:30pm", "the
+    passport renewal is top priority now": what would be left as the title of a new task is a change said
+    about a task (a pointer to one, or a name followed by a change verb left dangling), so it updates that
+    task. A real task that starts with such a verb ("put the bins out on monday") names no pointer and
+    leaves no dangling "to"."""
+    if not added.fields.any():
+        return None
+    m = _CHANGED_COMMAND.match(added.title) or _CHANGED_FACT.match(added.title)
+    if m is None:
+        return None
+    target = next(g for g in m.groups() if g)
+    return Intent(kind=UPDATE, target=target.strip(" ,."), fields=added.fields, lang=added.lang)
 
 
 def is_yes(message: str) -> bool:
