@@ -161,6 +161,40 @@ CASES: list[dict[str, Any]] = [
         "say": ["add dome repair quote"],
         "expect": {"count": 1, "tasks": [{"match": {"title_is": "dome repair quote"}}]},
     },
+    {
+        "id": "priority-misspelt-beside-its-level",
+        "say": ["add call the landlord about the heating, priorty high"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "call the landlord about the heating"},
+                                          "priority": "high"}]},
+    },
+    {
+        "id": "level-then-misspelt-priority-keeps-the-title",
+        "setup": [{"title": "project report"}],
+        "say": ["chnage the project report to low prioirty"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "project report"}, "priority": "low"}]},
+    },
+    {
+        "id": "tomorrow-misspelt-anywhere",
+        "say": ["add take the bins out tmorrow"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "take the bins out"}, "due_date": "+1d"}]},
+    },
+    {
+        "id": "next-misspelt-before-a-day",
+        "say": ["add buy wrapping paper nxet monday"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_is": "buy wrapping paper"}, "due_date": "2026-11-30"}]},
+    },
+    {
+        "id": "week-misspelt-after-this",
+        "setup": [{"title": "file the taxes", "due_date": "+2d"}, {"title": "paint the fence", "due_date": "+20d"}],
+        "say": [{"text": "waht's due this wek?", "reply_contains": ["file the taxes"],
+                 "reply_excludes": ["paint the fence"]}],
+        "expect": {"count": 2},
+    },
+    {
+        "id": "next-door-stays",
+        "say": ["add visit the next door neighbour"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "next door neighbour"}}]},
+    },
 ]
 
 

@@ -230,3 +230,17 @@ def test_a_task_that_starts_with_a_change_verb_is_still_added(message: str) -> N
     chat = new_chat()
     chat.say(message)
     assert len(chat.store.tasks) == 1
+
+
+@pytest.mark.parametrize("message", [
+    "the 2nd one can go", "the last one isn't needed anymore", "the first one is off", "the second one got cancelled",
+])
+def test_a_task_said_to_be_off_is_deleted(message: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "gym session"}, {"title": "bake sale"}, {"title": "book club"}])
+    chat.say("show my tasks")
+    chat.say(message)
+    gone = {"the 2nd one can go": "bake sale", "the last one isn't needed anymore": "book club",
+            "the first one is off": "gym session", "the second one got cancelled": "bake sale"}[message]
+    assert {t["title"] for t in chat.store.tasks.values()} == {"gym session", "bake sale", "book club"} - {gone}

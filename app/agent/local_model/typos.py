@@ -8,8 +8,10 @@ neither a known word nor close to one: the title after it keeps what the user wr
 Further on, a word is corrected only where its neighbours say what it must be, so that a title's
 own words ("fridge", "Frida", "Augusta") stay as typed: a day or month after a date word or beside a
 number ("by firday", "on wendesday", "febuary 3"), "every" before a day or period ("evry morning"),
-a priority level before "priority" ("hihg priority"), and a state word ending the message after
-"as" or "is" ("mark it as doen").
+a priority level before "priority" ("hihg priority") and "priority" beside a level ("priorty high"),
+"next" or "this" before a day or period ("nxet monday") and a period after them ("this wek"), a state word
+ending the message after "as" or "is" ("mark it as doen"); and anywhere, "tomorrow", "tonight" and
+"yesterday" (no title word is that close to them: "tmorrow").
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ _EVERY = ("every", "each")
 _PERIODS = frozenset(["day", "morning", "afternoon", "evening", "night", "week", "month", "year", "weekday", "weekend",
                       "other", *_DAYS])
 _STATE_BEFORE = frozenset(["as", "is", "are", "now", "all", "be"])
+_LEVEL_WORDS = frozenset([*_LEVELS, "top", "highest", "lowest", "normal", "no"])
+_DAY_WORDS = ("tomorrow", "tonight", "yesterday")
+_WHICH = ("next", "this")
+_WHICH_BEFORE = frozenset(["this", "next", "last", "per", "every", "each"])
+_SPANS = ("week", "month", "weekend", "year")
 _DIGIT = re.compile(r"\d")
 
 
@@ -78,6 +85,14 @@ def _in_context(words: list[str], index: int) -> str | None:
             return fixed
     if len(word) >= 3 and after == "priority":
         return _near(word, _LEVELS, 1)
+    if len(word) >= 6 and (before in _LEVEL_WORDS or after in _LEVEL_WORDS):  # "priorty high", "low prioirty"
+        return _near(word, ("priority",), 2)
+    if len(word) >= 6 and (fixed := _near(word, _DAY_WORDS, 1 if len(word) < 7 else 2)) is not None:
+        return fixed  # "tmorrow": no title word is this close to it
+    if len(word) >= 3 and after in _PERIODS and (fixed := _near(word, _WHICH, 1)) is not None:
+        return fixed  # "nxet monday"
+    if len(word) >= 3 and before in _WHICH_BEFORE:  # "this wek"
+        return _near(word, _SPANS, 1)
     if len(word) >= 4 and index == len(words) - 1 and before in _STATE_BEFORE:
         return _near(word, _STATES, 1)
     return None
@@ -120,10 +135,11 @@ def fix_typing(text: str) -> str:
                 out.append("to")
                 continue
         known = low in vocabulary or (low.endswith("s") and low[:-1] in vocabulary)  # "ones", "tags"
-        if leading and low.isalpha() and not known:
-            fixed = _closest(low, choices, index == 0)
+        base, clitic = (low[:-2], core[-2:]) if low.endswith("'s") and len(low) > 3 else (low, "")  # "waht's"
+        if leading and base.isalpha() and not known and base not in vocabulary:
+            fixed = _closest(base, choices, index == 0)
             if fixed is not None:
-                out.append(fixed + tail)
+                out.append(fixed + clitic + tail)
                 choices = _NOUNS if fixed in _ADDING else choices
                 continue
             leading = False

@@ -98,7 +98,11 @@ DELETE_PATTERNS = (
     ),
     re.compile(r"^take\s+(.+?)\s+off\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list$", _I),
     re.compile(
-        r"^(.+?)\s+(?:is|are)\s+(?:no\s+longer\s+needed|not\s+needed\s+(?:anymore|any\s+more)|cancell?ed|not\s+happening(?:\s+anymore)?|obsolete)$",
+        r"^(.+?)\s+(?:(?:is|are)\s+(?:no\s+longer\s+(?:needed|necessary|happening|relevant)|not\s+(?:needed|necessary|happening|relevant)(?:\s+(?:anymore|any\s+more))?|cancell?ed|off|obsolete|pointless)"
+        r"|(?:isn'?t|aren'?t)\s+(?:needed|necessary|happening|relevant)(?:\s+(?:anymore|any\s+more))?"
+        r"|(?:can|could)\s+(?:go|be\s+(?:dropped|deleted|removed|binned|scrapped|cancell?ed))"
+        r"|(?:got|was|were|has\s+been|have\s+been)\s+cancell?ed|(?:fell|has\s+fallen)\s+through)"
+        r"(?:\s+(?:now|then))?$",
         _I,
     ),
     re.compile(r"^(?:i\s+)?(?:no\s+longer|don'?t|do\s+not)\s+need\s+(?:to\s+)?(.+?)\s+(?:anymore|any\s+more)$", _I),
