@@ -175,6 +175,24 @@ CASES: list[dict[str, Any]] = [
         "say": ["agle budh ko dentist ke paas jana hai"],
         "expect": add("dentist ke paas jana", due_date="nwd:wed", title_not_contains=["agle"]),
     },
+    {
+        "id": "jumme-ko-is-friday",
+        "setup": [{"title": "darzi wala kaam"}],
+        "say": ["darzi wala kaam jumme ko kar do"],
+        "expect": {"count": 1, "tasks": [{"match": {"title_contains": "darzi"}, "due_date": "nwd:fri"}]},
+    },
+    {
+        "id": "har-jumme-repeats",
+        "say": ["har jumme ko masjid ki safai mein hissa lena hai"],
+        "expect": add("masjid ki safai", recurrence_contains=["FREQ=WEEKLY", "BYDAY=FR"], title_not_contains=["jumme", "har"]),
+    },
+    {
+        "id": "plural-and-past-tense-reports-complete",
+        "setup": [{"title": "kapray press"}, {"title": "sabzi"}, {"title": "bijli ka bill"}, {"title": "سبزی"}],
+        "say": ["kapray press ho gaye hain", "sabzi le aaya hun", "bijli ka bill bhar diya", "سبزی لے آیا ہوں"],
+        "expect": {"count": 4, "tasks": [{"match": {"title_contains": t}, "completed": True}
+                                         for t in ("kapray", "sabzi", "bijli", "سبزی")]},
+    },
 ]
 
 
