@@ -184,7 +184,8 @@ CASES: list[dict[str, Any]] = [
     {
         "id": "har-jumme-repeats",
         "say": ["har jumme ko masjid ki safai mein hissa lena hai"],
-        "expect": add("masjid ki safai", recurrence_contains=["FREQ=WEEKLY", "BYDAY=FR"], title_not_contains=["jumme", "har"]),
+        "expect": add("masjid ki safai", recurrence_contains=["FREQ=WEEKLY", "BYDAY=FR"],
+                      title_not_contains=["jumme", "har"]),
     },
     {
         "id": "plural-and-past-tense-reports-complete",
