@@ -230,3 +230,21 @@ def test_english_users_never_load_other_languages() -> None:
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_a_list_of_requests_cut_at_commas_answered_in_spanish() -> None:
+    chat = new_chat()
+    reply = chat.say("añade comprar fruta, lavar la ropa y llamar a la abuela")
+    assert sorted(t["title"] for t in chat.store.tasks.values()) == ["comprar fruta", "lavar la ropa",
+                                                                      "llamar a la abuela"]
+    assert reply.count("Añadí") == 3 and "Added" not in reply
+    chat.say("añade comprar pan, leche y huevos")
+    assert "comprar pan, leche y huevos" in [t["title"] for t in chat.store.tasks.values()]
+
+
+@pytest.mark.parametrize("message", ["ya he pagado el gimnasio", "hemos pagado el gimnasio"])
+def test_a_present_perfect_report_completes(message: str) -> None:
+    chat = new_chat(setup=[{"title": "pagar el gimnasio"}, {"title": "llamar al fontanero"}])
+    chat.say(message)
+    assert {t["title"]: t["completed"] for t in chat.store.tasks.values()} == {
+        "pagar el gimnasio": True, "llamar al fontanero": False}

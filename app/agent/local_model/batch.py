@@ -153,13 +153,14 @@ class Batch:
             pending.remove(exchange)
             if exchange.name == "add_task":
                 added = exchange.tasks()
-                text = (
-                    replies.tool_error(exchange.output or "")
-                    if exchange.failed
-                    else replies.added(added[0], planner.now)
-                    if added
-                    else "Added it."
-                )
+                spoken = planner.voice
+                if exchange.failed:
+                    text = replies.tool_error(exchange.output or "")
+                elif added and spoken is not None:  # the user's language (Spanish, Urdu)
+                    title = replies.quote(added[0].get("title"))
+                    text = spoken("added", title=title, due=spoken.due(added[0], planner.now))
+                else:
+                    text = replies.added(added[0], planner.now) if added else "Added it."
                 lines.append(text)
             else:
                 lines.append(planner._describe(intent, exchange, task))

@@ -167,7 +167,7 @@ def _own_request(piece: str, lex: Lexicon) -> bool:
 def split_foreign(message: str, code: str, now: Now) -> list[Intent] | None:
     """Several things to add in one message ("añade pasear al perro y comprar croquetas"), or None.
 
-    The message is cut at the language's joiners, and only where the piece after it reads as a
+    The message is cut at the language's joiners and at commas, and only where the piece after it reads as a
     request of its own (see `_own_request`), so "comprar pan y leche" stays one task. A piece
     without a command of its own takes the first piece's ("añade").
     """
@@ -176,7 +176,7 @@ def split_foreign(message: str, code: str, now: Now) -> list[Intent] | None:
         return None
     text = normalize_digits(message).strip()
     joiner = "|".join(re.escape(j) for j in lex.joiners)
-    parts = re.split(rf"(\s*,?\s+(?:{joiner})\s+)", text, flags=_FLAGS)
+    parts = re.split(rf"(\s*,?\s+(?:{joiner})\s+|\s*,\s*)", text, flags=_FLAGS)
     pieces = [parts[0]]
     for index in range(1, len(parts) - 1, 2):
         joined, part = parts[index], parts[index + 1]
