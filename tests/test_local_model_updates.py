@@ -244,3 +244,17 @@ def test_a_task_said_to_be_off_is_deleted(message: str) -> None:
     gone = {"the 2nd one can go": "bake sale", "the last one isn't needed anymore": "book club",
             "the first one is off": "gym session", "the second one got cancelled": "bake sale"}[message]
     assert {t["title"] for t in chat.store.tasks.values()} == {"gym session", "bake sale", "book club"} - {gone}
+
+
+def test_shifts_and_cleared_dates_said_as_facts() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[
+        {"title": "car service", "due_date": "2026-11-28"}, {"title": "slides", "due_date": "2026-11-30"},
+        {"title": "expenses", "due_date": "2026-12-01"}, {"title": "launch", "due_date": "2026-12-03"},
+    ])
+    for message in ["the car service slipped by two days", "the slides are due a day earlier",
+                    "no deadline on the expenses anymore", "the launch got pushed back a week"]:
+        chat.say(message)
+    due = {t["title"]: t["due_date"] for t in chat.store.tasks.values()}
+    assert due == {"car service": "2026-11-30", "slides": "2026-11-29", "expenses": None, "launch": "2026-12-10"}

@@ -57,12 +57,20 @@ _SHIFT = re.compile(
     rf"(?:by\s+)?(?P<n>{NUMBER_RE})\s+(?P<u>days?|weeks?)(?:\s+(?P<dir2>later|earlier|back|forward))?$",
     _I,
 )
+_SHIFTED = re.compile(
+    rf"^(?P<t>.+?)\s+(?:(?:has|have)\s+)?(?:(?:got|gets|been|was|were|is|are)\s+)?(?:slipped|slid|moved|pushed|shifted|"
+    rf"bumped|delayed|postponed|due|happening|running|late)\s+(?:back\s+|out\s+|forward\s+|up\s+)?(?:by\s+)?"
+    rf"(?P<n>{NUMBER_RE}|an?)\s+(?P<u>days?|weeks?)(?:\s+(?P<dir>later|earlier|sooner|back|forward|late))?$",
+    _I,
+)
+"""A shift said as a fact: "the car service slipped by two days", "the slides are due a day earlier"."""
 _TAKE_DATE = re.compile(
     r"^(?:take|get|drop|strip)\s+(?:the\s+)?(?P<f>due\s+date|date|deadline|due\s+time|time)\s+off\s+(?:of\s+)?(?P<t>.+)$",
     _I,
 )
 _NO_DATE = re.compile(
-    r"^(?P<t>.+?)\s+(?:doesn'?t|does\s+not|don'?t|no\s+longer)\s+(?:need|have)s?\s+(?:a|any|the)?\s*(?P<f>due\s+date|date|deadline|due\s+time|time)(?:\s+(?:anymore|any\s+more))?$",
+    r"^(?P<t>.+?)\s+(?:doesn'?t|does\s+not|don'?t|no\s+longer)\s+(?:need|have)s?\s+(?:a|any|the)?\s*(?P<f>due\s+date|date|deadline|due\s+time|time)(?:\s+(?:anymore|any\s+more))?$"
+    r"|^no\s+(?:more\s+)?(?P<f2>due\s+date|date|deadline|due\s+time|time)\s+(?:on|for)\s+(?P<t2>.+?)(?:\s+(?:anymore|any\s+more|now|then))?$",
     _I,
 )
 _TAG_ON = re.compile(
@@ -124,13 +132,20 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
             return Indirect(target=m.group("t"), fields=found)
     m = _TAKE_DATE.match(text) or _NO_DATE.match(text)
     if m:
-        return Indirect(target=m.group("t"), clear=_clear(m.group("f")))
+        found = m.groupdict()
+        return Indirect(target=found.get("t") or found["t2"], clear=_clear(found.get("f") or found["f2"]))
     m = _SHIFT.match(text)
     if m:
         amount = number_value(m.group("n")) or 1
         days = amount * (7 if m.group("u").lower().startswith("week") else 1)
         direction = (m.group("dir") or m.group("dir2") or "").lower()
         return Indirect(target=m.group("t"), shift_days=-days if direction in ("up", "earlier", "forward") else days)
+    m = _SHIFTED.match(text)
+    if m:
+        amount = 1 if m.group("n").lower() in ("a", "an") else number_value(m.group("n")) or 1
+        days = amount * (7 if m.group("u").lower().startswith("week") else 1)
+        earlier = (m.group("dir") or "").lower() in ("earlier", "sooner", "forward") or " forward " in text.lower()
+        return Indirect(target=m.group("t"), shift_days=-days if earlier else days)
     for pattern in (_NOT_URGENT, _NO_RUSH):
         m = pattern.match(text)
         if m:
