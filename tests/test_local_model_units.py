@@ -301,3 +301,14 @@ def test_missing_a_deadline_means_overdue() -> None:
 
     query = parse_list_query("which tasks did I miss the deadline on?", NOW)
     assert query.label == "overdue" and query.due_to == D(2026, 11, 25)
+
+
+def test_questions_about_a_span_from_now_the_calendar_and_overdue_or_today() -> None:
+    from app.agent.local_model.listing import parse_list_query
+
+    span = parse_list_query("what do I have between now and sunday?", NOW)
+    assert (span.due_from, span.due_to) == (D(2026, 11, 26), D(2026, 11, 29))
+    calendar = parse_list_query("anything on the calendar for tomorrow?", NOW)
+    assert (calendar.due_from, calendar.due_to, calendar.search) == (D(2026, 11, 27), D(2026, 11, 27), None)
+    both = parse_list_query("anything overdue or due today?", NOW)
+    assert (both.due_from, both.due_to, both.search, both.status) == (None, D(2026, 11, 26), None, "pending")

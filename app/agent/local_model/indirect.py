@@ -132,8 +132,8 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
             return Indirect(target=m.group("t"), fields=found)
     m = _TAKE_DATE.match(text) or _NO_DATE.match(text)
     if m:
-        found = m.groupdict()
-        return Indirect(target=found.get("t") or found["t2"], clear=_clear(found.get("f") or found["f2"]))
+        parts = m.groupdict()
+        return Indirect(target=parts.get("t") or parts["t2"], clear=_clear(parts.get("f") or parts["f2"]))
     m = _SHIFT.match(text)
     if m:
         amount = number_value(m.group("n")) or 1

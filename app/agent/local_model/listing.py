@@ -55,7 +55,10 @@ _WHEN_DUE = re.compile(
 _UPCOMING = re.compile(r"\b(?:upcoming|coming\s+up|soon|next\s+few\s+days|next\s+7\s+days)\b", _I)
 _RANGE = re.compile(r"\b(this|next|last|past)\s+(week|month)\b", _I)
 _DONE_DAY = re.compile(r"\b(today|yesterday|tonight|this\s+morning)\b", _I)
-_BEFORE = re.compile(r"\b(?:by|before|until)\b", _I)
+_BEFORE = re.compile(r"\b(?:by|before|until|till|between\s+now\s+and|from\s+now\s+(?:until|till|to))\b", _I)
+_AND_TODAY = re.compile(r"\boverdue\s+(?:or|and|&)\s+(?:(?:anything|stuff|what'?s|things?)\s+)?(?:due\s+)?today\b"
+                        r"|\btoday\s+(?:or|and|&)\s+overdue\b", _I)
+_PLANNER = re.compile(r"\b(?:on|in)\s+(?:the|my)\s+(?:calendar|schedule|agenda|diary|plate|planner)\b", _I)
 _NOT_TOPIC_TEXT = """
     pending open completed finished done all my current remaining outstanding overdue upcoming urgent
     important high low medium priority new old recent today tomorrow other active late unfinished
@@ -152,7 +155,11 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     if (recurring := _RECURRING.search(low)) is not None:
         query.recurring, query.label = True, "that repeat"
         low = low[: recurring.start()] + " " + low[recurring.end() :]
-    if _OVERDUE.search(low):
+    low = _PLANNER.sub(" ", low)
+    if _AND_TODAY.search(low):  # "anything overdue or due today?"
+        query.due_to, query.status, query.label = now.today, "pending", "due today or overdue"
+        low = _AND_TODAY.sub(" ", low)
+    elif _OVERDUE.search(low):
         query.due_to = now.today - dt.timedelta(days=1)
         query.status = "pending"
         query.label = "overdue"
@@ -168,8 +175,10 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     else:
         when, rest = extract_when(low, now)
         if when.date is not None:
-            before = _BEFORE.search(low) is not None
-            query.due_from = None if before else when.date
+            said_before = _BEFORE.search(low)
+            before = said_before is not None
+            from_now = said_before is not None and said_before.group(0).lower().startswith(("between", "from"))
+            query.due_from = (now.today if from_now else None) if before else when.date
             query.due_to = when.date
             query.label = ("due by " if before else "due ") + _day_label(when.date, now)
             if not before and when.date.weekday() == 5 and _WEEKEND.search(low):  # Saturday and Sunday
