@@ -39,7 +39,7 @@ NO_WORDS = [
     "I'd rather not",
     "let's not",
 ]
-YES_WORDS = ["yes", "go ahead", "do it", "yes please", "sure", "yep", "confirm", "ok", "hmm, ok"]
+YES_WORDS = ["yes", "go ahead", "do it", "yes please", "sure", "yep", "confirm", "ok", "hmm, ok", "k", "yes, go"]
 ASK_ALL = ["delete everything", "clear my whole list", "remove every single task", "wipe all my tasks",
            "erase everything on my list", "start over and remove all my tasks", "scrap every item on the to-do list"]
 ASK_DONE = [

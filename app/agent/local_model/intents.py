@@ -81,7 +81,7 @@ _HELP = re.compile(
     _I,
 )
 _YES = re.compile(
-    r"^(?:y|yes|yep|yeah|yup|ya|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|i'?m\s+sure|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
     _I,
 )
 _NO = re.compile(
