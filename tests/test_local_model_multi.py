@@ -207,6 +207,14 @@ CASES: list[dict[str, Any]] = [
         "say": ["add renew the visa and make it urgent"],
         "expect": {"count": 1, "tasks": [{"match": {"title_is": "renew the visa"}, "priority": "high"}]},
     },
+    {
+        "id": "fields-only-piece-belongs-to-the-task-before",
+        "say": ["add organise the garage on sunday, high priority, and buy a new rake"],
+        "expect": {"count": 2, "tasks": [
+            {"match": {"title_is": "organise the garage"}, "priority": "high", "due_date": "wd:sun"},
+            {"match": {"title_is": "buy a new rake"}, "priority": "none"},
+        ]},
+    },
 ]
 
 

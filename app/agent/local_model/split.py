@@ -78,9 +78,11 @@ def _new_add(current: Intent, piece: str, sep: str, shouting: bool, now: Now) ->
     piece = _TO_LEAD.sub("", piece)
     first = _first_word(piece)
     words = piece.split()
+    own, rest = extract_fields(piece, now, description=False)
+    if own.any() and not content_stems(rest):
+        return False  # ", high priority, and ...": only fields, said of the task before
     if first.lower() in TASK_VERBS and len(current.title.split()) >= 2 and len(words) >= 2:
         return True
-    own, _rest = extract_fields(piece, now, description=False)
     if own.due_date is not None and current.fields.due_date is not None:
         return True
     comma = "," in sep or ";" in sep
