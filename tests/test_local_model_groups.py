@@ -97,13 +97,40 @@ def test_after_a_list_all_of_them_is_that_list() -> None:
 
 
 @pytest.mark.parametrize("message", ["delete all of them", "delete those", "remove them all"])
-def test_after_a_list_deleting_them_asks_and_deletes_just_that_list(message: str) -> None:
+def test_deleting_the_list_just_shown_deletes_just_that_list(message: str) -> None:
+    """The user is looking at the tasks it names: that is the explicit confirmation several deletes need."""
     chat = new_chat(setup=[dict(t) for t in LIST])
     chat.say("show my shopping tasks")
-    asked = chat.say(message)
-    assert "Are you sure" in asked and "2 tasks" in asked
+    told = chat.say(message)
+    assert "deleted 2 tasks" in told
+    assert titles(chat) == {"phone the plumber", "renew the passport", "water the ferns", "old receipt"}
+
+
+def test_deleting_a_list_shown_earlier_asks_first() -> None:
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    chat.say("show my shopping tasks")
+    chat.say("thanks")
+    asked = chat.say("delete all of them")
+    assert "Are you sure" in asked and "2 tasks" in asked and len(titles(chat)) == 6
     chat.say("go ahead")
     assert titles(chat) == {"phone the plumber", "renew the passport", "water the ferns", "old receipt"}
+
+
+def test_the_plural_names_a_group_and_both_with_two_names_names_two_tasks() -> None:
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    chat.say("mark the shopping tasks as done")
+    assert {t for t, done in state(chat).items() if done} == {"buy oat milk", "pick up light bulbs", "old receipt"}
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    chat.say("remove both the plumber and the ferns tasks")
+    assert titles(chat) == {"buy oat milk", "renew the passport", "pick up light bulbs", "old receipt"}
+
+
+def test_all_of_them_with_no_list_shown_means_every_task_and_asks() -> None:
+    chat = new_chat(setup=[dict(t) for t in LIST])
+    asked = chat.say("wipe the slate clean, bin all of them")
+    assert "Are you sure you want to delete all 6 tasks" in asked
+    chat.say("no no no")
+    assert len(titles(chat)) == 6
 
 
 def test_a_group_of_one_is_deleted_without_asking() -> None:

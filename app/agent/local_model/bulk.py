@@ -32,14 +32,15 @@ _VERBS = {
     REOPEN: r"reopen|re-open|uncheck|untick",
 }
 _SCOPE = r"(?P<scope>(?:all|every|each|everything|evrything|everythin|them|those|these|both)\b.*?)"
-_COMMAND = re.compile(
-    _LEAD + r"(?:(?P<mark>mark|set|make)\s+" + _SCOPE + r"\s+(?:as\s+)?(?:(?P<done>" + _DONE_WORDS + r")|(?P<open>"
-    + _OPEN_WORDS + r"))|(?P<verb>" + "|".join(f"(?P<{kind}>{verbs})" for kind, verbs in _VERBS.items())
-    + r")\s+" + _SCOPE.replace("scope", "scope2") + r")\s*[.!]*$",
-    _I,
-)
 _PLURAL = r"(?:all\s+(?:of\s+)?)?(?:my|the)\s+(?:[\w-]+\s+){0,3}?(?:tasks|ones|to-?dos)(?:\s+[\w-]+){0,4}?"
 """A group named in the plural ("the shopping tasks", "all my tasks for today")."""
+_COMMAND = re.compile(
+    _LEAD + r"(?:(?P<mark>mark|set|make)\s+(?P<scope>" + _SCOPE.replace("(?P<scope>", "(?:") + "|" + _PLURAL
+    + r")\s+(?:as\s+)?(?:(?P<done>" + _DONE_WORDS + r")|(?P<open>"
+    + _OPEN_WORDS + r"))|(?P<verb>" + "|".join(f"(?P<{kind}>{verbs})" for kind, verbs in _VERBS.items())
+    + r")\s+(?P<scope2>" + _SCOPE.replace("(?P<scope>", "(?:") + "|" + _PLURAL + r"))\s*[.!]*$",
+    _I,
+)
 _REPORT = re.compile(
     _LEAD + r"(?:i(?:'ve|\s+have)?\s+|i'?m\s+)?(?:(?:all\s+)?(?:done|finished|completed)\s+(?:with\s+)?)"
     + r"(?P<scope>(?:all|every|each|everything|evrything)\b.*?|" + _PLURAL + r")\s*[.!]*$",
@@ -88,6 +89,13 @@ class Bulk:
 def parse_bulk(message: str, now: Now) -> Bulk | None:
     """The group request a message makes, or None when it is about one task (or none)."""
     text = " ".join(message.replace("\u2019", "'").strip().split())
+    found = _read(text, now)
+    if found is None and "," in text:  # "wipe the slate clean, delete all my tasks"
+        found = _read(text.rsplit(",", 1)[1].strip(), now)
+    return found
+
+
+def _read(text: str, now: Now) -> Bulk | None:
     kind = scope = None
     if (m := _COMMAND.match(text)) is not None:
         if m.group("mark"):
@@ -102,6 +110,8 @@ def parse_bulk(message: str, now: Now) -> Bulk | None:
     if kind is None or scope is None or _ANOTHER_REQUEST.search(scope):
         return None
     scope = scope.strip(" ,.!?")
+    if scope.lower().startswith("both ") and not _SHOWN.match(scope):
+        return None  # "both the lamp and the paint tasks" names two tasks
     if _SHOWN.match(scope):
         bare_all = scope.lower() == "all"
         query = ListQuery(status={COMPLETE: "pending", REOPEN: "completed"}.get(kind, "all"))
@@ -144,7 +154,7 @@ class Group:
             return group
         if not group:
             return Step(text=self._nothing())
-        if bulk.kind == DELETE and len(group) > 1 and not confirmed:
+        if bulk.kind == DELETE and len(group) > 1 and not confirmed and not self._just_seen():
             return Step(text=replies.confirm_delete_group(group))
         if tool not in planner.tools:
             return planner._tool_or_sorry(tool, {})
@@ -160,9 +170,8 @@ class Group:
             return Step(text="Which two do you mean? Name them, or their numbers in the list.")
         if shown is not None:
             tasks = shown
-        elif bulk.shown and not bulk.everything:
-            return Step(text="Which tasks do you mean? Show them first, for example \"show my tasks\".")
-        elif bulk.kind == DELETE and bulk.everything:
+        elif bulk.kind == DELETE and (bulk.everything or bulk.shown):  # "bin all of them" with no list: everything
+            return planner._dispatch(Intent(kind=DELETE_ALL))
             return planner._dispatch(Intent(kind=DELETE_ALL))
         else:
             listing = planner.turn.last("list_tasks")
@@ -176,6 +185,12 @@ class Group:
         if bulk.kind == REOPEN:
             return [t for t in tasks if t.get("completed")]
         return tasks
+
+    def _just_seen(self) -> bool:
+        """True when the group is the list the previous reply showed: "delete all of them" names the tasks the
+        user is looking at, which is the explicit confirmation deleting several tasks needs."""
+        previous = self.planner.conversation.previous
+        return self.bulk.shown and previous is not None and previous.last("list_tasks") is not None
 
     def _report(self, tasks: list[Task], tried: int) -> str:
         verb = {COMPLETE: "marked {} as done", REOPEN: "reopened {}", DELETE: "deleted {}"}[self.bulk.kind]
