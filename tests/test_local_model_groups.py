@@ -11,7 +11,7 @@ from tests.support.local_model import new_chat
 
 pytestmark = pytest.mark.database_independent
 
-LIST = [
+LIST: list[dict[str, Any]] = [
     {"title": "buy oat milk", "tags": ["shopping"]},
     {"title": "phone the plumber", "due_date": "2026-11-26"},
     {"title": "renew the passport", "tags": ["admin"], "priority": "high"},
