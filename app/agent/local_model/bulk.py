@@ -31,14 +31,15 @@ _VERBS = {
     DELETE: r"delete|remove|erase|wipe(?:\s+out)?|clear(?:\s+out)?|get\s+rid\s+of|trash|bin|drop|scrap|throw\s+out",
     REOPEN: r"reopen|re-open|uncheck|untick",
 }
-_SCOPE = r"(?P<scope>(?:all|every|each|everything|evrything|everythin|them|those|these|both)\b.*?)"
 _PLURAL = r"(?:all\s+(?:of\s+)?)?(?:my|the)\s+(?:[\w-]+\s+){0,3}?(?:tasks|ones|to-?dos)(?:\s+[\w-]+){0,4}?"
 """A group named in the plural ("the shopping tasks", "all my tasks for today")."""
+_SCOPE = r"(?:(?:all|every|each|everything|evrything|everythin|them|those|these|both)\b.*?|" + _PLURAL + ")"
+"""What a group command names: a quantifier or pointer and what follows it, or a plural."""
 _COMMAND = re.compile(
-    _LEAD + r"(?:(?P<mark>mark|set|make)\s+(?P<scope>" + _SCOPE.replace("(?P<scope>", "(?:") + "|" + _PLURAL
-    + r")\s+(?:as\s+)?(?:(?P<done>" + _DONE_WORDS + r")|(?P<open>"
-    + _OPEN_WORDS + r"))|(?P<verb>" + "|".join(f"(?P<{kind}>{verbs})" for kind, verbs in _VERBS.items())
-    + r")\s+(?P<scope2>" + _SCOPE.replace("(?P<scope>", "(?:") + "|" + _PLURAL + r"))\s*[.!]*$",
+    _LEAD + r"(?:(?P<mark>mark|set|make)\s+(?P<scope>" + _SCOPE + r")\s+(?:as\s+)?"
+    + r"(?:(?P<done>" + _DONE_WORDS + r")|(?P<open>" + _OPEN_WORDS + r"))"
+    + r"|(?P<verb>" + "|".join(f"(?P<{kind}>{verbs})" for kind, verbs in _VERBS.items())
+    + r")\s+(?P<scope2>" + _SCOPE + r"))\s*[.!]*$",
     _I,
 )
 _REPORT = re.compile(
@@ -171,7 +172,6 @@ class Group:
         if shown is not None:
             tasks = shown
         elif bulk.kind == DELETE and (bulk.everything or bulk.shown):  # "bin all of them" with no list: everything
-            return planner._dispatch(Intent(kind=DELETE_ALL))
             return planner._dispatch(Intent(kind=DELETE_ALL))
         else:
             listing = planner.turn.last("list_tasks")

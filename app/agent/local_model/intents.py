@@ -332,7 +332,7 @@ _CHANGED_COMMAND = re.compile(
     r"|(?P<target>.+?)\s+(?:(?:forward|back|up|ahead|out)\s+)?(?:to|till|until))$", _I)
 _CHANGED_FACT = re.compile(
     r"^(?P<target>.+?)\s+(?:(?:has|have)\s+)?(?:(?:got|gets|been|was|were|is|are)\s+)?(?:pushed|moved|bumped|shifted|"
-    r"changed|rescheduled|postponed|delayed|brought|pulled|slipped|slid|pushed\s+back)(?:\s+(?:back|forward|up|out|"
+    r"changed|rescheduled|postponed|delayed|brought|pulled|slipped|slid)(?:\s+(?:back|forward|up|out|"
     r"ahead))?(?:\s+(?:to|till|until|for|by))?$|^(?P<subject>.+?)\s+(?:is|are)(?:\s+now)?$", _I)
 
 

@@ -118,9 +118,7 @@ class Planner:
                 return follow
         bulk = parse_bulk(turn.user, self.now) if intent.kind not in (LIST, CLEAR_COMPLETED, DELETE_ALL) else None
         if bulk is not None and (group := Group(self, bulk)).meant():
-            if bulk.kind == DELETE and bulk.everything and not bulk.shown:
-                return self._dispatch(Intent(kind=DELETE_ALL))
-            return group.plan()
+            return group.plan()  # deleting every task is the delete-everything request, with its confirmation
         if intent.lang == "en" and intent.kind not in (LIST, GREET, THANKS, BYE, HELP, CLEAR_COMPLETED, DELETE_ALL):
             several = split_requests(turn.user, self.now)
             if several and len(several) > 1:
