@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from flask_jwt_extended import JWTManager
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from app.config import get_config
 from app.errors import ErrorBody
+from app.jwt_manager import TokenManager
 from app.validation import spectree_before
 
 
@@ -157,7 +157,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 db = Database()
-jwt = JWTManager()
+jwt = TokenManager()
 api = SpecTree(
     "flask",
     title="Todo Assistant API",

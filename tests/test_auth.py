@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+from app import create_app
 from tests.support.accounts import TEST_SECRET, AuthActions
 
 
@@ -118,6 +119,32 @@ def test_forged_and_malformed_tokens_are_refused(client: FlaskClient, auth: Auth
         resp = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {token}"})
         assert resp.status_code == 401, token
         assert "error" in resp.get_json()
+
+
+def test_a_token_accepted_before_still_expires_and_stays_bound_to_its_key(
+    app: Flask, client: FlaskClient, auth: AuthActions, migrated: str
+) -> None:
+    """The server remembers the tokens it verified (`app/jwt_manager.py`): a remembered one still ends at its
+    `exp`, and still only opens the app whose key signed it."""
+    acct = auth.signup()
+    claims = pyjwt.decode(acct.access_token, TEST_SECRET, algorithms=["HS256"])
+    short = pyjwt.encode({**claims, "exp": int(time.time()) + 2}, TEST_SECRET, algorithm="HS256")
+    for _ in range(2):
+        assert client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {short}"}).status_code == 200
+    time.sleep(max(0.0, claims_exp(short) - time.time()) + 0.2)
+    late = client.get(acct.url("/tasks"), headers={"Authorization": f"Bearer {short}"})
+    assert (late.status_code, late.get_json()["error"]["code"]) == (401, "token_expired")
+
+    assert client.get(acct.url("/tasks"), headers=acct.headers).status_code == 200
+    other = create_app({"mode": "developer", "database_url": migrated, "secret_key": "another-key-" + "x" * 40,
+                        "TESTING": True, "ratelimit_enabled": False})
+    refused = other.test_client().get(acct.url("/tasks"), headers=acct.headers)
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (401, "invalid_token")
+    assert client.get(acct.url("/tasks"), headers=acct.headers).status_code == 200
+
+
+def claims_exp(token: str) -> float:
+    return float(pyjwt.decode(token, options={"verify_signature": False})["exp"])
 
 
 def test_signed_tokens_with_claims_of_the_wrong_type_are_refused(client: FlaskClient, auth: AuthActions) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Flask
 
 from tests.support.accounts import AuthActions
@@ -29,6 +31,18 @@ def test_chat_adds_a_task_and_streams_the_contract_events(auth: AuthActions) -> 
     assert messages[1]["content"] == reply and messages[1]["status"] == "complete"
     assert messages[1]["tool_calls"][0]["name"] == "add_task"
     assert messages[1]["id"] == events[-1]["message_id"]
+
+
+def test_each_write_of_the_stream_is_whole_events_in_order(auth: AuthActions) -> None:
+    """Events that arrive together go out in one write (`stream_batches`); a write never splits an event."""
+    acct = auth.signup()
+    resp = acct.request("POST", "/chat", json={"message": "add buy milk tomorrow at 5pm"})
+    writes = [piece.decode() for piece in resp.iter_encoded()]
+    assert writes and all(piece.endswith("\n\n") and piece.startswith("data: ") for piece in writes)
+    events = [json.loads(line[6:]) for piece in writes for line in piece.split("\n\n") if line]
+    kinds = [e["type"] for e in events]
+    assert kinds[0] == "conversation" and kinds[-1] == "done" and kinds.count("chunk") > 3
+    assert len(writes) <= len(events)
 
 
 def test_context_carries_across_turns(auth: AuthActions) -> None:

@@ -151,6 +151,30 @@ def test_stream_yields_every_item_in_order_within_the_buffer_bound(runtime: Asyn
     assert worst_backlog <= 16 + 1
 
 
+def test_stream_batches_hands_over_together_what_was_buffered_together(runtime: AsyncRuntime) -> None:
+    """An SSE route writes once per batch: the items produced while the consumer was busy come as one."""
+    produced_rest = threading.Event()
+    opened = asyncio.Event()
+
+    async def words() -> AsyncIterator[str]:
+        yield "first"
+        await opened.wait()
+        for word in ("a", "b", "c", "d"):
+            yield word
+        produced_rest.set()
+        yield "last"
+
+    batches = runtime.stream_batches(words, idle_timeout=None)
+    assert next(batches) == ["first"]
+    runtime.post(opened.set)
+    assert produced_rest.wait(5)
+    together = next(batches)  # nothing was taken since "first": the four words are all buffered
+    assert together is not IDLE
+    assert together[:4] == ["a", "b", "c", "d"]
+    rest = together[4:] + [item for batch in batches if batch is not IDLE for item in batch]
+    assert rest == ["last"]
+
+
 def test_stream_accepts_an_async_iterable_or_a_factory(runtime: AsyncRuntime) -> None:
     assert list(runtime.stream(numbers(5))) == [0, 1, 2, 3, 4]
     assert list(runtime.stream(lambda: numbers(3))) == [0, 1, 2]

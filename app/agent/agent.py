@@ -25,6 +25,7 @@ from agents import (
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
+from app.agent import sdk_memo
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
 from app.agent.local_model import LocalModel
 from app.agent.local_model.after_tools import NOT_FINAL, STEP_MEMORY, StepMemory, reply_after_tools, reply_events
@@ -104,9 +105,13 @@ class TodoAgent(Agent[TurnContext]):
 
     async def get_mcp_tools(self, run_context: RunContextWrapper[TurnContext]) -> list[Tool]:
         if self._tool_cache is None:
-            self._tool_cache = await super().get_mcp_tools(run_context)
+            tools = await super().get_mcp_tools(run_context)
+            sdk_memo.remember_tools(tools)
+            self._tool_cache = tools
         return self._tool_cache
 
+
+sdk_memo.install()
 
 _tools: InProcessMCPServer | None = None
 _agents: dict[int, TodoAgent] = {}

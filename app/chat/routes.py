@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
 
 
-RunStream: TypeAlias = Iterator[RunEvent | Literal[Idle.IDLE]]
-"""A turn's events as `_run` hands them over, with an `IDLE` whenever none came for a ping interval."""
+RunStream: TypeAlias = Iterator[list[RunEvent] | Literal[Idle.IDLE]]
+"""A turn's events as `_run` hands them over: those that arrived together in one list, and an `IDLE` whenever
+none came for a ping interval."""
 
 
 def _error_event(err: BaseException, conversation_id: int) -> ErrorEvent:
@@ -54,7 +55,7 @@ def _run(current: turn.Turn) -> RunStream:
     cfg = get_config()
     model = model_for(cfg)
     ping = cfg.sse_ping_seconds
-    return get_runtime().stream(lambda: turn_events(model, current), idle_timeout=ping)
+    return get_runtime().stream_batches(lambda: turn_events(model, current), idle_timeout=ping)
 
 
 def _settle(current: turn.Turn, status: str) -> bool:
@@ -74,12 +75,13 @@ def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator
     try:
         yield sse.event({"type": "conversation", "conversation_id": current.conversation_id})
         try:
-            for ev in events:
-                if ev is Idle.IDLE:
+            for batch in events:
+                if batch is Idle.IDLE:
                     yield sse.PING
                     continue
-                watch.saw(ev)
-                yield sse.event(ev)
+                for ev in batch:
+                    watch.saw(ev)
+                yield "".join(map(sse.event, batch))  # one write for the events that arrived together
             outcome = "complete"
         except Exception as err:
             outcome, failure = "failed", err
@@ -136,7 +138,7 @@ document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assista
 
 def _whole(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Any:
     try:
-        for _ev in events:
+        for _batch in events:
             pass
     except Exception as err:
         watch.model_error(err)

@@ -173,20 +173,21 @@ def _error_bytes() -> bytes:
 
 def _sse(result: StreamingResult, ping: float, watch: TurnWatch | None) -> Iterator[bytes]:
     """The stream's bytes; closing it (client gone) cancels the run, which keeps the partial reply."""
-    chunks = get_runtime().stream(result, idle_timeout=ping)
+    batches = get_runtime().stream_batches(result, idle_timeout=ping)
     outcome = "interrupted"
     if watch is not None:
         watch.stream_opened()
     try:
-        for chunk in chunks:
-            if chunk is IDLE:
+        for batch in batches:
+            if batch is IDLE:
                 yield PING
                 continue
-            if watch is not None and b"content_part.text_delta" in chunk:
-                watch.saw({"type": "chunk"})
-            if b'"type":"error"' in chunk:
-                outcome = "failed"
-            yield chunk
+            for chunk in batch:
+                if watch is not None and b"content_part.text_delta" in chunk:
+                    watch.saw({"type": "chunk"})
+                if b'"type":"error"' in chunk:
+                    outcome = "failed"
+            yield b"".join(batch)  # one write for the events that arrived together
         if outcome != "failed":
             outcome = "complete"
     except Exception:
@@ -196,7 +197,7 @@ def _sse(result: StreamingResult, ping: float, watch: TurnWatch | None) -> Itera
         outcome = "failed"
         yield _error_bytes()
     finally:
-        chunks.close()
+        batches.close()
         if watch is not None:
             watch.finished(outcome)
 
