@@ -6,6 +6,8 @@ import json
 
 from flask import Flask
 
+from app.conversations.store import input_items, recent_messages
+from app.extensions import db
 from tests.support.accounts import AuthActions
 from tests.support.chat import chat
 
@@ -43,6 +45,23 @@ def test_each_write_of_the_stream_is_whole_events_in_order(auth: AuthActions) ->
     kinds = [e["type"] for e in events]
     assert kinds[0] == "conversation" and kinds[-1] == "done" and kinds.count("chunk") > 3
     assert len(writes) <= len(events)
+
+
+def test_a_later_turn_recalls_earlier_results_without_their_bookkeeping(app: Flask, auth: AuthActions) -> None:
+    """History replays each earlier task without its stamps and reminders (half the size, on every model step);
+    the stored record keeps them, and the next turn still knows the task."""
+    acct = auth.signup()
+    conv = chat(acct, "add buy milk tomorrow at 5pm")[0]["conversation_id"]
+    with app.app_context(), db.work() as session:
+        items = input_items(recent_messages(session, conv, 40))
+    output = json.loads(next(i for i in items if i.get("type") == "function_call_output")["output"])
+    assert {"id", "title", "due_date", "due_time", "priority", "tags", "completed"} <= set(output["task"])
+    assert not {"created_at", "updated_at", "reminders", "completed_at", "description"} & set(output["task"])
+    stored = acct.request("GET", f"/conversations/{conv}/messages").get_json()["messages"][1]["tool_calls"][0]
+    assert stored["output"]["task"]["reminders"] and stored["output"]["task"]["created_at"]
+    chat(acct, "make it high priority", conv)
+    [task] = acct.request("GET", "/tasks").get_json()["tasks"]
+    assert (task["title"], task["priority"]) == ("buy milk", "high")
 
 
 def test_context_carries_across_turns(auth: AuthActions) -> None:

@@ -3,6 +3,7 @@ them" after a list. Completing acts at once; deleting several asks first, and "n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -181,3 +182,30 @@ def test_both_after_a_longer_list_asks_which() -> None:
     chat.say("show my tasks")
     reply = chat.say("mark both as done")
     assert "Which two" in reply and sum(state(chat).values()) == 1
+
+
+@pytest.mark.parametrize(("first", "change", "check"), [
+    (["add gym tomorrow 7am", "add yoga tomorrow 8am"], "make both of them due friday",
+     lambda t: t["due_date"] == "2026-11-27" and t["due_time"] in ("07:00", "08:00")),
+    (["add call bob and email sue"], "make them high priority", lambda t: t["priority"] == "high"),
+    (["add buy apples and buy pears"], "tag them both fruit", lambda t: t["tags"] == ["fruit"]),
+    (["add buy apples and buy pears"], "move both to saturday at 5pm",
+     lambda t: (t["due_date"], t["due_time"]) == ("2026-11-28", "17:00")),
+])
+def test_a_change_to_the_tasks_just_added_changes_each_of_them(
+        first: list[str], change: str, check: Callable[[dict[str, Any]], bool]) -> None:
+    """Before, "make both of them due friday" looked for a task called "both of them"."""
+    chat = new_chat()
+    for message in first:
+        chat.say(message)
+    chat.say(change)
+    assert len(chat.store.tasks) == 2 and all(check(t) for t in chat.store.tasks.values())
+    assert [n for n, _a in chat.store.calls].count("update_task") == 2
+
+
+def test_a_change_to_all_of_a_list_shown_changes_each_task_in_it() -> None:
+    chat = new_chat(setup=[{"title": "gym"}, {"title": "yoga"}, {"title": "call bob", "completed": True}])
+    chat.say("show my tasks")
+    chat.say("tag all of them errands")
+    tags = {t["title"]: t["tags"] for t in chat.store.tasks.values()}
+    assert tags == {"gym": ["errands"], "yoga": ["errands"], "call bob": []}  # the list showed the open ones

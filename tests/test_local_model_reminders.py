@@ -103,3 +103,41 @@ def test_snooze_that_for_ten_minutes(app: Flask, auth: AuthActions) -> None:
     assert reminder["status"] == "scheduled"
     assert before + timedelta(minutes=10) - timedelta(seconds=1) <= at <= after + timedelta(minutes=10)
     assert "no reminders to snooze" in _say(auth.signup(), "snooze it")["response"]
+
+
+@pytest.mark.parametrize("message", [
+    "add dentist tomorrow at 3pm and remind me an hour before",
+    "add dentist tomorrow at 3pm, remind me 1 hour before",
+    "add dentist tomorrow at 3pm with a reminder an hour before",
+])
+def test_a_new_task_with_a_reminder_before_it(auth: AuthActions, message: str) -> None:
+    """Before, "and remind me an hour before" became a second task called "an hour before"."""
+    user = auth.signup()
+    reply = _say(user, message)
+    assert [c["name"] for c in reply["tool_calls"]] == ["add_task", "add_reminder"]
+    assert "Added 'dentist'" in reply["response"] and "remind you" in reply["response"]
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert task["title"] == "dentist" and task["due_time"] == "15:00"
+    assert sorted(r["before_minutes"] or 0 for r in task["reminders"]) == [0, 60]
+
+
+def test_a_dated_task_is_reminded_the_morning_of_the_day_before(auth: AuthActions) -> None:
+    user = auth.signup(timezone="America/New_York")
+    reply = _say(user, "add pay rent in 5 days and remind me the day before")
+    assert [c["name"] for c in reply["tool_calls"]] == ["add_task", "add_reminder"]
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert task["title"] == "pay rent" and task["due_time"] is None
+    [reminder] = task["reminders"]
+    zone = __import__("zoneinfo").ZoneInfo("America/New_York")
+    local = datetime.fromisoformat(reminder["remind_at"].replace("Z", "+00:00")).astimezone(zone)
+    due = datetime.fromisoformat(task["due_date"]).date()
+    assert (local.date(), local.strftime("%H:%M")) == (due - timedelta(days=1), "09:00")
+
+
+def test_a_task_without_a_date_gets_no_reminder_and_the_user_is_told(auth: AuthActions) -> None:
+    user = auth.signup()
+    reply = _say(user, "add water the plants and remind me an hour before")
+    assert [c["name"] for c in reply["tool_calls"]] == ["add_task"]
+    assert "no due time" in reply["response"]
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert task["title"] == "water the plants" and task["reminders"] == []

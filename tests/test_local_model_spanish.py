@@ -248,3 +248,48 @@ def test_a_present_perfect_report_completes(message: str) -> None:
     chat.say(message)
     assert {t["title"]: t["completed"] for t in chat.store.tasks.values()} == {
         "pagar el gimnasio": True, "llamar al fontanero": False}
+
+
+@pytest.mark.parametrize(("message", "priority"), [
+    ("sube la prioridad de llamar al fontanero", "high"), ("súbele la prioridad a llamar al fontanero", "high"),
+    ("dale prioridad a llamar al fontanero", "high"), ("baja la prioridad de llamar al fontanero", "low"),
+])
+def test_raising_or_lowering_a_priority(message: str, priority: str) -> None:
+    """Before, these were not understood at all."""
+    chat = new_chat(setup=[{"title": "llamar al fontanero", "due_date": "2026-11-26", "due_time": "10:00"},
+                           {"title": "comprar pan"}])
+    reply = chat.say(message)
+    assert chat.store.tasks[1]["priority"] == priority and reply.startswith("Actualicé")
+    assert chat.store.tasks[2]["priority"] == "none" and len(chat.store.tasks) == 2
+
+
+@pytest.mark.parametrize(("message", "due_date", "due_time"), [
+    ("quítale la fecha a llamar al fontanero", None, None), ("quita la fecha de llamar al fontanero", None, None),
+    ("quítale la hora a llamar al fontanero", "2026-11-26", None),
+])
+def test_taking_the_date_or_time_off_a_task_never_deletes_it(message: str, due_date: str | None,
+                                                             due_time: str | None) -> None:
+    """"quita" alone deletes; "quita la fecha de X" before this read as "delete X"."""
+    chat = new_chat(setup=[{"title": "llamar al fontanero", "due_date": "2026-11-26", "due_time": "10:00"}])
+    chat.say(message)
+    task = chat.store.tasks[1]
+    assert (task["due_date"], task["due_time"]) == (due_date, due_time)
+
+
+@pytest.mark.parametrize(("message", "title", "due"), [
+    ("tengo cita con el médico el 15", "cita con el médico", ("2026-12-15", None)),
+    ("tengo reunión con Laura el viernes a las 10", "reunión con Laura", ("2026-11-27", "10:00")),
+    ("tenemos la cena de empresa mañana a las 9 de la noche", "cena de empresa", ("2026-11-27", "21:00")),
+])
+def test_a_dated_plan_said_as_a_statement_is_added(message: str, title: str, due: tuple[str, str | None]) -> None:
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert title in task["title"] and (task["due_date"], task["due_time"]) == due
+
+
+@pytest.mark.parametrize("message", ["tengo algo mañana", "¿tengo cita el 15?", "tengo tareas para hoy"])
+def test_a_question_about_plans_still_lists(message: str) -> None:
+    chat = new_chat(setup=[{"title": "comprar pan"}])
+    chat.say(message)
+    assert [n for n, _a in chat.store.calls] == ["list_tasks"] and len(chat.store.tasks) == 1

@@ -258,3 +258,55 @@ def test_shifts_and_cleared_dates_said_as_facts() -> None:
         chat.say(message)
     due = {t["title"]: t["due_date"] for t in chat.store.tasks.values()}
     assert due == {"car service": "2026-11-30", "slides": "2026-11-29", "expenses": None, "launch": "2026-12-10"}
+
+
+TEAM_CALL: list[dict[str, Any]] = [{"title": "dentist appointment", "due_date": "2026-11-28", "due_time": "15:00"},
+             {"title": "team call", "due_date": "2026-11-26", "due_time": "23:30"}, {"title": "water the plants",
+                                                                                     "tags": ["home"]}]
+
+
+@pytest.mark.parametrize(("message", "title", "due_date", "due_time"), [
+    ("can the dentist appointment be an hour later?", "dentist", "2026-11-28", "16:00"),
+    ("push the dentist back by 30 minutes", "dentist", "2026-11-28", "15:30"),
+    ("delay the dentist by an hour and a half", "dentist", "2026-11-28", "16:30"),
+    ("make the dentist appointment half an hour earlier", "dentist", "2026-11-28", "14:30"),
+    ("the team call is now two hours later", "team call", "2026-11-27", "01:30"),
+    ("move the team call 45 minutes earlier", "team call", "2026-11-26", "22:45"),
+    ("move the dentist from saturday to monday", "dentist", "2026-11-30", "15:00"),
+    ("change the dentist appointment from 3pm to 5pm", "dentist", "2026-11-28", "17:00"),
+])
+def test_a_task_moves_by_hours_and_minutes_or_from_one_time_to_another(
+        message: str, title: str, due_date: str, due_time: str) -> None:
+    """Before, "push the dentist back by 30 minutes" moved it to today (the amount read as "in 30 minutes")."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in TEAM_CALL])
+    chat.say(message)
+    assert [n for n, _a in chat.store.calls] == ["list_tasks", "update_task"]
+    task = next(t for t in chat.store.tasks.values() if title in t["title"])
+    assert (task["due_date"], task["due_time"]) == (due_date, due_time)
+    assert len(chat.store.tasks) == 3
+
+
+def test_a_task_without_a_time_is_not_moved_by_hours() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in TEAM_CALL])
+    reply = chat.say("push water the plants back an hour")
+    assert "no time" in reply and "update_task" not in [n for n, _a in chat.store.calls]
+    chat.say("push it back 15 mins")  # a pronoun finds the task spoken about last
+    assert chat.store.tasks[3]["due_time"] is None and len(chat.store.tasks) == 3
+
+
+@pytest.mark.parametrize("message", [
+    "water the plants is a work thing now, not home",
+    "move water the plants from home to work",
+    "switch water the plants from the home tag to the work tag",
+])
+def test_a_tag_swap_said_or_asked_changes_the_tags_and_adds_nothing(message: str) -> None:
+    """Before, "water the plants is a work thing now, not home" added two tasks."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in TEAM_CALL])
+    chat.say(message)
+    assert chat.store.tasks[3]["tags"] == ["work"] and len(chat.store.tasks) == 3

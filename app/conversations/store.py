@@ -105,6 +105,31 @@ def recent_messages(session: DbSession, conversation_id: int, window: int) -> li
     return cast(list[StoredMessage], rows[::-1])
 
 
+_NOT_RECALLED = frozenset({"created_at", "updated_at", "reminders"})
+"""Fields of a task in an earlier tool result that a later turn is not shown again (see `_recalled`)."""
+
+
+def _recalled(output: Any) -> Any:
+    """An earlier tool result as a later turn's model sees it: each task without its bookkeeping (creation and
+    update stamps, its reminders, an empty description or completion time). A continued conversation replays
+    up to the whole window of results on every model step: a task is about half as long without them, for
+    the hosted model's tokens and for the SDK's copies of the input alike. The turn that made the call saw it
+    whole, and a question about reminders or times is asked of the tools again."""
+    if not isinstance(output, dict):
+        return output
+    recalled = dict(output)
+    if isinstance(output.get("task"), dict):
+        recalled["task"] = _recalled_task(output["task"])
+    if isinstance(output.get("tasks"), list):
+        recalled["tasks"] = [_recalled_task(t) if isinstance(t, dict) else t for t in output["tasks"]]
+    return recalled
+
+
+def _recalled_task(task: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in task.items() if name not in _NOT_RECALLED
+            and not (name in ("description", "completed_at") and not value)}
+
+
 def input_items(messages: Sequence[StoredMessage]) -> list[dict[str, Any]]:
     """Messages as Responses input items; an assistant's tool calls come back as call/output pairs."""
     items: list[dict[str, Any]] = []
@@ -118,7 +143,7 @@ def input_items(messages: Sequence[StoredMessage]) -> list[dict[str, Any]]:
                           "arguments": json.dumps(call.get("arguments") or {})})
             output = call.get("output")
             items.append({"type": "function_call_output", "call_id": call_id,
-                          "output": output if isinstance(output, str) else json.dumps(output)})
+                          "output": output if isinstance(output, str) else json.dumps(_recalled(output))})
         if msg.content:
             items.append({"role": "assistant", "content": msg.content})
     return items

@@ -123,6 +123,14 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
     bare = text.strip(" ¿?¡!.")
     question = "?" in text or "؟" in text
     first = (_WORD.findall(bare.lower()) or [""])[0]
+    cleared = _find_command(bare, lex, ("clear",))  # before "quita" (delete): "quítale la fecha a X"
+    if cleared is not None:
+        phrase = cleared[1]
+        fields = ["due_time"] if re.search(r"hora", phrase.group(0), _FLAGS) else ["due_date", "due_time"]
+        target = _target(bare[: phrase.start()] + " " + bare[phrase.end() :], lex)
+        return Intent(kind=UPDATE, target=target, clear=fields, lang=code)
+    if first in lex.statement_adds and not question and (planned := _planned(bare[len(first):], lex, now)):
+        return planned
     command = _find_command(bare, lex, ("complete", "delete"))
     said_done = first not in lex.question_words and any(p.match(bare) for p in lex.done_patterns)  # not "qué ..."
     if command is None and not question and said_done:
@@ -141,6 +149,8 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
         return Intent(kind=COMPLETE if kind == "complete" else DELETE, target=target, lang=code)
     found, leftover = _fields(rest, lex, now)
     if kind == "update":
+        if not found.priority and m is not None:  # "sube la prioridad de X": the command says the level
+            found.priority = _priority(m.group(0), lex)[0]
         if not found.any():
             return None
         return Intent(kind=UPDATE, target=_target(leftover, lex), fields=found, lang=code)
@@ -152,6 +162,21 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
             return Intent(kind=ADD, lang=code)
         return Intent(kind=ADD, title=title[:200], fields=found, lang=code)
     return None
+
+
+def _planned(text: str, lex: Lexicon, now: Now) -> Intent | None:
+    """A dated statement of a plan ("tengo cita con el médico el 15") as a task; None without a date or a
+    title that is not a list word ("tengo algo mañana" stays a question)."""
+    found, leftover = _fields(text, lex, now)
+    title = _trim(leftover, lex)
+    words = _WORD.findall(title.lower())
+    if not (found.due_date or found.due_time) or not words or set(words) <= set(lex.list_words) | _VAGUE:
+        return None
+    return Intent(kind=ADD, title=title[:200], fields=found, lang=lex.code)
+
+
+_VAGUE = frozenset({"algo", "nada", "mucho", "tareas", "tarea", "pendiente", "pendientes", "planes", "plan", "que",
+                    "hacer", "qué", "libre", "tiempo"})
 
 
 def _own_request(piece: str, lex: Lexicon) -> bool:

@@ -32,6 +32,10 @@ class Indirect:
     """Fields to clear."""
     shift_days: int = 0
     """Days to move the due date by (negative: earlier)."""
+    shift_minutes: int = 0
+    """Minutes to move the due time by (negative: earlier), across midnight if need be."""
+    untag: list[str] = field(default_factory=list)
+    """Tags to take off."""
 
 
 _INSTEAD = r"(?:\s*,?\s*(?:instead|now|then|after\s+all|actually))*"
@@ -52,15 +56,25 @@ _NOT_URGENT = re.compile(
 _NO_RUSH = re.compile(
     r"^(?:there'?s\s+)?no\s+(?:rush|hurry)\s+(?:on|with|for|about)\s+(?P<t>.+?)(?:\s*[,;.]\s*(?P<v>.*))?$", _I
 )
+_AMOUNT = rf"(?P<n>half\s+an?|{NUMBER_RE})\s+(?P<u>days?|weeks?|hours?|hrs?|minutes?|mins?)(?P<half>\s+and\s+a\s+half)?"
+"""How far a task moves: "two days", "a week", "an hour", "half an hour", "90 minutes", "an hour and a half"."""
 _SHIFT = re.compile(
     rf"^(?:push|move|bump|shift|postpone|delay|defer|put\s+off|slide|kick)\s+(?P<t>.+?)\s+(?P<dir>back|forward|out|up|later|earlier)?\s*"
-    rf"(?:by\s+)?(?P<n>{NUMBER_RE})\s+(?P<u>days?|weeks?)(?:\s+(?P<dir2>later|earlier|back|forward))?$",
+    rf"(?:by\s+)?{_AMOUNT}(?:\s+(?P<dir2>later|earlier|sooner|back|forward))?$",
     _I,
 )
+_LATER = re.compile(
+    rf"^(?:(?:can|could)\s+(?:we\s+|you\s+)?(?:make\s+|have\s+)?(?P<t>.+?)(?:\s+be)?|(?:make|have)\s+(?P<t2>.+?)"
+    rf"|(?P<t3>.+?)\s+(?:is|are|should\s+be|will\s+be|needs\s+to\s+be|has\s+to\s+be|must\s+be)(?:\s+now)?)"
+    rf"\s+(?:moved\s+|pushed\s+|starting\s+|happening\s+)?(?:by\s+)?{_AMOUNT}\s+(?P<dir>later|earlier|sooner)"
+    rf"(?:\s+(?:instead|then|please))?$",
+    _I,
+)
+"""A shift asked or said without a moving verb: "can X be an hour later?", "make X 30 minutes earlier"."""
 _SHIFTED = re.compile(
     rf"^(?P<t>.+?)\s+(?:(?:has|have)\s+)?(?:(?:got|gets|been|was|were|is|are)\s+)?(?:slipped|slid|moved|pushed|shifted|"
     rf"bumped|delayed|postponed|due|happening|running|late)\s+(?:back\s+|out\s+|forward\s+|up\s+)?(?:by\s+)?"
-    rf"(?P<n>{NUMBER_RE}|an?)\s+(?P<u>days?|weeks?)(?:\s+(?P<dir>later|earlier|sooner|back|forward|late))?$",
+    rf"{_AMOUNT}(?:\s+(?P<dir>later|earlier|sooner|back|forward|late))?$",
     _I,
 )
 """A shift said as a fact: "the car service slipped by two days", "the slides are due a day earlier"."""
@@ -76,6 +90,22 @@ _NO_DATE = re.compile(
 _TAG_ON = re.compile(
     r"^(?:put|add|stick|slap|give)\s+(?:a|an|the)\s+#?(?P<tag>[\w-]+)\s+(?:tag|label)\s+(?:on|to|onto)\s+(?P<t>.+)$", _I
 )
+_TAG_WORD = r"(?:the\s+)?#?(?P<{}>[\w-]+)(?:\s+(?:tag|label|list|category|pile))?"
+_FROM_TO = re.compile(
+    r"^(?:move|switch|change|retag|re-tag|shift|reschedule|push|bump)\s+(?P<t>.+?)\s+from\s+(?P<old>.+?)\s+"
+    r"(?:to|into|over\s+to|until|till)\s+(?P<new>.+)$",
+    _I,
+)
+"""A move from one value to another: a date or time ("move X from monday to friday"), or else a tag
+("move X from home to work")."""
+_ONE_TAG = re.compile(_TAG_WORD.format("tag") + "$", _I)
+_KIND_NOW = re.compile(
+    r"^(?P<t>.+?)\s+(?:is|are|'s)\s+(?:now\s+|actually\s+|really\s+)?(?:a|an|more\s+of\s+a)\s+#?(?P<new>[\w-]+)\s+"
+    r"(?:thing|task|item|errand|job|chore|one|todo)(?:\s+now)?(?:\s*,?\s*(?:and\s+)?not\s+(?:a\s+|an\s+)?#?(?P<old>[\w-]+)"
+    r"(?:\s+(?:thing|task|item|one))?)?(?:\s+(?:anymore|any\s+more|now))?$",
+    _I,
+)
+"""A tag swap said as a fact: "X is a work thing now, not home", "X is more of a family task"."""
 _SHOULD_READ = re.compile(
     r"^(?P<t>.+?)\s+(?:should|must|needs\s+to|has\s+to)\s+(?:read|say|be\s+called|be\s+named|be\s+renamed(?:\s+to)?)\s*:?\s*(?P<n>.+)$",
     _I,
@@ -110,12 +140,41 @@ def _clear(name: str) -> list[str]:
     return ["due_time"] if "time" in name.lower() else ["due_date", "due_time"]
 
 
+_MINUTES = {"day": 24 * 60, "week": 7 * 24 * 60, "hour": 60, "hr": 60, "minute": 1, "min": 1}
+
+
+def _shifted(m: re.Match[str], target: str, earlier: bool) -> Indirect:
+    """A move by the amount `_AMOUNT` matched: whole days move the date, hours and minutes the time."""
+    count = m.group("n").lower()
+    amount = 0.5 if count.startswith("half") else number_value(count) or 1
+    amount += 0.5 if m.group("half") else 0
+    unit = m.group("u").lower().rstrip("s")
+    minutes = round(amount * _MINUTES[unit]) * (-1 if earlier else 1)
+    if unit in ("day", "week") and minutes % (24 * 60) == 0:
+        return Indirect(target=target, shift_days=minutes // (24 * 60))
+    return Indirect(target=target, shift_minutes=minutes)
+
+
 def parse_indirect(text: str, now: Now) -> Indirect | None:
     """An indirect update, or None."""
     text = text.strip(" .!")
     m = _SHOULD_READ.match(text)
     if m:
         return Indirect(target=m.group("t"), title=m.group("n").strip(" \"'"))
+    m = _FROM_TO.match(text)
+    if m:
+        new = _fields(m.group("new"), now)
+        if new.due_date or new.due_time:
+            return Indirect(target=m.group("t"), fields=new)
+        old_tag, new_tag = _ONE_TAG.match(m.group("old")), _ONE_TAG.match(m.group("new"))
+        if old_tag and new_tag and not _fields(m.group("old"), now).any():
+            return Indirect(target=m.group("t"), fields=Fields(tags=[new_tag.group("tag").lower()]),
+                            untag=[old_tag.group("tag").lower()])
+    m = _KIND_NOW.match(text)
+    if m:
+        old = m.group("old")
+        return Indirect(target=m.group("t"), fields=Fields(tags=[m.group("new").lower()]),
+                        untag=[old.lower()] if old else [])
     m = _TAG_ON.match(text)
     if m:
         return Indirect(target=m.group("t"), fields=Fields(tags=[m.group("tag").lower()]))
@@ -136,16 +195,15 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
         return Indirect(target=parts.get("t") or parts["t2"], clear=_clear(parts.get("f") or parts["f2"]))
     m = _SHIFT.match(text)
     if m:
-        amount = number_value(m.group("n")) or 1
-        days = amount * (7 if m.group("u").lower().startswith("week") else 1)
         direction = (m.group("dir") or m.group("dir2") or "").lower()
-        return Indirect(target=m.group("t"), shift_days=-days if direction in ("up", "earlier", "forward") else days)
+        return _shifted(m, m.group("t"), direction in ("up", "earlier", "sooner", "forward"))
     m = _SHIFTED.match(text)
     if m:
-        amount = 1 if m.group("n").lower() in ("a", "an") else number_value(m.group("n")) or 1
-        days = amount * (7 if m.group("u").lower().startswith("week") else 1)
         earlier = (m.group("dir") or "").lower() in ("earlier", "sooner", "forward") or " forward " in text.lower()
-        return Indirect(target=m.group("t"), shift_days=-days if earlier else days)
+        return _shifted(m, m.group("t"), earlier)
+    m = _LATER.match(text)
+    if m:
+        return _shifted(m, m.group("t") or m.group("t2") or m.group("t3"), m.group("dir").lower() != "later")
     for pattern in (_NOT_URGENT, _NO_RUSH):
         m = pattern.match(text)
         if m:

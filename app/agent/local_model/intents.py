@@ -42,6 +42,8 @@ class Intent:
     """For list: the query."""
     shift_days: int = 0
     """For update: days to move the due date by."""
+    shift_minutes: int = 0
+    """For update: minutes to move the due time by."""
     lang: str = "en"
     """The language the message was written in ("en", "es", "ur")."""
 
@@ -294,6 +296,7 @@ def _understood(message: str, now: Now) -> Intent:
             clear=change.clear,
             untag=change.untag,
             shift_days=change.shift_days,
+            shift_minutes=change.shift_minutes,
         )
     if _STRONG_LIST.match(bare) or ((_WEAK_QUESTION.match(bare) or core.endswith("?")) and _LIST_WORDS.search(bare)):
         return Intent(kind=LIST, query=parse_list_query(bare, now))

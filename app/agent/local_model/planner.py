@@ -127,6 +127,11 @@ class Planner:
                 intent = several[0]
         elif intent.kind == ADD and (several := split_foreign(turn.user, intent.lang, self.now)):
             return Batch(self, several).plan()
+        if intent.kind == UPDATE and (pointer := _GROUP_POINTER.match(intent.target)) is not None:
+            just_named = self.spoken_group(2 if pointer.group("both") else None)
+            if just_named is not None and len(just_named) > 1:  # "make both of them due friday" after adding two
+                intent.target = " and ".join(f"task {t.get('id')}" for t in just_named)
+                return Batch(self, [intent]).plan()
         if intent.kind in ACTION_TOOLS and intent.target:
             shown = self.shown_list()
             if shown is not None and (positions := several_positions(intent.target, len(shown))) is not None:
@@ -209,6 +214,24 @@ class Planner:
                 return apply_query(intent.query, listing.tasks(), self.now.timezone)
         return None
 
+    def spoken_group(self, want: int | None) -> list[Task] | None:
+        """The tasks spoken about last, as a group: those the latest turns added or changed (going back until
+        there are `want` of them, if given), or else the list shown last."""
+        found: list[Task] = []
+        for turn in reversed(self.conversation.turns[:-1]):
+            acted = [t for e in turn.exchanges if e.name in ("add_task", "update_task") for t in e.tasks()]
+            if acted:
+                known = {t.get("id") for t in found}
+                found = [t for t in acted if t.get("id") not in known] + found
+                if want is None or len(found) >= want:
+                    break
+                continue
+            if turn.last("list_tasks") is not None:
+                break
+        if found:
+            return found[-want:] if want else found
+        return self.shown_list()
+
     def spoken_task(self) -> Task | None:
         """The task spoken about last: a list that showed one task, or the latest one changed."""
         for turn in reversed(self.conversation.turns[:-1]):
@@ -227,7 +250,7 @@ class Planner:
     def _resolve(self, intent: Intent, ref: Reference) -> Task | Step | int:
         """A task (or an id) the reference points at, or a step to take first."""
         if ref.task_id is not None:
-            if intent.fields.tags or intent.untag or intent.shift_days:
+            if intent.fields.tags or intent.untag or intent.shift_days or intent.shift_minutes:
                 listing = self.turn.last("list_tasks")
                 if listing is None:
                     return self._tool_or_sorry("list_tasks", {"status": "all", "limit": 100})
@@ -283,6 +306,8 @@ class Planner:
         if intent.kind in (COMPLETE, REOPEN):
             return self._tool_or_sorry(tool, {"task_id": task_id, "completed": intent.kind == COMPLETE})
         args = update_arguments(intent, task, clear_list="clear" in self.tools.get(tool, set()), today=self.now.today)
+        if intent.shift_minutes and task is not None and not task.get("due_time") and "due_time" not in args:
+            return _reply(replies.no_time_to_move(task))
         if len(args) == 0:
             return _reply("What would you like to change about it? For example a new title, due date or priority.")
         return self._tool_or_sorry(tool, {"task_id": task_id, **args})
@@ -417,6 +442,12 @@ def add_arguments(intent: Intent) -> dict[str, Any]:
     return args
 
 
+_GROUP_POINTER = re.compile(
+    r"^(?:(?P<both>both)(?:\s+(?:of\s+)?(?:them|those|these|tasks|ones))?|(?:all\s+|each\s+)?(?:of\s+)?(?:them|those|these)"
+    r"(?:\s+(?:all|both|two|tasks|ones))?|all\s+(?:of\s+)?(?:them|those|these))$", re.IGNORECASE)
+"""An update's target that names a group of tasks just spoken about ("both of them", "them all", "those")."""
+
+
 def update_arguments(
     intent: Intent, task: Task | None, *, clear_list: bool = False, today: dt.date | None = None
 ) -> dict[str, Any]:
@@ -438,6 +469,17 @@ def update_arguments(
         except ValueError:
             start = today
         args["due_date"] = (start + dt.timedelta(days=intent.shift_days)).isoformat()
+    if intent.shift_minutes and task is not None and task.get("due_time"):
+        try:
+            start_at = dt.datetime.combine(dt.date.fromisoformat(str(task.get("due_date") or today)),
+                                           dt.time.fromisoformat(str(task["due_time"])))
+        except ValueError:
+            start_at = None
+        if start_at is not None:
+            moved = start_at + dt.timedelta(minutes=intent.shift_minutes)
+            if moved.date() != start_at.date() or not task.get("due_date"):
+                args["due_date"] = moved.date().isoformat()
+            args["due_time"] = moved.strftime("%H:%M")
     if f.priority:
         args["priority"] = f.priority
     if f.recurrence:

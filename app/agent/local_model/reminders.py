@@ -3,7 +3,9 @@
 - "remind me an hour before the dentist" / "remind me 30 minutes before it": add_reminder with
   before_minutes on the task named (found through list_tasks) or spoken about last;
 - "snooze that for 10 minutes": snooze the reminder that fired last (or the one whose task is named);
-- "what reminders do I have?": list the upcoming reminders.
+- "what reminders do I have?": list the upcoming reminders;
+- "add pay rent on the 1st and remind me the day before", "add the dentist friday at 3pm, remind me an hour
+  before": the task, then its reminder (a date without a time: at 9:00 that many days before).
 "Remind me to call grandma tomorrow at 7pm" stays an ordinary add: a task with a due time gets its
 reminder at that time by default.
 """
@@ -11,7 +13,7 @@ reminder at that time by default.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +37,15 @@ _LIST = re.compile(
     r"|^\s*(?:my\s+)?reminders\s*\??\s*$", _I)
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15,
           "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45}
+_ADD_THEN_REMIND = re.compile(
+    rf"^(?P<add>.+?)\s*(?:[,;.]\s*|\s+)(?:and\s+|then\s+|also\s+|&\s+)?(?:(?:please\s+)?(?:remind|ping|nudge|alert|notify)"
+    rf"\s+me|with\s+a\s+reminder(?:\s+of)?|and\s+a\s+reminder)\s+"
+    rf"(?:(?P<whole>the|a|one)\s+(?P<period>day|week)|{_AMOUNT}\s*{_UNIT})\s+"
+    r"(?:before|ahead(?:\s+of\s+time)?|early|earlier|in\s+advance|beforehand|prior)"
+    r"(?:\s+(?:it|that|then|hand))?\s*[.!]*\s*$", _I)
+"""A new task with a reminder before it, in one message."""
+MORNING = time(9, 0)
+"""When a reminder some days before a task with a date but no time goes off."""
 _THAT = re.compile(r"^(?:it|that|this|that\s+one|this\s+one|the\s+reminder|that\s+reminder|this\s+reminder|me)?$", _I)
 
 
@@ -53,6 +64,16 @@ def minutes_of(amount: str | None, unit: str | None) -> int | None:
 def plan_reminder(planner: Planner) -> Step | None:
     """The next step when the user's message is a reminder phrasing, else None."""
     text = planner.turn.user
+    add_then = _ADD_THEN_REMIND.match(text)
+    if add_then and "add_reminder" in planner.tools:
+        from .intents import ADD, parse_intent
+
+        intent = parse_intent(add_then["add"], planner.now)
+        if intent.kind == ADD and intent.title:
+            whole = add_then["period"]
+            minutes = (1440 if whole.lower() == "day" else 10080) if whole else minutes_of(add_then["amount"],
+                                                                                          add_then["unit"])
+            return _add_then_remind(planner, intent, minutes or 0)
     before = _BEFORE.match(text)
     if before and "add_reminder" in planner.tools:
         return _remind_before(planner, minutes_of(before["amount"], before["unit"]) or 0, before["target"])
@@ -74,11 +95,7 @@ def _local(planner: Planner, stamp: str | None) -> str:
     """'Tue 19:00' for a UTC instant, in the user's timezone."""
     if not stamp:
         return "soon"
-    try:
-        zone = ZoneInfo(planner.now.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(zone)
+    moment = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(_zone(planner))
     if moment.date() == planner.now.today:
         return f"today at {moment:%H:%M}"
     return f"{moment:%a %b} {moment.day} at {moment:%H:%M}"
@@ -119,6 +136,41 @@ def _remind_before(planner: Planner, minutes: int, target: str) -> Step:
         return _step(f"'{task.get('title')}' has no due time yet. When is it? For example: "
                      f"\"move {task.get('title')} to tomorrow at 3pm\".")
     return _step(call=("add_reminder", {"task_id": task["id"], "before_minutes": minutes}))
+
+
+def _add_then_remind(planner: Planner, intent: Any, minutes: int) -> Step:
+    from . import replies
+    from .planner import add_arguments
+
+    added = planner.turn.last("add_task")
+    if added is None:
+        return planner._tool_or_sorry("add_task", add_arguments(intent))
+    if added.failed or not added.tasks():
+        return _failed(added)
+    task = added.tasks()[0]
+    said = replies.added(task, planner.now)
+    reminded = planner.turn.last("add_reminder")
+    if reminded is not None:
+        if reminded.failed:
+            return _step(f"{said} I couldn't set the reminder: {(reminded.output or '').strip()}.")
+        reminder = (reminded.data or {}).get("reminder") or {}
+        return _step(f"{said} I'll remind you {_local(planner, reminder.get('remind_at'))}.")
+    if task.get("due_date") and task.get("due_time"):
+        return _step(call=("add_reminder", {"task_id": task["id"], "before_minutes": minutes}))
+    if task.get("due_date") and minutes and minutes % 1440 == 0:
+        day = datetime.fromisoformat(str(task["due_date"])) - timedelta(days=minutes // 1440)
+        local = datetime.combine(day.date(), MORNING, tzinfo=_zone(planner))
+        stamp = local.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return _step(call=("add_reminder", {"task_id": task["id"], "remind_at": stamp}))
+    return _step(f"{said} It has no due time, so there is nothing to remind you before yet: "
+                 f"tell me when it is (\"move {task.get('title')} to friday at 3pm\").")
+
+
+def _zone(planner: Planner) -> ZoneInfo:
+    try:
+        return ZoneInfo(planner.now.timezone)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def _snooze(planner: Planner, minutes: int, target: str) -> Step:

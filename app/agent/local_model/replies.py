@@ -229,6 +229,11 @@ def not_found(phrase: str) -> str:
     return f"I couldn't find a task matching '{phrase}'. Say \"show my tasks\" to see your list."
 
 
+def no_time_to_move(task: dict[str, Any]) -> str:
+    """A move by hours or minutes asked of a task without a due time."""
+    return f"'{task.get('title', 'That task')}' has no time set, so I can't move it by hours. What time should it be?"
+
+
 def tool_error(output: str, task_id: Any = None) -> str:
     """Relay a tool's error text."""
     missing = re.search(

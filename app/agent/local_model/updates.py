@@ -153,7 +153,8 @@ TAG_PATTERNS = (
         ),
         False,
     ),
-    (re.compile(r"^(?:tag|label)\s+(?P<t>it|this|that|task\s+#?\d+|#\d+)\s+" + _TAG_NAMES + r"$", _I), False),
+    (re.compile(r"^(?:tag|label)\s+(?P<t>it|this|that|task\s+#?\d+|#\d+|(?:all\s+|both\s+)?(?:of\s+)?(?:them|those|these)"
+                r"(?:\s+(?:all|both))?|both)\s+" + _TAG_NAMES + r"$", _I), False),
     (
         re.compile(
             r"^(?:remove|delete|drop|take\s+off|take\s+away|clear)\s+(?:the\s+)?(?:tags?|labels?)\s+"
@@ -217,6 +218,8 @@ class Change:
     """Tags to take off (update)."""
     shift_days: int = 0
     """Days to move the due date by (update)."""
+    shift_minutes: int = 0
+    """Minutes to move the due time by (update)."""
 
 
 def clean_target(text: str) -> str:
@@ -336,6 +339,8 @@ def parse_change(text: str, now: Now) -> Change | None:
                 title=indirect.title,
                 clear=indirect.clear,
                 shift_days=indirect.shift_days,
+                shift_minutes=indirect.shift_minutes,
+                untag=indirect.untag,
             )
     for pattern in CLEAR_PATTERNS:
         m = pattern.match(text)

@@ -71,6 +71,8 @@ class Lexicon:
     """Sentence shapes that say a task was done ("ya compré ...": a first-person past tense)."""
     replies_script: dict[str, Any] = field(default_factory=dict)
     """Reply templates for the language's other script (Urdu in Nastaliq), if any."""
+    statement_adds: frozenset[str] = frozenset()
+    """Words that open a statement of something planned ("tengo cita ... el 15"), which adds it when it has a date."""
 
 
 def _phrase_pattern(words: list[str]) -> str:
@@ -139,6 +141,7 @@ def lexicon(code: str) -> Lexicon:
         ordinals=raw.get("ordinals", {}),
         request_start=re.compile(raw["request_start"], flags) if raw.get("request_start") else None,
         request_end=re.compile(raw["request_end"], flags) if raw.get("request_end") else None,
+        statement_adds=frozenset(raw.get("statement_adds", [])),
     )
 
 
