@@ -208,3 +208,35 @@ def test_urdu_replies_in_urdu_in_the_users_script() -> None:
     assert "doodh lana" in roman and "shamil" in roman
     nastaliq = chat.say("کل صبح 9 بجے ڈاکٹر کے پاس جانا ہے")
     assert "شامل" in nastaliq
+
+
+URDU_TASKS: list[dict[str, Any]] = [{"title": "bijli ka bill", "due_date": "2026-11-28"},
+                                    {"title": "ammi ko phone", "due_date": "2026-11-26", "due_time": "18:00"}]
+
+
+@pytest.mark.parametrize(("message", "title", "due"), [
+    ("bijli ka bill ki tareekh hata do", "bijli ka bill", (None, None)),
+    ("bijli ka bill ki date hata dein", "bijli ka bill", (None, None)),
+    ("ammi ko phone ka time hata do", "ammi ko phone", ("2026-11-26", None)),
+    ("امی کو فون کا وقت ہٹا دیں", "ammi ko phone", ("2026-11-26", None)),
+])
+def test_taking_a_date_or_time_off_never_deletes_the_task(message: str, title: str,
+                                                          due: tuple[str | None, str | None]) -> None:
+    """"hata do" alone deletes; "X ki tareekh hata do" before this deleted X."""
+    chat = new_chat(setup=[dict(t) for t in URDU_TASKS])
+    chat.say(message)
+    if message.isascii():
+        task = next(t for t in chat.store.tasks.values() if t["title"] == title)
+        assert (task["due_date"], task["due_time"]) == due
+    assert len(chat.store.tasks) == 2
+
+
+@pytest.mark.parametrize(("message", "priority"), [
+    ("ammi ko phone ki priority high kar do", "high"), ("bijli ka bill ki priority low kar dein", "low"),
+])
+def test_a_priority_said_with_english_words_in_an_urdu_request_updates(message: str, priority: str) -> None:
+    """Before, English words ("priority high") made the message English, and it added a task."""
+    chat = new_chat(setup=[dict(t) for t in URDU_TASKS])
+    reply = chat.say(message)
+    assert len(chat.store.tasks) == 2 and "update kar diya" in reply
+    assert priority in [t["priority"] for t in chat.store.tasks.values()]

@@ -123,10 +123,10 @@ def parse_foreign(message: str, code: str, now: Now) -> Intent | None:
     bare = text.strip(" ¿?¡!.")
     question = "?" in text or "؟" in text
     first = (_WORD.findall(bare.lower()) or [""])[0]
-    cleared = _find_command(bare, lex, ("clear",))  # before "quita" (delete): "quítale la fecha a X"
+    cleared = _find_command(bare, lex, ("clear_date", "clear_time"))  # before "quita": "quítale la fecha a X"
     if cleared is not None:
         phrase = cleared[1]
-        fields = ["due_time"] if re.search(r"hora", phrase.group(0), _FLAGS) else ["due_date", "due_time"]
+        fields = ["due_time"] if cleared[0] == "clear_time" else ["due_date", "due_time"]
         target = _target(bare[: phrase.start()] + " " + bare[phrase.end() :], lex)
         return Intent(kind=UPDATE, target=target, clear=fields, lang=code)
     if first in lex.statement_adds and not question and (planned := _planned(bare[len(first):], lex, now)):

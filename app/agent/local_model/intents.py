@@ -237,16 +237,24 @@ def _looks_like_add(core: str, now: Now) -> bool:
     return bool(found.due_date or found.recurrence or found.priority or found.tags) and "?" not in core
 
 
+_URDU_ENDING = re.compile(
+    r"\s(?:kar|karo|hata|nikal|badal|mita|likh|de)\s+(?:do|dein|den|dijiye|dena)\s*[.!?]*$|\skardo\s*[.!?]*$", _I)
+"""A Roman Urdu command ending ("... ki priority high kar do"): no English message ends so, whatever English
+words come before it."""
+
+
 def parse_intent(message: str, now: Now) -> Intent:
     """Understand one user message, in English, Spanish or Urdu."""
     intent = parse_english(message, now)
     corrected = fix_typing(message).split()[:1] != message.split()[:1]
-    if intent.kind != UNKNOWN and message.isascii() and not corrected:
+    urdu_ending = _URDU_ENDING.search(message) is not None
+    if intent.kind != UNKNOWN and message.isascii() and not corrected and not urdu_ending:
         return intent
     from .foreign import parse_foreign
     from .languages import ENGLISH, detect_language
 
-    lang = detect_language(message, english_understood=intent.kind != UNKNOWN and not corrected)
+    understood = intent.kind != UNKNOWN and not corrected and not urdu_ending
+    lang = detect_language(message, english_understood=understood)
     if lang == ENGLISH:
         return intent
     return parse_foreign(message, lang, now) or Intent(kind=UNKNOWN, lang=lang)
