@@ -705,3 +705,23 @@ CASES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_phrasing(case: dict[str, Any], when: str) -> None:
     assert check_case(case, NOWS[when]) == []
+
+
+@pytest.mark.parametrize(("message", "completed", "deleted"), [
+    ("strike through the curtain rail", True, False), ("cross out the curtain rail", True, False),
+    ("the curtain rail got fitted yesterday", True, False), ("the curtain rail was fixed this morning", True, False),
+    ("the curtain rail got cancelled", False, True),
+    ("get the curtain rail off my list", False, True), ("knock the curtain rail off the list", False, True),
+    ("we're not doing the curtain rail anymore, take it off", False, True),
+    ("I'm not doing the curtain rail after all", False, True),
+])
+def test_done_and_off_the_list_phrasings(message: str, completed: bool, deleted: bool) -> None:
+    """"strike through X" deleted X before; "got fitted yesterday", "get X off my list" and "we're not doing X"
+    were not understood or added tasks."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "curtain rail"}, {"title": "paint samples"}])
+    chat.say(message)
+    rail = chat.store.tasks.get(1)
+    assert (rail is None) == deleted and len(chat.store.tasks) == (1 if deleted else 2)
+    assert rail is None or rail["completed"] == completed

@@ -310,3 +310,41 @@ def test_a_tag_swap_said_or_asked_changes_the_tags_and_adds_nothing(message: str
     chat = new_chat(setup=[dict(t) for t in TEAM_CALL])
     chat.say(message)
     assert chat.store.tasks[3]["tags"] == ["work"] and len(chat.store.tasks) == 3
+
+
+FACTS: list[dict[str, Any]] = [
+    {"title": "visa application", "priority": "high"}, {"title": "book club", "due_date": "2026-11-27",
+                                                        "due_time": "19:00"},
+    {"title": "gym membership"}, {"title": "window cleaner", "recurrence": "FREQ=WEEKLY"},
+    {"title": "boiler check", "due_date": "2026-11-30", "due_time": "09:00"},
+]
+
+
+@pytest.mark.parametrize(("message", "title", "field", "value"), [
+    ("the visa application is no longer urgent", "visa", "priority", "low"),
+    ("book club now starts at 8:15pm", "book club", "due_time", "20:15"),
+    ("book club begins at 6pm", "book club", "due_time", "18:00"),
+    ("the gym membership belongs under health", "gym", "tags", ["health"]),
+    ("the gym membership just became critical", "gym", "priority", "high"),
+    ("the window cleaner isn't a weekly thing anymore", "window", "recurrence", None),
+    ("the window cleaner is no longer recurring", "window", "recurrence", None),
+    ("bring the boiler check forward two days", "boiler", "due_date", "2026-11-28"),
+    ("pull the boiler check forward by a day", "boiler", "due_date", "2026-11-29"),
+    ("the boiler check pushed us back 2 hours", "boiler", "due_time", "11:00"),
+])
+def test_changes_said_as_facts_update_and_never_add(message: str, title: str, field: str, value: Any) -> None:
+    """Before, each of these added a task named after most of the sentence."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in FACTS])
+    chat.say(message)
+    task = next(t for t in chat.store.tasks.values() if title in t["title"])
+    assert task[field] == value and len(chat.store.tasks) == len(FACTS)
+
+
+def test_a_thing_that_goes_in_a_month_is_not_a_tag() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in FACTS])
+    chat.say("the gym membership goes in march")
+    assert next(t for t in chat.store.tasks.values() if "gym" in t["title"])["tags"] == []

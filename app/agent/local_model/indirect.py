@@ -40,7 +40,8 @@ class Indirect:
 
 _INSTEAD = r"(?:\s*,?\s*(?:instead|now|then|after\s+all|actually))*"
 _FACT = re.compile(
-    rf"^(?:actually\s*,?\s*)?(?P<t>.+?)\s+(?:is|are|'s|will\s+be|should\s+be|has\s+been\s+moved|got\s+moved|was\s+moved|moved)\s+"
+    rf"^(?:actually\s*,?\s*)?(?P<t>.+?)\s+(?:is|are|'s|will\s+be|should\s+be|has\s+been\s+moved|got\s+moved|was\s+moved|moved"
+    rf"|(?:now\s+)?(?:starts|begins|kicks\s+off|will\s+start|will\s+begin))\s+"
     rf"(?:now\s+|actually\s+)?(?:(?:moved|rescheduled|changed|scheduled|set|planned|booked|pushed)\s+)?(?:to\s+)?(?P<v>(?:at|on|for|due|to|by)\s+.+?|tomorrow.*?|today.*?)"
     rf"{_INSTEAD}$",
     _I,
@@ -49,7 +50,7 @@ _CAN_WAIT = re.compile(
     r"^(?P<t>.+?)\s+(?:can|could|will\s+have\s+to|should|must)\s+wait(?:\s+(?:until|till|til|to|for)\s+(?P<v>.+))?$", _I
 )
 _NOT_URGENT = re.compile(
-    r"^(?P<t>.+?)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not)\s+(?:that\s+|very\s+|so\s+|really\s+|super\s+)?"
+    r"^(?P<t>.+?)\s+(?:isn'?t|is\s+not|aren'?t|are\s+not|is\s+no\s+longer|are\s+no\s+longer)\s+(?:that\s+|very\s+|so\s+|really\s+|super\s+)?"
     r"(?:urgent|important|a\s+priority|pressing)(?:\s+(?:anymore|any\s+more))?(?:\s*[,;.]\s*(?P<v>.*))?$",
     _I,
 )
@@ -59,7 +60,7 @@ _NO_RUSH = re.compile(
 _AMOUNT = rf"(?P<n>half\s+an?|{NUMBER_RE})\s+(?P<u>days?|weeks?|hours?|hrs?|minutes?|mins?)(?P<half>\s+and\s+a\s+half)?"
 """How far a task moves: "two days", "a week", "an hour", "half an hour", "90 minutes", "an hour and a half"."""
 _SHIFT = re.compile(
-    rf"^(?:push|move|bump|shift|postpone|delay|defer|put\s+off|slide|kick)\s+(?P<t>.+?)\s+(?P<dir>back|forward|out|up|later|earlier)?\s*"
+    rf"^(?:push|move|bump|shift|postpone|delay|defer|put\s+off|slide|kick|bring|pull|set)\s+(?P<t>.+?)\s+(?P<dir>back|forward|out|up|later|earlier|ahead)?\s*"
     rf"(?:by\s+)?{_AMOUNT}(?:\s+(?P<dir2>later|earlier|sooner|back|forward))?$",
     _I,
 )
@@ -73,7 +74,7 @@ _LATER = re.compile(
 """A shift asked or said without a moving verb: "can X be an hour later?", "make X 30 minutes earlier"."""
 _SHIFTED = re.compile(
     rf"^(?P<t>.+?)\s+(?:(?:has|have)\s+)?(?:(?:got|gets|been|was|were|is|are)\s+)?(?:slipped|slid|moved|pushed|shifted|"
-    rf"bumped|delayed|postponed|due|happening|running|late)\s+(?:back\s+|out\s+|forward\s+|up\s+)?(?:by\s+)?"
+    rf"bumped|delayed|postponed|due|happening|running|late)\s+(?:(?:us|me|it|them|him|her)\s+)?(?:back\s+|out\s+|forward\s+|up\s+)?(?:by\s+)?"
     rf"{_AMOUNT}(?:\s+(?P<dir>later|earlier|sooner|back|forward|late))?$",
     _I,
 )
@@ -106,6 +107,10 @@ _KIND_NOW = re.compile(
     _I,
 )
 """A tag swap said as a fact: "X is a work thing now, not home", "X is more of a family task"."""
+_CALENDAR = re.compile(
+    r"^(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|weekend|spring|summer|autumn|fall|winter|today|tomorrow|tonight)$", _I)
+"""Words of the calendar: "X goes in march" says when, not which tag."""
 _SHOULD_READ = re.compile(
     r"^(?P<t>.+?)\s+(?:should|must|needs\s+to|has\s+to)\s+(?:read|say|be\s+called|be\s+named|be\s+renamed(?:\s+to)?)\s*:?\s*(?P<n>.+)$",
     _I,
@@ -123,7 +128,8 @@ _NOTE_ON = re.compile(
     _I,
 )
 _FILE_UNDER = re.compile(
-    r"^(?:(?:file|categori[sz]e|group|sort)\s+(?P<t>.+?)|(?:put|place|move)\s+(?P<t2>.+?\b(?:task|one|item|todo)))"
+    r"^(?:(?:file|categori[sz]e|group|sort)\s+(?P<t>.+?)|(?:put|place|move)\s+(?P<t2>.+?\b(?:task|one|item|todo))"
+    r"|(?P<t3>.+?)\s+(?:belongs|goes|should\s+go|(?:is|should\s+be)\s+filed))"
     r"\s+(?:under|as|in|into)\s+(?:the\s+)?#?(?P<tag>[\w-]+)(?:\s+(?:tag|label|category|list|folder|pile))?$",
     _I,
 )
@@ -182,8 +188,8 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
     if m:
         return Indirect(target=m.group("t"), fields=Fields(description=m.group("n").strip(" \"'")))
     m = _FILE_UNDER.match(text)
-    if m:
-        return Indirect(target=m.group("t") or m.group("t2"), fields=Fields(tags=[m.group("tag").lower()]))
+    if m and not (m.group("t3") and (_CALENDAR.match(m.group("tag")) or _fields(m.group("tag"), now).any())):
+        return Indirect(target=m.group("t") or m.group("t2") or m.group("t3"), fields=Fields(tags=[m.group("tag").lower()]))
     m = _REPEAT.match(text)
     if m:
         found = _fields(m.group("v"), now)

@@ -56,6 +56,7 @@ COMPLETE_PATTERNS = (
     re.compile(r"^(?:mark|check|tick|cross|strike)\s+off\s+(.+?)" + _LIST_TAIL + r"$", _I),
     re.compile(r"^(?:check|tick|cross|strike)\s+(.+?)\s+off" + _LIST_TAIL + r"$", _I),
     re.compile(r"^(?:complete|finish|close|resolve|cross\s+out|wrap\s+up)\s+(.+)$", _I),
+    re.compile(r"^(?:strike|cross|line)\s+(?:through|out)\s+(.+?)" + _LIST_TAIL + r"$", _I),
     re.compile(
         r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally|\s+also|\s+actually)*\s+)?"
         r"(?:(?:just|already|finally)\s+)?(?:finished|completed|accomplished|wrapped\s+up|took\s+care\s+of"
@@ -74,9 +75,14 @@ COMPLETE_PATTERNS = (
     ),
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
     re.compile(
-        r"^(?:the\s+)?(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|\s*'s)\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+)*"
-        r"(?!(?:scheduled|rescheduled|postponed|delayed|moved|planned|due|overdue|needed|required|expected|supposed|booked\s+for)\b)"
-        r"((?:[a-z]+ed|paid|sent|bought|built|sold|fed|made|taken|written|given|brought|kept|put|set|met|read|cut|sorted))$",
+        r"^(?:the\s+)?(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been|got|has\s+got(?:ten)?)|\s*'s)"
+        r"\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+)*"
+        r"(?!(?:scheduled|rescheduled|postponed|delayed|moved|planned|due|overdue|needed|required|expected|supposed|booked\s+for"
+        r"|cancell?ed|scrapped|dropped|deleted|removed|pushed|shifted|bumped|changed|renamed|updated|tagged|flagged"
+        r"|assigned|added|created|reopened|booked|cancel+ed)\b)"
+        r"((?:[a-z]+ed|paid|sent|bought|built|sold|fed|made|taken|written|given|brought|kept|put|set|met|read|cut|sorted))"
+        r"(?:\s+(?:yesterday|today|this\s+(?:morning|afternoon|evening)|last\s+night|earlier(?:\s+today)?|at\s+last"
+        r"|finally|already))?$",
         _I,
     ),
 )
@@ -96,7 +102,11 @@ DELETE_PATTERNS = (
         + r"$",
         _I,
     ),
-    re.compile(r"^take\s+(.+?)\s+off\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list$", _I),
+    re.compile(r"^(?:take|get|knock|cross|strike)\s+(.+?)\s+off\s+(?:of\s+)?(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list$",
+               _I),
+    re.compile(r"^(?:(?:we|i)(?:'re|'m|\s+are|\s+am)|(?:we|i)\s+(?:won'?t|will\s+not)\s+be)\s+not\s+(?:doing|going\s+to(?:\s+do)?)\s+"
+               r"(.+?)(?:\s+(?:anymore|any\s+more|after\s+all))?(?:\s*,?\s*(?:so\s+)?(?:take|get)\s+it\s+off(?:\s+(?:the|my)\s+list)?"
+               r"|\s*,?\s*(?:so\s+)?(?:remove|delete|drop|bin)\s+it)?$", _I),
     re.compile(
         r"^(.+?)\s+(?:(?:is|are)\s+(?:no\s+longer\s+(?:needed|necessary|happening|relevant)|not\s+(?:needed|necessary|happening|relevant)(?:\s+(?:anymore|any\s+more))?|cancell?ed|off|obsolete|pointless)"
         r"|(?:isn'?t|aren'?t)\s+(?:needed|necessary|happening|relevant)(?:\s+(?:anymore|any\s+more))?"
@@ -134,6 +144,9 @@ CLEAR_PATTERNS = (
         _I,
     ),
     re.compile(r"^(?P<t>.+?)\s+(?:should|does)\s+(?:not|n't)\s+(?:repeat|recur)(?:\s+anymore)?()$", _I),
+    re.compile(r"^(?P<t>.+?)\s+(?:isn'?t|is\s+not|is\s+no\s+longer|aren'?t|are\s+not|are\s+no\s+longer)\s+(?:a\s+|an\s+)?"
+               r"(?:weekly|daily|monthly|yearly|annual|recurring|repeating|regular|every\s*day)"
+               r"(?:\s+(?:thing|task|one|event|job|chore))?(?:\s+(?:anymore|any\s+more))?()$", _I),
 )
 _TAG_NAMES = r"(?P<tags>#?[\w-]+(?:\s*(?:,|and|&)\s*#?[\w-]+)*)"
 TAG_PATTERNS = (
@@ -193,7 +206,8 @@ _UPDATE_VERB = re.compile(
     _I,
 )
 _IT_IS = re.compile(
-    r"^(?P<t>.+?)(?:\s+(?:should\s+be|is\s+now|is|needs\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|are)|'s)\s+(?P<v>(?:now\s+)?(?:due|urgent|important|very|really|super|high|low|medium|not\s+(?:very\s+)?(?:urgent|important)|a\s+(?:high|low|medium)|on|for|tagged|every|repeat|recurring).*)$",
+    r"^(?P<t>.+?)(?:\s+(?:should\s+be|is\s+now|is|needs\s+to\s+be|has\s+to\s+be|must\s+be|will\s+be|are"
+    r"|(?:just\s+|has\s+|suddenly\s+)?(?:became|become|turned)|got|gets)|'s)\s+(?P<v>(?:now\s+)?(?:due|urgent|important|critical|crucial|pressing|top|very|really|super|high|low|medium|not\s+(?:very\s+)?(?:urgent|important)|a\s+(?:high|low|medium)|on|for|tagged|every|repeat|recurring).*)$",
     _I,
 )
 _RENAME_VERBS = frozenset({"change", "update", "edit", "modify", "switch"})
