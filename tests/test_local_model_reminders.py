@@ -141,3 +141,20 @@ def test_a_task_without_a_date_gets_no_reminder_and_the_user_is_told(auth: AuthA
     assert "no due time" in reply["response"]
     [task] = user.request("GET", "/tasks").get_json()["tasks"]
     assert task["title"] == "water the plants" and task["reminders"] == []
+
+
+@pytest.mark.parametrize(("ask", "minutes"), [
+    ("set a reminder 20 minutes before the school play", 20),
+    ("can you set me a reminder an hour before the school play", 60),
+    ("remind me about the school play half an hour before", 30),
+    ("remind me 45 minutes before", 45),
+    ("remind me 15 minutes before it starts", 15),
+])
+def test_a_reminder_before_a_task_asked_in_other_words(auth: AuthActions, ask: str, minutes: int) -> None:
+    """Before, each of these added a task named after the request; the last two now name the task just added."""
+    user = auth.signup()
+    conversation = _say(user, "add school play tomorrow at 6pm")["conversation_id"]
+    reply = _say(user, ask, conversation)
+    assert "add_reminder" in [c["name"] for c in reply["tool_calls"]]
+    [task] = user.request("GET", "/tasks").get_json()["tasks"]
+    assert sorted(r["before_minutes"] or 0 for r in task["reminders"]) == [0, minutes]

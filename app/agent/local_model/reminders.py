@@ -25,10 +25,15 @@ if TYPE_CHECKING:
 _I = re.IGNORECASE
 _AMOUNT = r"(?P<amount>an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty[- ]five|half\s+an?|\d{1,4})"
 _UNIT = r"(?P<unit>minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?)"
+_ASK = (r"(?:(?:remind|ping|nudge|alert|notify|buzz|text|poke)\s+me|give\s+me\s+a\s+(?:heads[\s-]?up|nudge|ping|shout)"
+        r"|(?:set|add|put|create|make|schedule)\s+(?:up\s+)?(?:a|an|me\s+a)\s+(?:reminder|alert|nudge|ping))")
 _BEFORE = re.compile(
-    rf"^\s*(?:please\s+)?(?:(?:remind|ping|nudge|alert|notify|buzz|text|poke)\s+me|give\s+me\s+a\s+(?:heads[\s-]?up|nudge|ping|shout))"
-    rf"\s+{_AMOUNT}\s*{_UNIT}\s+(?:before|ahead\s+of|prior\s+to)\s+"
-    r"(?P<target>.+?)\s*[.!?]*\s*$", _I)
+    rf"^\s*(?:please\s+)?(?:can\s+you\s+|could\s+you\s+)?{_ASK}"
+    rf"(?:\s+(?:about|of|for)\s+(?P<named>.+?))?\s+{_AMOUNT}\s*{_UNIT}\s+"
+    r"(?:(?:before|ahead\s+of|prior\s+to)(?:\s+(?P<target>.+?))?|early|ahead(?:\s+of\s+time)?|beforehand|in\s+advance)"
+    r"\s*[.!?]*\s*$", _I)
+"""A reminder some time before a task: named after "before" ("... an hour before the dentist"), before it
+("remind me about the dentist an hour before"), or not at all (the task just spoken about)."""
 _SNOOZE = re.compile(
     rf"^\s*(?:please\s+)?snooze\s*(?P<target>.*?)\s*(?:(?:for|by|another)\s+)?(?:{_AMOUNT}\s*{_UNIT})?\s*"
     r"(?:more|longer)?\s*[.!?]*\s*$", _I)
@@ -76,7 +81,9 @@ def plan_reminder(planner: Planner) -> Step | None:
             return _add_then_remind(planner, intent, minutes or 0)
     before = _BEFORE.match(text)
     if before and "add_reminder" in planner.tools:
-        return _remind_before(planner, minutes_of(before["amount"], before["unit"]) or 0, before["target"])
+        target = before["named"] or before["target"] or "it"
+        return _remind_before(planner, minutes_of(before["amount"], before["unit"]) or 0, re.sub(
+            r"\s+(?:starts?|begins?|is\s+due|is)$", "", target, flags=_I))
     snooze = _SNOOZE.match(text)
     if snooze and "snooze_reminder" in planner.tools:
         return _snooze(planner, minutes_of(snooze["amount"], snooze["unit"]) or 10, snooze["target"] or "")
