@@ -81,3 +81,26 @@ CASES += [
 def test_confirmation(case: dict[str, Any]) -> None:
     case = {**case, "setup": [dict(t) for t in SETUP]}
     assert check_case(case, FIXED_NOW) == []
+
+
+@pytest.mark.parametrize("message", [
+    "scrap the whole lot, every task", "start over, delete the lot", "I want a clean slate, remove every to-do",
+])
+def test_delete_everything_in_other_words_asks_first(message: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "grout the tiles"}, {"title": "return parcel"}])
+    reply = chat.say(message)
+    assert "Are you sure" in reply and len(chat.store.tasks) == 2
+    chat.say("sure thing")
+    assert chat.store.tasks == {}
+
+
+def test_a_tagged_group_named_twice_is_deleted_after_a_yes() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "old invoice", "tags": ["archive"]}, {"title": "old memo", "tags": ["archive"]},
+                           {"title": "new memo"}])
+    assert "Are you sure" in chat.say("get rid of the archive-tagged tasks, all of them")
+    chat.say("yes")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["new memo"]

@@ -129,3 +129,31 @@ def test_questions_about_repeating_tasks(question: str) -> None:
         "expect": {"count": 3, "reply_contains_all": ["bins", "ferns"], "reply_contains_none": ["passport"]},
     }
     assert check_case(case, FIXED_NOW) == []
+
+
+QUESTION_TASKS: list[dict[str, Any]] = [
+    {"title": "school fete", "due_date": "2026-11-27"}, {"title": "car tax", "due_date": "2026-11-20"},
+    {"title": "porch light", "priority": "high", "completed": True}, {"title": "modem reset", "priority": "high"},
+    {"title": "pay nursery", "due_date": "2026-12-10", "tags": ["family"]},
+]
+
+
+@pytest.mark.parametrize(("message", "shown"), [
+    ("show me this week's tasks", ["school fete"]),
+    ("what are next month's tasks?", ["pay nursery"]),
+    ("which tasks are past their due date?", ["car tax"]),
+    ("anything past its deadline?", ["car tax"]),
+    ("show me the high priority ones that aren't done yet", ["modem reset"]),
+    ("which high priority tasks aren't finished?", ["modem reset"]),
+    ("anything with a deadline tomorrow?", ["school fete"]),
+    ("show my family-tagged tasks", ["pay nursery"]),
+])
+def test_list_questions_in_other_words(message: str, shown: list[str]) -> None:
+    """Before: "this week's" searched for 's', "past their due date" and "aren't done" were not read, "with a
+    deadline" searched for the word 'deadline', "<tag>-tagged" was not a tag."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in QUESTION_TASKS])
+    reply = chat.say(message)
+    for title in [t["title"] for t in QUESTION_TASKS]:
+        assert (title in reply) == (title in shown), (title, reply)

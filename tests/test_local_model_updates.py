@@ -348,3 +348,14 @@ def test_a_thing_that_goes_in_a_month_is_not_a_tag() -> None:
     chat = new_chat(setup=[dict(t) for t in FACTS])
     chat.say("the gym membership goes in march")
     assert next(t for t in chat.store.tasks.values() if "gym" in t["title"])["tags"] == []
+
+
+def test_tag_a_named_task_updates_it_and_a_task_about_tagging_is_still_added() -> None:
+    """Before, "tag the catering quote work" added a task 'quote work' tagged #catering."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "catering quote"}])
+    chat.say("tag the catering quote work")
+    assert chat.store.tasks[1]["tags"] == ["work"] and len(chat.store.tasks) == 1
+    chat.say("add tag the holiday photos")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["catering quote", "tag the holiday photos"]

@@ -87,9 +87,13 @@ class Bulk:
     """True for "both": the list shown holds two tasks."""
 
 
+_ALL_OF_THEM_TAIL = re.compile(r"\s*,\s*(?:all|each|every\s+one|both)(?:\s+of)?\s+(?:them|those|these)\s*[.!]*$", _I)
+"""A group named, then "all of them" said again after a comma ("delete the tasks tagged old, all of them")."""
+
+
 def parse_bulk(message: str, now: Now) -> Bulk | None:
     """The group request a message makes, or None when it is about one task (or none)."""
-    text = " ".join(message.replace("\u2019", "'").strip().split())
+    text = _ALL_OF_THEM_TAIL.sub("", " ".join(message.replace("\u2019", "'").strip().split()))
     found = _read(text, now)
     if found is None and "," in text:  # "wipe the slate clean, delete all my tasks"
         found = _read(text.rsplit(",", 1)[1].strip(), now)

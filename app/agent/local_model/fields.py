@@ -50,7 +50,8 @@ _TAG_WORD = r"#?([A-Za-z][\w-]*)"
 _TAG_LIST = _TAG_WORD + r"((?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)#?[A-Za-z][\w-]*(?=\s*(?:$|,|and\b|&|[.;!])))*)"
 TAG_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(
-        rf"(?:,\s*)?\b(?:and\s+)?(?:tag(?:ged)?|label(?:l?ed)?)\s+(?:it\s+|this\s+|that\s+)?(?:(?:as|with|under)\s+)?(?:the\s+)?(?:tags?\s+)?{_TAG_LIST}",
+        rf"(?:,\s*)?\b(?:and\s+)?(?:tag(?:ged)?|label(?:l?ed)?)\s+(?:it\s+|this\s+|that\s+)?"
+        rf"(?:(?:as|with|under)\s+(?:the\s+)?|(?!(?:the|a|an|my|them|those|these|both)\b))(?:tags?\s+)?{_TAG_LIST}",
         _I,
     ),
     re.compile(rf"(?:,\s*)?\b(?:with|using)\s+(?:the\s+)?(?:tags?|labels?)\s+{_TAG_LIST}", _I),

@@ -83,7 +83,7 @@ _HELP = re.compile(
     _I,
 )
 _YES = re.compile(
-    r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
     _I,
 )
 _NO = re.compile(
@@ -111,7 +111,8 @@ _CLEAR_COMPLETED = re.compile(
 _DELETE_ALL = re.compile(
     r"^(?:(?:let'?s\s+)?start\s+(?:over|fresh|from\s+scratch)[\s,]+(?:and\s+)?)?"
     r"(?:delete|remove|clear|wipe|erase|get\s+rid\s+of|drop|purge|trash|bin|nuke|empty|reset|cancel|scrap)\s+(?:out\s+)?"
-    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to[\s-]?dos?|items?|list|things)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to[\s-]?do\s+|task\s+)?list)(?:\s+(?:(?:in|on|from)\s+)?(?:the|my)\s+(?:to[\s-]?do\s+|task\s+)?list)?(?:\s+clean)?$"
+    r"(?:(?:all|every|each|everything|the\s+whole|the\s+entire|my\s+whole|my\s+entire)\b\s*(?:of\s+)?(?:my\s+|the\s+)?(?:single\s+)?(?:tasks?|todos?|to[\s-]?dos?|items?|list|things|lot)?|(?:my|the)\s+(?:whole\s+|entire\s+)?(?:to[\s-]?do\s+|task\s+)?list|the\s+lot)(?:\s+(?:(?:in|on|from)\s+)?(?:the|my)\s+(?:to[\s-]?do\s+|task\s+)?list)?(?:\s+clean)?"
+    r"(?:\s*,?\s*(?:every|each|all)\s+(?:single\s+)?(?:one|tasks?|todos?|to[\s-]?dos?|items?|of\s+(?:them|it)))?$"
     r"|^start\s+(?:over|fresh|from\s+scratch)$",
     _I,
 )
@@ -164,7 +165,8 @@ _WEAK_QUESTION = re.compile(
 _LIST_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
     r"|remaining|upcoming|coming\s+up|behind|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
-    r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do|planned|plans|lined\s+up|weekend)\b|#\w",
+    r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do|planned|plans|lined\s+up|weekend"
+    r"|deadlines?|past\s+(?:its|their|the)\s+(?:deadline|due\s+date))\b|#\w",
     _I,
 )
 

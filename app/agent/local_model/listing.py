@@ -23,6 +23,7 @@ _NOT_DONE = re.compile(
     r"\b(?:not\s+(?:yet\s+)?(?:done|completed|finished)"
     r"|(?:haven'?t|have\s+not|hasn'?t|has\s+not|didn'?t|did\s+not)\s+(?:i\s+|we\s+)?(?:yet\s+)?(?:been\s+)?(?:done|completed|finished|finish|complete|do|got\s+to)"
     r"|(?:need|needs|have|has|got)\s+to\s+(?:get\s+)?(?:do|done|finish|complete|sort|handle)"
+    r"|(?:aren'?t|isn'?t|are\s+not|is\s+not|weren'?t)\s+(?:yet\s+)?(?:done|completed|finished|complete)"
     r"|undone|unfinished|incomplete|uncompleted|to\s+do|left|remaining|outstanding|open|pending|still)\b",
     _I,
 )
@@ -41,19 +42,20 @@ _LEAD_SEARCH = re.compile(
     _I,
 )
 _TAGGED = re.compile(
-    r"(?:#([\w-]+))|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)"
+    r"(?:#([\w-]+))|\b([\w]+)-(?:tagged|labell?ed)\b|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)"
     r"|\b(?:with\s+|have\s+|has\s+|carry\s+|carrying\s+)?(?:the|a|an)\s+#?([\w-]+)\s+(?:tag|label)\b", _I
 )
 _TOPIC = re.compile(r"\b([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff|things)\b", _I)
 _OVERDUE = re.compile(
-    r"\b(?:overdue|past\s+(?:due|the\s+deadline)|late|miss(?:ed)?\s+(?:the\s+)?deadlines?|missed|behind)\b", _I)
+    r"\b(?:overdue|past\s+(?:due|(?:the|their|its|my|our)\s+(?:deadlines?|due\s+dates?))|late|miss(?:ed)?\s+(?:the\s+)?deadlines?"
+    r"|missed|behind)\b", _I)
 _RECURRING = re.compile(r"\b(?:recurring|repeating|repeated)\b|\bthat\s+(?:repeat|recur)\b", _I)
 _NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
 _WHEN_DUE = re.compile(
     r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
 )
 _UPCOMING = re.compile(r"\b(?:upcoming|coming\s+up|soon|next\s+few\s+days|next\s+7\s+days)\b", _I)
-_RANGE = re.compile(r"\b(this|next|last|past)\s+(week|month)\b", _I)
+_RANGE = re.compile(r"\b(this|next|last|past)\s+(week|month)(?:'s)?\b", _I)
 _DONE_DAY = re.compile(r"\b(today|yesterday|tonight|this\s+morning)\b", _I)
 _BEFORE = re.compile(r"\b(?:by|before|until|till|between\s+now\s+and|from\s+now\s+(?:until|till|to))\b", _I)
 _AND_TODAY = re.compile(r"\boverdue\s+(?:or|and|&)\s+(?:(?:anything|stuff|what'?s|things?)\s+)?(?:due\s+)?today\b"
@@ -62,7 +64,7 @@ _PLANNER = re.compile(r"\b(?:on|in)\s+(?:the|my)\s+(?:calendar|schedule|agenda|d
 _NOT_TOPIC_TEXT = """
     pending open completed finished done all my current remaining outstanding overdue upcoming urgent
     important high low medium priority new old recent today tomorrow other active late unfinished
-    incomplete due next this week
+    incomplete due next this week every each whole entire lot single
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
 _PRIORITY_WORDS = frozenset(["urgent", "important", "priority", "high", "low", "medium", "critical", "asap"])
@@ -79,7 +81,7 @@ _FILLER_TEXT = """
     stuff please can could you would will all my the a an on in of with about left remaining pending
     open due currently current now still got need should overdue late past missed behind upcoming soon
     coming completed finished done outstanding undated date dates today tomorrow tonight this next week
-    wrapped knocked through far already yet last past yesterday get got
+    wrapped knocked through far already yet last past yesterday get got deadline deadlines its their
     month to weekend planned plans plan lined
 """
 _FILLER = frozenset(_FILLER_TEXT.split())
@@ -150,7 +152,7 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
         query.priority = priority
     tagged = _TAGGED.search(low)
     if tagged:
-        query.tag = (tagged.group(1) or tagged.group(2) or tagged.group(3)).lower()
+        query.tag = next(group for group in tagged.groups() if group).lower()
         low = low[: tagged.start()] + " " + low[tagged.end() :]
     if (recurring := _RECURRING.search(low)) is not None:
         query.recurring, query.label = True, "that repeat"

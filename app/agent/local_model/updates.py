@@ -168,6 +168,7 @@ TAG_PATTERNS = (
     ),
     (re.compile(r"^(?:tag|label)\s+(?P<t>it|this|that|task\s+#?\d+|#\d+|(?:all\s+|both\s+)?(?:of\s+)?(?:them|those|these)"
                 r"(?:\s+(?:all|both))?|both)\s+" + _TAG_NAMES + r"$", _I), False),
+    (re.compile(r"^(?:tag|label)\s+(?P<t>(?:the|my|that|this)\s+.+?)\s+(?:as\s+)?(?P<tags>#?[\w-]+)$", _I), False),
     (
         re.compile(
             r"^(?:remove|delete|drop|take\s+off|take\s+away|clear)\s+(?:the\s+)?(?:tags?|labels?)\s+"
