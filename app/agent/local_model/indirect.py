@@ -189,7 +189,8 @@ def parse_indirect(text: str, now: Now) -> Indirect | None:
         return Indirect(target=m.group("t"), fields=Fields(description=m.group("n").strip(" \"'")))
     m = _FILE_UNDER.match(text)
     if m and not (m.group("t3") and (_CALENDAR.match(m.group("tag")) or _fields(m.group("tag"), now).any())):
-        return Indirect(target=m.group("t") or m.group("t2") or m.group("t3"), fields=Fields(tags=[m.group("tag").lower()]))
+        target = m.group("t") or m.group("t2") or m.group("t3")
+        return Indirect(target=target, fields=Fields(tags=[m.group("tag").lower()]))
     m = _REPEAT.match(text)
     if m:
         found = _fields(m.group("v"), now)

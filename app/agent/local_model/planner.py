@@ -127,7 +127,7 @@ class Planner:
                 intent = several[0]
         elif intent.kind == ADD and (several := split_foreign(turn.user, intent.lang, self.now)):
             return Batch(self, several).plan()
-        if intent.kind == UPDATE and (pointer := _GROUP_POINTER.match(intent.target)) is not None:
+        if intent.kind == UPDATE and _GROUP_POINTER.match(intent.target) is not None:
             just_named = self.spoken_group(2 if re.search(r"\bboth\b", intent.target, re.IGNORECASE) else None)
             if just_named is not None and len(just_named) > 1:  # "make both of them due friday" after adding two
                 intent.target = " and ".join(f"task {t.get('id')}" for t in just_named)
