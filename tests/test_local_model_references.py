@@ -175,3 +175,20 @@ def test_which_one_answered_by_position() -> None:
     done = {t["id"]: t["completed"] for t in chat.store.tasks.values()}
     assert done == {1: False, 2: True}
     assert reply == "Marked 'buy bread' as done."
+
+
+@pytest.mark.parametrize(("correction", "due_date", "due_time", "priority"), [
+    ("no wait, 5pm", "2026-11-27", "17:00", "none"), ("actually 6pm", "2026-11-27", "18:00", "none"),
+    ("sorry, I meant saturday", "2026-11-28", "16:00", "none"),
+    ("oops, saturday at 10am", "2026-11-28", "10:00", "none"), ("no, high priority", "2026-11-27", "16:00", "high"),
+])
+def test_a_correction_right_after_an_add_changes_that_task(correction: str, due_date: str, due_time: str,
+                                                           priority: str) -> None:
+    """Before, "no wait, 5pm" added a task called 'no wait'."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say("add collect the dry cleaning tomorrow at 4pm")
+    chat.say(correction)
+    [task] = chat.store.tasks.values()
+    assert (task["due_date"], task["due_time"], task["priority"]) == (due_date, due_time, priority)

@@ -201,3 +201,29 @@ CASES: list[dict[str, Any]] = [
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_typing(case: dict[str, Any]) -> None:
     assert check_case(case, FIXED_NOW) == []
+
+
+@pytest.mark.parametrize(("message", "title", "due_date", "due_time", "priority"), [
+    ("add stretch tommorow mornin", "stretch", "2026-11-27", "09:00", "none"),
+    ("add walk the dog saturdy evenin", "walk the dog", "2026-11-28", "18:00", "none"),
+    ("add renew the permit fridy at 3pm", "renew the permit", "2026-11-27", "15:00", "none"),
+    ("add call the insurer, its urgnet", "call the insurer", None, None, "high"),
+    ("add chase the refund its urgent", "chase the refund", None, None, "high"),
+])
+def test_misspelt_day_parts_days_and_levels_by_their_neighbours(message: str, title: str, due_date: str | None,
+                                                                 due_time: str | None, priority: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["title"], task["due_date"], task["due_time"], task["priority"]) == (title, due_date, due_time,
+                                                                                     priority)
+
+
+def test_its_stays_in_a_title_where_it_is_a_possessive() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say("add clean the bike and its chain")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["clean the bike and its chain"]

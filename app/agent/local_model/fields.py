@@ -30,7 +30,7 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"\b(p[123])\b", _I), None),
     (
         re.compile(
-            r"(?:\b(?:it's|it\s+is|that's|is)\s+)?\bnot\s+(?:very\s+|that\s+|so\s+|super\s+)?"
+            r"(?:\b(?:it's|its|it\s+is|that's|thats|is)\s+)?\bnot\s+(?:very\s+|that\s+|so\s+|super\s+)?"
             r"(?:important|urgent|a\s+priority)\b|\bno\s+rush\b|\bwhenever\s+(?:i\s+can|possible)\b"
             r"|\bno\s+hurry\b|\bsomeday\b|\blow[- ]key\b",
             _I,
@@ -39,7 +39,7 @@ PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     ),
     (
         re.compile(
-            r"(?:\b(?:it's|it\s+is|this\s+is|that's|is)\s+)?(?:\b(?:very|really|super)\s+)?\b(?:urgent(?:ly)?|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+possible|important|critical|crucial|top\s+prio(?:rity)?)\b|!!+",
+            r"(?:\b(?:it's|its|it\s+is|this\s+is|that's|thats|is)\s+)?(?:\b(?:very|really|super)\s+)?\b(?:urgent(?:ly)?|asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+possible|important|critical|crucial|top\s+prio(?:rity)?)\b|!!+",
             _I,
         ),
         "high",

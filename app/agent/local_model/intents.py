@@ -288,6 +288,8 @@ def _understood(message: str, now: Now) -> Intent:
     for pattern, kind in ((_GREET, GREET), (_THANKS, THANKS), (_BYE, BYE), (_HELP, HELP)):
         if pattern.match(text) or pattern.match(core):
             return Intent(kind=kind)
+    if (corrected := _correction(text, now)) is not None:
+        return corrected
     if _CLEAR_COMPLETED.match(bare):
         return Intent(kind=CLEAR_COMPLETED)
     if _DELETE_ALL.match(bare):
@@ -319,6 +321,24 @@ def _understood(message: str, now: Now) -> Intent:
         if added:
             return added
     return Intent(kind=UNKNOWN)
+
+
+_CORRECTION = re.compile(
+    r"^(?:(?:no|nope|wait|hold\s+on|sorry|oops|whoops|actually|i\s+meant|i\s+mean|scratch\s+that|correction|my\s+bad"
+    r"|make\s+(?:that|it)|change\s+(?:that|it)\s+to|rather|not\s+\S+\s+but)\b[\s,.:;!-]*)+(?P<rest>.+)$", _I)
+_LEFT_OVER = re.compile(r"^(?:(?:instead|then|please|pls|at|on|for|by|the|it|is|it'?s|should\s+be|to)\b[\s,.!]*)*$", _I)
+
+
+def _correction(text: str, now: Now) -> Intent | None:
+    """A correction of what was just said, by a new date, time or priority alone ("no wait, 5pm", "sorry, I
+    meant friday", "oops, saturday at 10am"): a change to the task just spoken of, never a new task."""
+    m = _CORRECTION.match(text.strip(" .!"))
+    if m is None:
+        return None
+    found, rest = extract_fields(m.group("rest"), now, description=False)
+    if not (found.due_date or found.due_time or found.priority) or not _LEFT_OVER.match(squash(rest)):
+        return None
+    return Intent(kind=UPDATE, target="it", fields=found)
 
 
 _INSTEAD = re.compile(r"\binstead\b", _I)

@@ -43,6 +43,9 @@ _PERIODS = frozenset(["day", "morning", "afternoon", "evening", "night", "week",
 _STATE_BEFORE = frozenset(["as", "is", "are", "now", "all", "be"])
 _LEVEL_WORDS = frozenset([*_LEVELS, "top", "highest", "lowest", "normal", "no"])
 _DAY_WORDS = ("tomorrow", "tonight", "yesterday")
+_DAYPARTS = ("morning", "afternoon", "evening", "night")
+_DAY_AFTER = frozenset(["tomorrow", "today", "this", "every", "each", "sunday", *_DAYS])
+_LEVEL_BEFORE = frozenset(["its", "it's", "is", "very", "super", "really", "quite", "make", "mark", "as"])
 _WHICH = ("next", "this")
 _WHICH_BEFORE = frozenset(["this", "next", "last", "per", "every", "each"])
 _SPANS = ("week", "month", "weekend", "year")
@@ -73,7 +76,10 @@ def _in_context(words: list[str], index: int) -> str | None:
     word = words[index]
     before = words[index - 1] if index > 0 else ""
     after = words[index + 1] if index + 1 < len(words) else ""
-    dated = before in _DATE_BEFORE or _DIGIT.search(before) or _DIGIT.search(after)
+    after_next = words[index + 2] if index + 2 < len(words) else ""
+    daypart_after = after in _DAYPARTS or (len(after) >= 5 and _near(after, _DAYPARTS, 1) is not None)
+    dated = (before in _DATE_BEFORE or _DIGIT.search(before) or _DIGIT.search(after) or daypart_after
+             or (after == "at" and _DIGIT.search(after_next) is not None))
     plural = word.endswith("s") and word[:-1] in _CALENDAR  # "mondays" says something else
     if len(word) >= 5 and dated and not plural:
         fixed = _near(word, _CALENDAR, 1 if len(word) < 7 else 2)
@@ -95,6 +101,10 @@ def _in_context(words: list[str], index: int) -> str | None:
         return _near(word, _SPANS, 1)
     if len(word) >= 4 and index == len(words) - 1 and before in _STATE_BEFORE:
         return _near(word, _STATES, 1)
+    if len(word) >= 5 and before in _DAY_AFTER:  # "tomorrow mornin", "friday evenin"
+        return _near(word, _DAYPARTS, 1)
+    if len(word) >= 5 and index == len(words) - 1 and before in _LEVEL_BEFORE:  # "it's urgnet"
+        return _near(word, ("urgent", "important"), 2)
     return None
 
 
@@ -110,6 +120,7 @@ def _fix_in_context(tokens: list[str]) -> list[str]:
         if fixed is not None:
             token = tokens[index]
             out[index] = fixed + token[len(token.rstrip(",.;:!?")) :]
+            words[index] = fixed  # the next word's context is the corrected one ("tmorrow mornin")
     return out
 
 
