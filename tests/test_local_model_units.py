@@ -312,3 +312,19 @@ def test_questions_about_a_span_from_now_the_calendar_and_overdue_or_today() -> 
     assert (calendar.due_from, calendar.due_to, calendar.search) == (D(2026, 11, 27), D(2026, 11, 27), None)
     both = parse_list_query("anything overdue or due today?", NOW)
     assert (both.due_from, both.due_to, both.search, both.status) == (None, D(2026, 11, 26), None, "pending")
+
+
+@pytest.mark.parametrize(("message", "title", "due_date", "recurrence"), [
+    ("add pay the cleaner on the first of every month", "pay the cleaner", "2026-12-01", "FREQ=MONTHLY;BYMONTHDAY=1"),
+    ("add read the meter on the twenty-third of each month", "read the meter", "2026-12-23",
+     "FREQ=MONTHLY;BYMONTHDAY=23"),
+    ("add a task for December 19: collect the turkey", "collect the turkey", "2026-12-19", None),
+])
+def test_spelled_monthly_days_and_a_date_before_a_colon(message: str, title: str, due_date: str,
+                                                        recurrence: str | None) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["title"], task["due_date"], task["recurrence"]) == (title, due_date, recurrence)

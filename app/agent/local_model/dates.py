@@ -218,7 +218,7 @@ DATE_PATTERNS: tuple[tuple[re.Pattern[str], Handler], ...] = (
     (re.compile(rf"\b{PRE}(\d{{1,2}})/(\d{{1,2}})(?:/(\d{{4}}|\d{{2}}))?\b", _I), _numeric),
     (
         re.compile(
-            rf"\b{PRE}(?:the\s+)?(?P<month>{MONTH_RE})\.?\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)(?:,?\s+(?P<year>\d{{4}})\b)?",
+            rf"\b{PRE}(?:the\s+)?(?P<month>{MONTH_RE})\.?\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!:\d)(?:,?\s+(?P<year>\d{{4}})\b)?",
             _I,
         ),
         _month_day,

@@ -23,7 +23,14 @@ LEAD = (
     r"(?:(?:and\s+)?(?:that\s+|which\s+)?(?:should\s+)?"
     r"(?:repeats?|recurs?|recurring|repeating|happens|occurs|on\s+repeat)\s*(?:on\s+)?)?"
 )
-ORDINAL_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+          "eighteenth", "nineteenth"]
+ORDINAL_WORDS = {word: day for day, word in enumerate(_UNITS + _TEENS, 1)} | {"twentieth": 20, "thirtieth": 30} | {
+    f"{tens}{sep}{unit}": base + day for tens, base in (("twenty", 20), ("thirty", 30))
+    for day, unit in enumerate(_UNITS, 1) if base + day <= 31 for sep in ("-", " ")}
+"""A day of the month in words ("the first", "the twenty-third")."""
+ORDINAL_DAY = r"(\d{1,2}(?:st|nd|rd|th)?|" + "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True)) + ")"
 
 
 @dataclass
@@ -64,7 +71,8 @@ def _simple(m: re.Match[str]) -> str:
 
 
 def _monthday(m: re.Match[str]) -> str:
-    day = next(int(g) for g in m.groups() if g and g.isdigit())
+    said = next(g for g in m.groups() if g).lower()
+    day = ORDINAL_WORDS.get(said) or int(re.sub(r"\D", "", said))
     return f"FREQ=MONTHLY;BYMONTHDAY={day}"
 
 
