@@ -231,3 +231,28 @@ def test_requests_become_parallel_calls_in_one_step_and_each_is_confirmed() -> N
     assert "buy rice" in reply and "book a table" in reply and "oil the hinges" in reply
     step_items = [i for i in chat.items if isinstance(i, dict) and i.get("type") == "function_call"]
     assert len(step_items) == 4
+
+
+@pytest.mark.parametrize(("message", "title", "due_date", "due_time"), [
+    ("don't let me forget to renew the passport, ping me on the 28th at 9am", "renew the passport", "2026-11-28",
+     "09:00"),
+    ("add collect the prescription, remind me on friday", "collect the prescription", "2026-11-27", None),
+    ("put order the logs on my list and nudge me tomorrow at 8am", "order the logs", "2026-11-27", "08:00"),
+])
+def test_remind_me_with_only_a_when_says_when_the_task_is(message: str, title: str, due_date: str,
+                                                          due_time: str | None) -> None:
+    """Before, "ping me on the 28th at 9am" became a second task called 'ping me'."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["title"], task["due_date"], task["due_time"]) == (title, due_date, due_time)
+
+
+def test_remind_me_to_after_a_task_is_still_a_second_task() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say("add call the vet and remind me to buy cat food")
+    assert sorted(t["title"] for t in chat.store.tasks.values()) == ["buy cat food", "call the vet"]

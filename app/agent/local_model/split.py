@@ -71,6 +71,20 @@ def _as_add(piece: str, now: Now) -> Intent:
     return parsed if parsed.kind == ADD and parsed.title else Intent(kind=UNKNOWN)
 
 
+_REMIND_ME = re.compile(
+    r"^\s*(?:and\s+|then\s+)?(?:please\s+)?(?:remind|ping|nudge|alert|notify|buzz|text)\s+me\s+(?!to\b|about\b|that\b)(?P<when>.+)$",
+    re.IGNORECASE)
+
+
+def _remind_when(piece: str, now: Now) -> Fields | None:
+    """The when of "remind me on the 28th at 9am" said after a task: fields with no task of their own."""
+    m = _REMIND_ME.match(piece)
+    if m is None:
+        return None
+    found, rest = extract_fields(m.group("when"), now, description=False)
+    return found if (found.due_date or found.due_time) and not content_stems(rest) else None
+
+
 def _new_add(current: Intent, piece: str, sep: str, shouting: bool, now: Now) -> bool:
     """Whether a piece after an add request is another task to add."""
     if current.kind != ADD or not current.title:
@@ -154,6 +168,10 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
             starts_with_add(clauses[-1]) or _first_word(clauses[-1]).lower() in TASK_VERBS
         )
         modifier = really_add and intent.kind == UPDATE and _pronoun(intent.target)
+        if current.kind == ADD and (when := _remind_when(piece, now)) is not None:
+            _apply_shared([current], when)  # "..., ping me on the 28th at 9am": when the task is, not a task
+            modified = True
+            continue
         if (
             intent.kind in _EXPLICIT
             and _pronoun(intent.target)
