@@ -227,3 +227,16 @@ def test_its_stays_in_a_title_where_it_is_a_possessive() -> None:
     chat = new_chat()
     chat.say("add clean the bike and its chain")
     assert [t["title"] for t in chat.store.tasks.values()] == ["clean the bike and its chain"]
+
+
+@pytest.mark.parametrize(("message", "left", "done"), [
+    ("take of the cinema tickets from my list", ["gutter clean"], []),
+    ("tick of the cinema tickets", ["cinema tickets", "gutter clean"], ["cinema tickets"]),
+])
+def test_of_for_off_after_a_list_verb(message: str, left: list[str], done: list[str]) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "cinema tickets"}, {"title": "gutter clean"}])
+    chat.say(message)
+    assert sorted(t["title"] for t in chat.store.tasks.values()) == left
+    assert [t["title"] for t in chat.store.tasks.values() if t["completed"]] == done

@@ -124,11 +124,16 @@ def _fix_in_context(tokens: list[str]) -> list[str]:
     return out
 
 
+_TAKE_OF = re.compile(r"^\s*(take|get|knock|cross|tick|check)\s+of(?=\s+\S)", re.IGNORECASE)
+"""'take of' for 'take off' at the start of a request ("take of the cinema tickets from my list")."""
+
+
 def fix_typing(text: str) -> str:
     """The message with text-speak spelt out and misspelt leading command words corrected."""
     abbreviations, to_before = ENGLISH.abbreviations, ENGLISH.to_before
     vocabulary, targets, verbs = ENGLISH.vocabulary, ENGLISH.targets, ENGLISH.task_verbs
     text = _GLUED_TIME.sub(r"\1 \2", text)
+    text = _TAKE_OF.sub(r"\1 off", text)
     tokens = _TOKEN.findall(text)
     out: list[str] = []
     leading = True
