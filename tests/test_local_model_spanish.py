@@ -293,3 +293,131 @@ def test_a_question_about_plans_still_lists(message: str) -> None:
     chat = new_chat(setup=[{"title": "comprar pan"}])
     chat.say(message)
     assert [n for n, _a in chat.store.calls] == ["list_tasks"] and len(chat.store.tasks) == 1
+
+
+MOVABLE: list[dict[str, Any]] = [{"title": "visita del casero", "due_date": "2026-11-28", "due_time": "10:00"},
+                                 {"title": "compra del súper", "priority": "high"}]
+
+
+@pytest.mark.parametrize(("message", "due"), [
+    ("la visita del casero se movió al lunes", ("2026-11-30", "10:00")),
+    ("la visita del casero se cambió al viernes a las 5", ("2026-11-27", "17:00")),
+    ("la visita del casero pasó al martes", ("2026-12-01", "10:00")),
+    ("la visita del casero se aplazó al 3 de diciembre", ("2026-12-03", "10:00")),
+    ("la visita del casero se ha movido al jueves que viene", ("2026-12-03", "10:00")),
+])
+def test_a_move_said_in_the_past_or_reflexive_updates_the_date(message: str, due: tuple[str, str]) -> None:
+    """Before, "X se movió al lunes" added a task titled "X se movió"."""
+    chat = new_chat(setup=[dict(t) for t in MOVABLE])
+    assert chat.say(message).startswith("Actualicé")
+    assert len(chat.store.tasks) == 2 and (chat.store.tasks[1]["due_date"], chat.store.tasks[1]["due_time"]) == due
+
+
+def test_a_task_about_moving_still_adds() -> None:
+    chat = new_chat()
+    chat.say("tengo que mover los muebles el lunes")
+    assert [(t["title"], t["due_date"]) for t in chat.store.tasks.values()] == [("mover los muebles", "2026-11-30")]
+
+
+@pytest.mark.parametrize("message", [
+    "la compra del súper ya no es urgente", "la compra del súper no es tan urgente",
+    "lo de la compra del súper no es importante",
+])
+def test_saying_a_task_is_no_longer_urgent_lowers_it(message: str) -> None:
+    """Before, "urgente" was read without its "no" (or the message was not understood at all)."""
+    chat = new_chat(setup=[dict(t) for t in MOVABLE])
+    chat.say(message)
+    assert [t["priority"] for t in chat.store.tasks.values()] == ["none", "low"]
+
+
+@pytest.mark.parametrize(("message", "priority"), [
+    ("añade llamar al banco, es urgente", "high"), ("añade llamar al banco, no es urgente", "low"),
+])
+def test_a_new_tasks_priority_keeps_its_negation(message: str, priority: str) -> None:
+    chat = new_chat()
+    chat.say(message)
+    assert [(t["title"], t["priority"]) for t in chat.store.tasks.values()] == [("llamar al banco", priority)]
+
+
+@pytest.mark.parametrize(("message", "due"), [
+    ("retrasa la cita del veterinario una hora", ("2026-11-28", "11:00")),
+    ("adelanta la cita del veterinario media hora", ("2026-11-28", "09:30")),
+    ("pasa la cita del veterinario dos horas más tarde", ("2026-11-28", "12:00")),
+    ("retrasa la cita del veterinario 30 minutos", ("2026-11-28", "10:30")),
+    ("adelanta la cita del veterinario una hora y media", ("2026-11-28", "08:30")),
+    ("aplaza la cita del veterinario un día", ("2026-11-29", "10:00")),
+])
+def test_moving_a_task_by_an_amount_of_time(message: str, due: tuple[str, str]) -> None:
+    """Before, these were not understood at all."""
+    chat = new_chat(setup=[{"title": "cita del veterinario", "due_date": "2026-11-28", "due_time": "10:00"},
+                           {"title": "comprar pan", "due_date": "2026-11-28", "due_time": "10:00"}])
+    assert chat.say(message).startswith("Actualicé")
+    assert [(t["due_date"], t["due_time"]) for t in chat.store.tasks.values()] == [due, ("2026-11-28", "10:00")]
+
+
+def test_an_amount_of_time_in_a_new_task_stays_in_its_title() -> None:
+    chat = new_chat()
+    chat.say("añade estudiar dos horas antes del examen")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["estudiar dos horas antes del examen"]
+
+
+DONE_AND_TAGGED: list[dict[str, Any]] = [{"title": "lavar el coche", "completed": True, "tags": ["casa"]},
+                                         {"title": "barrer", "tags": ["casa"]}, {"title": "el informe",
+                                                                                 "tags": ["trabajo"]}]
+
+
+@pytest.mark.parametrize(("message", "want"), [
+    ("¿qué tareas he completado?", {"status": "completed"}),
+    ("¿qué he terminado esta semana?", {"status": "completed", "completed_after": "2026-11-23"}),
+    ("qué hemos acabado", {"status": "completed"}),
+    ("¿qué tareas he hecho?", {"status": "completed"}),
+    ("¿qué tareas no he hecho?", {"status": "pending"}),
+])
+def test_asking_what_was_done_lists_completed_tasks(message: str, want: dict[str, str]) -> None:
+    """Before, "¿qué tareas he completado?" listed the pending tasks, and "¿qué he terminado?" completed one."""
+    chat = new_chat(setup=[dict(t) for t in DONE_AND_TAGGED])
+    chat.say(message)
+    [(name, args)] = chat.store.calls
+    assert name == "list_tasks" and want.items() <= args.items()
+    assert [t["completed"] for t in chat.store.tasks.values()] == [True, False, False]
+
+
+@pytest.mark.parametrize("message", [
+    "las tareas con la etiqueta casa", "¿qué tareas tienen la etiqueta casa?",
+    "muéstrame las tareas etiquetadas con casa", "tareas con etiqueta casa",
+])
+def test_asking_for_a_tag_lists_the_tasks_tagged_so(message: str) -> None:
+    chat = new_chat(setup=[dict(t) for t in DONE_AND_TAGGED])
+    reply = chat.say(message)
+    assert chat.store.calls[0][0] == "list_tasks" and chat.store.calls[0][1].get("tag") == "casa"
+    assert "barrer" in reply and "informe" not in reply
+
+
+def test_a_task_about_labels_still_adds() -> None:
+    chat = new_chat()
+    chat.say("añade etiquetar las fotos")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["etiquetar las fotos"]
+
+
+@pytest.mark.parametrize("message", [
+    "borra todas mis tareas", "elimina todas las tareas", "borra todo", "quita toda la lista",
+])
+def test_deleting_everything_asks_first(message: str) -> None:
+    """Before, "borra todas mis tareas" was taken for English, and "elimina todas las tareas" looked for 'todas'."""
+    chat = new_chat(setup=[{"title": "comprar pan"}, {"title": "llamar al fontanero"}])
+    reply = chat.say(message)
+    assert [n for n, _a in chat.store.calls] == ["list_tasks"] and len(chat.store.tasks) == 2
+    assert "delete all 2 tasks" in reply
+
+
+def test_deleting_one_task_is_still_one() -> None:
+    chat = new_chat(setup=[{"title": "comprar pan"}, {"title": "llamar al fontanero"}])
+    chat.say("borra comprar pan")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["llamar al fontanero"]
+
+
+def test_a_spanish_command_word_makes_a_message_spanish() -> None:
+    from app.agent.local_model.languages import detect_language
+
+    assert detect_language("borra todas mis tareas", english_understood=False) == "es"
+    assert detect_language("delete all my tasks", english_understood=True) == "en"

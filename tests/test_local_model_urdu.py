@@ -240,3 +240,110 @@ def test_a_priority_said_with_english_words_in_an_urdu_request_updates(message: 
     reply = chat.say(message)
     assert len(chat.store.tasks) == 2 and "update kar diya" in reply
     assert priority in [t["priority"] for t in chat.store.tasks.values()]
+
+
+@pytest.mark.parametrize("message", [
+    "saare kaam delete kar do", "sab tasks hata do", "تمام کام ڈیلیٹ کر دیں", "meri poori list delete kar do",
+    "sab kuch hata do",
+])
+def test_deleting_everything_asks_first(message: str) -> None:
+    """Before, "saare kaam delete kar do" looked for a task named 'saare'."""
+    chat = new_chat(setup=[dict(t) for t in URDU_TASKS])
+    reply = chat.say(message)
+    assert [n for n, _a in chat.store.calls] == ["list_tasks"] and len(chat.store.tasks) == 2
+    assert "delete all 2 tasks" in reply
+
+
+def test_deleting_one_task_is_still_one() -> None:
+    chat = new_chat(setup=[dict(t) for t in URDU_TASKS])
+    chat.say("ammi wala task hata do")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["bijli ka bill"]
+
+
+BOOKS: list[dict[str, Any]] = [{"title": "کتابیں لائبریری میں واپس کرنا"}, {"title": "kitaabein library wapas karna"},
+                               {"title": "doodh lana"}]
+
+
+@pytest.mark.parametrize(("message", "done"), [
+    ("کتابیں لائبریری میں واپس کر دی ہیں", 1), ("کتابیں واپس کر دیے ہیں", 1),
+    ("kitaabein library mein wapas kar di hain", 2), ("kitaabein library wapas kar diye", 2),
+])
+def test_a_feminine_or_plural_perfect_completes(message: str, done: int) -> None:
+    """Before, "... واپس کر دی ہیں" was not understood."""
+    chat = new_chat(setup=[dict(t) for t in BOOKS])
+    chat.say(message)
+    assert [i for i, t in chat.store.tasks.items() if t["completed"]] == [done]
+
+
+def test_asking_to_do_it_completes_nothing() -> None:
+    chat = new_chat(setup=[dict(t) for t in BOOKS])
+    chat.say("kitaabein library mein wapas kar do")
+    assert not any(t["completed"] for t in chat.store.tasks.values())
+
+
+@pytest.mark.parametrize(("message", "rule"), [
+    ("har hafte itwaar ko gym jana hai", "BYDAY=SU"), ("ہر ہفتے اتوار کو جم جانا ہے", "BYDAY=SU"),
+    ("har hafte peer ko report bhejni hai", "BYDAY=MO"), ("har hafte gym jana hai", "FREQ=WEEKLY"),
+])
+def test_har_hafte_is_every_week(message: str, rule: str) -> None:
+    """Before, "hafte" was read as Saturday: "har hafte itwaar ko" repeated on Saturdays."""
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert "FREQ=WEEKLY" in task["recurrence"] and rule in task["recurrence"] and "BYDAY=SA" not in task["recurrence"]
+
+
+def test_hafte_ko_is_still_saturday() -> None:
+    chat = new_chat()
+    chat.say("hafte ko safai karni hai")
+    assert [t["due_date"] for t in chat.store.tasks.values()] == ["2026-11-28"]
+
+
+@pytest.mark.parametrize(("message", "want"), [
+    ("kal subah 11 baje school ki meeting hai aur parson internet ka bill bharna hai",
+     [("school ki meeting", "2026-11-27", "11:00"), ("internet ka bill bharna", "2026-11-28", None)]),
+    ("aaj shaam 6 baje dost ki shaadi hai aur kal bijli ka bill jama karwana hai",
+     [("dost ki shaadi", "2026-11-26", "18:00"), ("bijli ka bill jama karwana", "2026-11-27", None)]),
+    ("کل صبح 11 بجے سکول میں میٹنگ ہے اور پرسوں بل بھرنا ہے",
+     [("سکول میں میٹنگ", "2026-11-27", "11:00"), ("بل بھرنا", "2026-11-28", None)]),
+])
+def test_a_dated_statement_and_another_request_are_two_tasks(message: str,
+                                                             want: list[tuple[str, str, str | None]]) -> None:
+    """Before, a piece ending in "... meeting hai" was not a request of its own, and this was one task."""
+    chat = new_chat()
+    chat.say(message)
+    assert [(t["title"], t["due_date"], t["due_time"]) for t in chat.store.tasks.values()] == want
+
+
+def test_aur_inside_a_dated_statement_stays_one_task() -> None:
+    chat = new_chat()
+    chat.say("kal ammi aur abbu ki anniversary hai")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["ammi aur abbu ki anniversary"]
+
+
+@pytest.mark.parametrize(("message", "due"), [
+    ("AC ki safai ek ghanta late kar do", ("2026-11-28", "11:00")),
+    ("AC ki safai aadha ghanta pehle kar do", ("2026-11-28", "09:30")),
+    ("AC ki safai do ghante baad kar do", ("2026-11-28", "12:00")),
+    ("AC ki safai 15 minute pehle kar do", ("2026-11-28", "09:45")),
+    ("AC ki safai ek din baad kar do", ("2026-11-29", "10:00")),
+    ("AC ki safai kal kar do", ("2026-11-27", "10:00")),
+])
+def test_moving_a_task_by_an_amount_of_time(message: str, due: tuple[str, str]) -> None:
+    """Before, "ek ghanta late kar do" was not understood."""
+    chat = new_chat(setup=[{"title": "AC ki safai", "due_date": "2026-11-28", "due_time": "10:00"},
+                           {"title": "doodh lana", "due_date": "2026-11-28", "due_time": "10:00"}])
+    assert "update kar diya" in chat.say(message)
+    assert [(t["due_date"], t["due_time"]) for t in chat.store.tasks.values()] == [due, ("2026-11-28", "10:00")]
+
+
+def test_moving_a_nastaliq_task_by_an_amount_of_time() -> None:
+    chat = new_chat(setup=[{"title": "امی کو فون", "due_date": "2026-11-26", "due_time": "18:00"}])
+    chat.say("امی کو فون ایک گھنٹہ بعد کر دیں")
+    assert chat.store.tasks[1]["due_time"] == "19:00"
+
+
+def test_an_amount_of_time_in_a_new_task_stays_in_its_title() -> None:
+    chat = new_chat()
+    chat.say("do ghante gym karna hai")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["do ghante gym karna"]

@@ -73,6 +73,26 @@ class Lexicon:
     """Reply templates for the language's other script (Urdu in Nastaliq), if any."""
     statement_adds: frozenset[str] = frozenset()
     """Words that open a statement of something planned ("tengo cita ... el 15"), which adds it when it has a date."""
+    command_words: frozenset[str] = frozenset()
+    """First words of the command phrases that are not English words ("borra", "añade")."""
+    all_words: frozenset[str] = frozenset()
+    """Words meaning "all" ("todas", "saare"): a delete of nothing but these (and stop words) deletes everything."""
+    list_phrases: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    """Phrases of list questions and their English equivalent (groups allowed: "etiqueta (\\w+)" -> "tagged \\1")."""
+    priority_negation: re.Pattern[str] | None = None
+    """How a priority word is denied around it ("no es urgente", "zaroori nahi"), with the word as {priority}."""
+    priority_statement: re.Pattern[str] | None = None
+    """How a priority is said as a fact about a task ("X es urgente"), with the word as {priority}."""
+    shift_later: list[str] = field(default_factory=list)
+    """Words that move a task later by an amount ("retrasa", "late"), longest first."""
+    shift_earlier: list[str] = field(default_factory=list)
+    """Words that move a task earlier by an amount ("adelanta", "pehle"), longest first."""
+    shift_amount: re.Pattern[str] | None = None
+    """An amount of time, with groups n (a number or number word), unit and half ("y media", optional)."""
+    numbers: dict[str, float] = field(default_factory=dict)
+    """Number words and their value ("dos": 2, "media": 0.5)."""
+    units: dict[str, int] = field(default_factory=dict)
+    """Time unit words and their length in minutes."""
 
 
 def _phrase_pattern(words: list[str]) -> str:
@@ -119,9 +139,19 @@ def lexicon(code: str) -> Lexicon:
                 pattern = rf"(?<!\w){prefix}(?:{_phrase_pattern(names)})(?!\w){suffix}"
                 weekdays.append((re.compile(pattern, flags), f"{english} {day}"))
     commands = {kind: sorted(phrases, key=len, reverse=True) for kind, phrases in raw["commands"].items()}
+    weekday_names = _phrase_pattern([n for names in names_of.values() for n in names])
+    shift = raw.get("shift", {})
+    numbers, units = shift.get("numbers", {}), shift.get("units", {})
+    amount = None
+    if units:  # "dos horas", "media hora", "una hora y media", "ek ghanta", "30 minutos"
+        number = rf"\d+(?:[.,]\d+)?|{_phrase_pattern(list(numbers))}" if numbers else r"\d+(?:[.,]\d+)?"
+        half = shift.get("and_a_half") or "(?!)"
+        amount = re.compile(rf"(?<!\w)(?P<n>{number})\s*(?P<unit>{_phrase_pattern(list(units))})(?!\w)"
+                            rf"(?P<half>{half})?", flags)
+    command_words = _command_words(commands)
     return Lexicon(
         code=code,
-        markers=frozenset(raw.get("markers", [])) | _command_words(commands),
+        markers=frozenset(raw.get("markers", [])) | command_words,
         commands=commands,
         stopwords=frozenset(raw.get("stopwords", [])),
         title_trim=frozenset(raw.get("title_trim", [])),
@@ -130,7 +160,8 @@ def lexicon(code: str) -> Lexicon:
         add_endings=frozenset(raw.get("add_endings", [])),
         dayparts=raw.get("dayparts", {}),
         time_patterns=[re.compile(p, flags) for p in raw.get("time_patterns", [])],
-        date_words=[(re.compile(p, flags), en) for p, en in raw.get("date_words", [])],
+        date_words=[(re.compile(p.replace("{weekday}", weekday_names), flags), en)
+                    for p, en in raw.get("date_words", [])],
         weekdays=weekdays,
         list_words=raw.get("list_words", {}),
         priority_words=raw.get("priority_words", {}),
@@ -142,7 +173,24 @@ def lexicon(code: str) -> Lexicon:
         request_start=re.compile(raw["request_start"], flags) if raw.get("request_start") else None,
         request_end=re.compile(raw["request_end"], flags) if raw.get("request_end") else None,
         statement_adds=frozenset(raw.get("statement_adds", [])),
+        command_words=command_words,
+        all_words=frozenset(raw.get("all_words", [])),
+        list_phrases=[(re.compile(p, flags), en) for p, en in raw.get("list_phrases", [])],
+        priority_negation=_around_priority(raw.get("priority_negation"), raw.get("priority_words", {}), flags),
+        priority_statement=_around_priority(raw.get("priority_statement"), raw.get("priority_words", {}), flags),
+        shift_later=sorted(shift.get("later", []), key=len, reverse=True),
+        shift_earlier=sorted(shift.get("earlier", []), key=len, reverse=True),
+        shift_amount=amount,
+        numbers=numbers,
+        units=units,
     )
+
+
+def _around_priority(pattern: str | None, words: dict[str, str], flags: int) -> re.Pattern[str] | None:
+    """A pattern written around "{priority}", with the language's priority words in its place."""
+    if not pattern:
+        return None
+    return re.compile(pattern.replace("{priority}", rf"(?<!\w)(?P<word>{_phrase_pattern(list(words))})(?!\w)"), flags)
 
 
 @lru_cache(maxsize=1)
@@ -197,7 +245,8 @@ def detect_language(text: str, *, english_understood: bool) -> str:
 
     Nastaliq script is Urdu. A message the English grammar understood stays English unless it
     has Spanish letters and reads as Spanish. Otherwise Roman Urdu is recognised by its common
-    words (langdetect has no Roman Urdu profile) and Spanish by langdetect.
+    words (langdetect has no Roman Urdu profile), and Spanish by langdetect or, when the English grammar
+    could not read it, by a Spanish command word at its start ("borra todas mis tareas": no accent to tell).
     """
     if is_nastaliq(text):
         return URDU
@@ -216,4 +265,7 @@ def detect_language(text: str, *, english_understood: bool) -> str:
         hits, _share = _marker_share(text, SPANISH)
         if hits >= 1 or spanish_letters:
             return SPANISH
+    first = next(iter(_WORD.findall(text.lower())), "")
+    if not english_understood and first in lexicon(SPANISH).command_words:  # "borra todas mis tareas", "¿qué ...?"
+        return SPANISH
     return ENGLISH
