@@ -104,3 +104,18 @@ def test_a_tagged_group_named_twice_is_deleted_after_a_yes() -> None:
     assert "Are you sure" in chat.say("get rid of the archive-tagged tasks, all of them")
     chat.say("yes")
     assert [t["title"] for t in chat.store.tasks.values()] == ["new memo"]
+
+
+@pytest.mark.parametrize(("ask", "answer", "kept"), [
+    ("borra todas mis tareas", "sí", 0), ("elimina todas las tareas", "mejor no", 2),
+    ("saare kaam delete kar do", "haan", 0), ("saare kaam delete kar do", "nahi", 2),
+    ("تمام کام ڈیلیٹ کر دیں", "جی ہاں", 0),
+])
+def test_delete_everything_is_confirmed_or_refused_in_the_users_language(ask: str, answer: str, kept: int) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "grout the tiles"}, {"title": "return parcel"}])
+    chat.say(ask)
+    assert len(chat.store.tasks) == 2
+    chat.say(answer)
+    assert len(chat.store.tasks) == kept

@@ -83,11 +83,13 @@ _HELP = re.compile(
     _I,
 )
 _YES = re.compile(
-    r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|s[ií]|claro|vale|adelante|hazlo|dale"
+    r"|haan|han|ji|ji\s+haan|jee|theek\s+hai|ٹھیک\s+ہے|ہاں|جی|جی\s+ہاں|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
     _I,
 )
 _NO = re.compile(
     r"^(?:n|no|nope|nah|nay|cancel|stop|don'?t|do\s+not|never\s*mind|nvm|abort|forget\s+(?:it|that|about\s+it)|not\s+now"
+    r"|mejor\s+no|d[ée]jalo|cancela|nahi|nahin|mat\s+karo|rehne\s+do|نہیں|رہنے\s+دو"
     r"|no\s+thanks|keep\s+(?:them|it|everything|all|those)|leave\s+(?:them|it|everything|those|all)|hold\s+on|wait"
     r"|(?:i\s+)?changed\s+my\s+mind|actually\s+no|on\s+second\s+thought|not\s+really|scratch\s+that"
     r"|(?:(?:i'?d|i\s+would|we'?d)\s+)?(?:better|rather)\s+not|let'?s\s+not|no\s+way|maybe\s+not)\b"
