@@ -84,7 +84,7 @@ _HELP = re.compile(
 )
 _YES = re.compile(
     r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|s[ií]|claro|vale|adelante|hazlo|dale"
-    r"|haan|han|ji|ji\s+haan|jee|theek\s+hai|ٹھیک\s+ہے|ہاں|جی|جی\s+ہاں|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|delete\s+(?:them|it|all|everything)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    r"|haan|han|ji|ji\s+haan|jee|theek\s+hai|ٹھیک\s+ہے|ہاں|جی|جی\s+ہاں|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|(?:delete|remove|scrap|bin|clear|wipe|trash|nuke|get\s+rid\s+of|ditch)\s+(?:them|it|all|everything|the\s+lot)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
     _I,
 )
 _NO = re.compile(
