@@ -107,7 +107,8 @@ def test_a_tagged_group_named_twice_is_deleted_after_a_yes() -> None:
 
 
 @pytest.mark.parametrize(("ask", "answer", "kept"), [
-    ("borra todas mis tareas", "sí", 0), ("elimina todas las tareas", "mejor no", 2), ("delete everything", "yes, scrap it", 0),
+    ("borra todas mis tareas", "sí", 0), ("elimina todas las tareas", "mejor no", 2),
+    ("delete everything", "yes, scrap it", 0),
     ("saare kaam delete kar do", "haan", 0), ("saare kaam delete kar do", "nahi", 2),
     ("تمام کام ڈیلیٹ کر دیں", "جی ہاں", 0),
 ])
