@@ -192,3 +192,26 @@ def test_a_correction_right_after_an_add_changes_that_task(correction: str, due_
     chat.say(correction)
     [task] = chat.store.tasks.values()
     assert (task["due_date"], task["due_time"], task["priority"]) == (due_date, due_time, priority)
+
+
+@pytest.mark.parametrize(("message", "gone"), [
+    ("kill the grout task", "regrout the bathroom tiles"), ("bin the fence painting", "repainting the fence"),
+])
+def test_a_word_said_inside_a_title_word_finds_the_task(message: str, gone: str) -> None:
+    chat = new_chat(setup=[{"title": "regrout the bathroom tiles"}, {"title": "repainting the fence"},
+                           {"title": "plant the bulbs"}])
+    chat.say(message)
+    assert gone not in [t["title"] for t in chat.store.tasks.values()] and len(chat.store.tasks) == 2
+
+
+def test_a_guess_never_deletes_one_of_two_tasks_it_could_mean() -> None:
+    """"painting" is inside "repainting" and a letter away from "plant": before, it deleted "plant the bulbs"."""
+    chat = new_chat(setup=[{"title": "repainting the fence"}, {"title": "plant the bulbs"}])
+    reply = chat.say("bin the painting one")
+    assert len(chat.store.tasks) == 2 and "1." in reply and "2." in reply
+
+
+def test_the_words_said_beat_a_word_inside_another() -> None:
+    chat = new_chat(setup=[{"title": "paint the shed"}, {"title": "repaint the fence"}])
+    chat.say("delete the paint the shed task")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["repaint the fence"]

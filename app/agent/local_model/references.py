@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -111,17 +112,28 @@ class Scored:
     """Share of the title's words the user said."""
 
 
-def score_tasks(stems: list[str], tasks: list[Task]) -> list[Scored]:
-    """Score every task whose title shares a word with the reference."""
+def _within(said: str, word: str) -> bool:
+    """Similar, or one word inside the other ("grout" in "regrout", "paint" in "repainting")."""
+    return _similar(said, word) or (len(said) >= 5 and said in word) or (len(word) >= 5 and word in said)
+
+
+def _same(said: str, word: str) -> bool:
+    """The same word, or one the start of the other (a stem): no spelling or containment guessed."""
+    return said == word or (min(len(said), len(word)) >= 4 and (said.startswith(word) or word.startswith(said)))
+
+
+def score_tasks(stems: list[str], tasks: list[Task], alike: Callable[[str, str], bool] | None = None) -> list[Scored]:
+    """Score every task whose title shares a word with the reference (words `alike`: by default similar)."""
+    alike = alike or _similar
     scored = []
     for task in tasks:
         title = content_stems(str(task.get("title") or ""))
         if not title or not stems:
             continue
-        hits = sum(1 for s in stems if any(_similar(s, t) for t in title))
+        hits = sum(1 for s in stems if any(alike(s, t) for t in title))
         if not hits:
             continue
-        covered = sum(1 for t in title if any(_similar(s, t) for s in stems))
+        covered = sum(1 for t in title if any(alike(s, t) for s in stems))
         scored.append(Scored(task=task, coverage=hits / len(stems), precision=covered / len(title)))
     return scored
 
@@ -129,15 +141,19 @@ def score_tasks(stems: list[str], tasks: list[Task]) -> list[Scored]:
 def best_matches(stems: list[str], tasks: list[Task], prefer_completed: bool | None = None) -> list[Task]:
     """The tasks a title reference most likely means: one, several (ambiguous) or none.
 
-    A task must hold at least half of the user's words. Among the best-covered, a task whose
+    A task must hold at least half of the user's words (the same, misspelt, or inside a title word: "grout" in
+    "regrout"). Among the best-covered, those matched by the very words said win over guesses, and a task whose
     whole title was said wins outright; otherwise all of them are returned and the caller asks.
     prefer_completed narrows a tie to pending (False) or completed (True) tasks when possible.
     """
-    scored = [s for s in score_tasks(stems, tasks) if s.coverage >= 0.5]
+    scored = [s for s in score_tasks(stems, tasks, _within) if s.coverage >= 0.5]
     if not scored:
         return []
     top = max(s.coverage for s in scored)
     best = [s for s in scored if s.coverage == top]
+    if len(best) > 1:  # a title with the very words said beats one matched by a guessed spelling or a part
+        said = {id(s.task) for s in score_tasks(stems, [b.task for b in best], _same) if s.coverage == top}
+        best = [s for s in best if id(s.task) in said] or best
     if len(best) > 1 and prefer_completed is not None:
         preferred = [s for s in best if bool(s.task.get("completed")) == prefer_completed]
         if preferred:
