@@ -209,3 +209,12 @@ def test_a_change_to_all_of_a_list_shown_changes_each_task_in_it() -> None:
     chat.say("tag all of them errands")
     tags = {t["title"]: t["tags"] for t in chat.store.tasks.values()}
     assert tags == {"gym": ["errands"], "yoga": ["errands"], "call bob": []}  # the list showed the open ones
+
+
+def test_a_group_named_first_then_deleted_is_only_that_group() -> None:
+    """Before, "the school-tagged stuff, delete all of it" asked to delete every task, and "yes" did."""
+    chat = new_chat(setup=[{"title": "buy glue", "tags": ["school"]}, {"title": "pack lunch", "tags": ["school"]},
+                           {"title": "buy a chopping board"}])
+    assert "'buy glue' and 'pack lunch'" in chat.say("the school-tagged stuff, delete all of it")
+    chat.say("yup, confirm")
+    assert titles(chat) == {"buy a chopping board"}

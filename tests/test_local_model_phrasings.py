@@ -725,3 +725,61 @@ def test_done_and_off_the_list_phrasings(message: str, completed: bool, deleted:
     rail = chat.store.tasks.get(1)
     assert (rail is None) == deleted and len(chat.store.tasks) == (1 if deleted else 2)
     assert rail is None or rail["completed"] == completed
+
+
+def test_a_story_about_one_task_completes_one_task() -> None:
+    """Before, "the plumber came and unblocked the drain, so that one's done" completed both tasks it mentions."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "get the kitchen drain unblocked"}, {"title": "review the plumbers firm"}])
+    chat.say("the plumber came and unblocked the drain, so that one's done")
+    assert [t["title"] for t in chat.store.tasks.values() if t["completed"]] == ["get the kitchen drain unblocked"]
+
+
+@pytest.mark.parametrize(("message", "title", "field", "value"), [
+    ("raise the pension form to high priority", "pension form", "priority", "high"),
+    ("lower the pension form to low priority", "pension form", "priority", "low"),
+    ("knocked out the expense sheet this morning", "expense sheet", "completed", True),
+    ("polished off the expense sheet", "expense sheet", "completed", True),
+    ("put the risk review back on my to-do list, it needs more work", "risk review", "completed", False),
+    ("axe the spin class task", "spin class", None, None),
+    ("nix the spin class", "spin class", None, None),
+])
+def test_more_verbs_of_change_done_and_gone(message: str, title: str, field: str | None, value: Any) -> None:
+    """Before, each of these added a task or was not understood ("axe" was 'corrected' to "are")."""
+    from tests.support.local_model import new_chat
+
+    setup: list[dict[str, Any]] = [{"title": "pension form"}, {"title": "expense sheet"},
+                                   {"title": "risk review", "completed": True}, {"title": "spin class"}]
+    chat = new_chat(setup=setup)
+    chat.say(message)
+    left = {t["title"]: t for t in chat.store.tasks.values()}
+    if field is None:
+        assert title not in left and len(left) == 3
+    else:
+        assert left[title][field] == value and len(left) == 4
+
+
+@pytest.mark.parametrize(("message", "tags", "priority", "due_date"), [
+    ("add buy potting soil, tags: garden, shopping", ["garden", "shopping"], "none", None),
+    ("add mulch the beds, tag: garden", ["garden"], "none", None),
+    ("add call the bank, priority: high, due: friday", [], "high", "2026-11-27"),
+    ("add buy new football boots for Sam, hi priority", [], "high", None),
+])
+def test_fields_written_as_labels_belong_to_the_task(message: str, tags: list[str], priority: str,
+                                                    due_date: str | None) -> None:
+    """Before, "tags: garden, shopping" added tasks 'garden' and 'shopping', and "hi priority" a task of its own."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["tags"], task["priority"], task["due_date"]) == (tags, priority, due_date)
+
+
+def test_hang_on_opens_a_request_and_adds_nothing() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "spin class"}])
+    chat.say("hang on, delete the spin class")
+    assert chat.store.tasks == {}

@@ -31,7 +31,8 @@ _VERBS = {
     DELETE: r"delete|remove|erase|wipe(?:\s+out)?|clear(?:\s+out)?|get\s+rid\s+of|trash|bin|drop|scrap|throw\s+out",
     REOPEN: r"reopen|re-open|uncheck|untick",
 }
-_PLURAL = r"(?:all\s+(?:of\s+)?)?(?:my|the)\s+(?:[\w-]+\s+){0,3}?(?:tasks|ones|to-?dos)(?:\s+[\w-]+){0,4}?"
+_PLURAL = (r"(?:all\s+(?:of\s+)?)?(?:my|the)\s+(?:[\w-]+\s+){0,3}?(?:tasks|ones|to-?dos|stuff|things|items)"
+           r"(?:\s+[\w-]+){0,4}?")
 """A group named in the plural ("the shopping tasks", "all my tasks for today")."""
 _SCOPE = r"(?:(?:all|every|each|everything|evrything|everythin|them|those|these|both)\b.*?|" + _PLURAL + ")"
 """What a group command names: a quantifier or pointer and what follows it, or a plural."""
@@ -91,9 +92,20 @@ _ALL_OF_THEM_TAIL = re.compile(r"\s*,\s*(?:all|each|every\s+one|both)(?:\s+of)?\
 """A group named, then "all of them" said again after a comma ("delete the tasks tagged old, all of them")."""
 
 
+_NAMED_FIRST = re.compile(
+    r"^(?P<scope>.+?)\s*[,;:]\s*(?:just\s+|please\s+)?(?P<verb>delete|remove|bin|scrap|clear|trash|drop|get\s+rid\s+of"
+    r"|complete|finish|tick\s+off|check\s+off|mark)\s+(?:all\s+of\s+|each\s+of\s+)?(?:it|them|those|these)(?:\s+all)?"
+    r"(?P<state>\s+(?:as\s+)?(?:done|complete(?:d)?|finished))?\s*[.!]*$", _I)
+"""A group named first, then what to do with it: "the school-tagged stuff, delete all of it"."""
+
+
 def parse_bulk(message: str, now: Now) -> Bulk | None:
     """The group request a message makes, or None when it is about one task (or none)."""
     text = _ALL_OF_THEM_TAIL.sub("", " ".join(message.replace("\u2019", "'").strip().split()))
+    if (named := _NAMED_FIRST.match(text)) is not None:
+        grouped = _read(f"{named['verb']} {named['scope']}{named['state'] or ''}", now)
+        if grouped is not None and not grouped.shown:
+            return grouped
     found = _read(text, now)
     if found is None and "," in text:  # "wipe the slate clean, delete all my tasks"
         found = _read(text.rsplit(",", 1)[1].strip(), now)

@@ -51,7 +51,7 @@ class Intent:
 _FILLER = re.compile(
     r"^(?:(?:hey|hi|hello|ok|okay|so|um+|uh+|er+|please|pls|plz|actually|also|and|then|now|oh|"
     r"well|alright|all\s+right|great|cool|perfect|thanks|thank\s+you|oops|sorry|wait|hmm+|"
-    r"assistant|one\s+more\s+thing|by\s+the\s+way|btw)\b[,!.:]?\s+)+",
+    r"assistant|one\s+more\s+thing|by\s+the\s+way|btw|hang\s+on|hold\s+on|one\s+sec(?:ond)?)\b[,!.:]?\s+)+",
     _I,
 )
 _POLITE = re.compile(
@@ -147,7 +147,8 @@ _ADD_LEADS = (
         _I,
     ),
 )
-_PUT = re.compile(r"^(?:put|stick|throw|pop|get)\s+(?=.+\b(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b)", _I)
+_PUT = re.compile(r"^(?:put|stick|throw|pop|get)\s+(?!.*\bback\s+(?:on|onto|in|into|to)\s+(?:my|the)\b)"
+                  r"(?=.+\b(?:on|onto|in|to)\s+(?:my|the)\s+(?:[\w-]+\s+)?list\b)", _I)
 _LIST_MENTION = re.compile(
     r"\s*\b(?:to|on|onto|in|into)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+|tasks\s+)?list\b", _I
 )
@@ -186,6 +187,11 @@ def clean_title(text: str) -> str:
         if text == before:
             break
     return text
+
+
+def strip_filler(text: str) -> str:
+    """The message without the interjections it opens with ("hang on, ...", "ok so ...")."""
+    return _FILLER.sub("", text)
 
 
 def _strip_lead(text: str) -> str:

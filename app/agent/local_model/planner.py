@@ -137,7 +137,7 @@ class Planner:
             if shown is not None and (positions := several_positions(intent.target, len(shown))) is not None:
                 intent.target = positions  # "done with the last two"
             by_position = bare_numbers(intent.target) and shown is not None
-            if by_position or several_targets(intent.target):
+            if by_position or (several_targets(intent.target) and not _ONE_TASK.search(turn.user)):
                 return Batch(self, [intent]).plan()
         return self._dispatch(intent)
 
@@ -442,6 +442,8 @@ def add_arguments(intent: Intent) -> dict[str, Any]:
     return args
 
 
+_ONE_TASK = re.compile(r"\b(?:that|this)\s+one\b|\bit(?:'s|\s+is|\s+was)\b", re.IGNORECASE)
+"""A message that says its request is about one task ("..., so that one's done"), however many things it tells."""
 _GROUP_POINTER = re.compile(
     r"^(?:(?P<both>both)(?:\s+(?:of\s+)?(?:them|those|these|tasks|ones))?|(?:all\s+|each\s+)?(?:of\s+)?(?:them|those|these)"
     r"(?:\s+(?:all|both|two|tasks|ones))?|all\s+(?:of\s+)?(?:them|those|these))$", re.IGNORECASE)

@@ -16,7 +16,19 @@ import re
 from .clock import Now
 from .english import TASK_VERBS
 from .fields import Fields, extract_fields
-from .intents import ADD, COMPLETE, DELETE, LIST, REOPEN, UNKNOWN, UPDATE, Intent, parse_english, starts_with_add
+from .intents import (
+    ADD,
+    COMPLETE,
+    DELETE,
+    LIST,
+    REOPEN,
+    UNKNOWN,
+    UPDATE,
+    Intent,
+    parse_english,
+    starts_with_add,
+    strip_filler,
+)
 from .text import STOPWORDS, content_stems, normalize
 from .typos import fix_typing
 
@@ -142,7 +154,7 @@ def split_requests(message: str, now: Now) -> list[Intent] | None:
     if len(_NUMBERED.findall(message)) >= 2:
         message = _NUMBERED.sub("; ", message).strip(" ;")
         message = re.sub(r"\s*:?\s*;\s*", ": ", message, count=1) if _LIST_HEAD.match(message) else message
-    text = normalize(fix_typing(message)).strip()
+    text = strip_filler(normalize(fix_typing(message))).strip()  # "hang on, undo that": one request
     shared = Fields()
     m = _SHARED.search(text)
     if m:

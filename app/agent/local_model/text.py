@@ -131,9 +131,20 @@ _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _VOWELS = set("aeiouy")
 
 
+_LABELLED = (
+    (re.compile(r"(?<=\S)\s*[,;]?\s*\b(?:tags?|labels?)\s*[:=]\s*", re.IGNORECASE), " tagged "),
+    (re.compile(r"(?<=\S)\s*[,;]?\s*\bpriority\s*[:=]\s*(high|medium|low|urgent)\b", re.IGNORECASE), r" \1 priority"),
+    (re.compile(r"(?<=\S)\s*[,;]?\s*\b(?:due(?:\s+date)?|deadline)\s*[:=]\s*", re.IGNORECASE), " due "),
+)
+"""A field written as a form's label after the task ("..., tags: garden, shopping", "priority: high")."""
+
+
 def normalize(text: str) -> str:
-    """Straighten typographic quotes and dashes and collapse whitespace."""
-    return " ".join(text.translate(_QUOTES).split())
+    """Straighten typographic quotes and dashes, collapse whitespace, and read labelled fields as words."""
+    text = " ".join(text.translate(_QUOTES).split())
+    for pattern, words in _LABELLED:
+        text = pattern.sub(words, text)
+    return text
 
 
 def squash(text: str) -> str:

@@ -114,6 +114,9 @@ def _fix_in_context(tokens: list[str]) -> list[str]:
     vocabulary = ENGLISH.vocabulary
     out = list(tokens)
     for index, word in enumerate(words):
+        if word == "hi" and index > 0 and index + 1 < len(words) and words[index + 1].startswith("prio"):
+            out[index] = "high"  # "..., hi priority" (a greeting only opens a message)
+            continue
         if not word.isalpha() or word in vocabulary:
             continue
         fixed = _in_context(words, index)

@@ -35,6 +35,11 @@ REOPEN_PATTERNS = (
         _I,
     ),
     re.compile(
+        r"^(?:put|add|bring)\s+(.+?)\s+back\s+(?:on|onto|in|into|to)\s+(?:my|the)\s+(?:to-?do\s+|todo\s+|task\s+)?list"
+        r"(?:\s*[,;]\s*(?:it|that|this)\s+.+)?$",
+        _I,
+    ),
+    re.compile(
         r"^(?:mark|set|flag|put|move|change)\s+(.+?)\s+(?:as\s+|to\s+|back\s+to\s+)?(?:back\s+)?"
         + _UNDONE_WORDS
         + r"(?:\s+again)?$",
@@ -60,6 +65,7 @@ COMPLETE_PATTERNS = (
     re.compile(
         r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally|\s+also|\s+actually)*\s+)?"
         r"(?:(?:just|already|finally)\s+)?(?:finished|completed|accomplished|wrapped\s+up|took\s+care\s+of"
+        r"|knocked\s+(?:out|off)|polished\s+off|got\s+through|powered\s+through|nailed|smashed"
         r"|taken\s+care\s+of|handled|dealt\s+with|did|done)\s+(?:with\s+)?(.+)$",
         _I,
     ),
@@ -97,7 +103,7 @@ _NOT_PAST_TEXT = """
 _NOT_PAST = frozenset(_NOT_PAST_TEXT.split())
 DELETE_PATTERNS = (
     re.compile(
-        r"^(?:delete|remove|erase|drop|trash|discard|scrap|bin|ditch|nuke|kill|cancel|get\s+rid\s+of|throw\s+(?:away|out)|forget(?:\s+about)?|take\s+off|strike|axe|scratch|eliminate|clear)\s+(.+?)"
+        r"^(?:delete|remove|erase|drop|trash|discard|scrap|bin|ditch|nuke|nix|kill|cancel|get\s+rid\s+of|throw\s+(?:away|out)|forget(?:\s+about)?|take\s+off|strike|axe|scratch|eliminate|clear)\s+(.+?)"
         + _LIST_TAIL
         + r"$",
         _I,
@@ -203,7 +209,7 @@ DATE_CHANGE = re.compile(
     _I,
 )
 _UPDATE_VERB = re.compile(
-    r"^(?P<verb>move|reschedule|re-schedule|postpone|push(?:\s+back)?|delay|defer|bump|shift|put\s+off|change|update|edit|modify|set|make|mark|flag|prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e|change|switch|turn)\s+(?P<rest>.+)$",
+    r"^(?P<verb>move|reschedule|re-schedule|postpone|push(?:\s+back)?|delay|defer|bump(?:\s+up)?|shift|put\s+off|change|update|edit|modify|set|make|mark|flag|prioriti[sz]e|deprioriti[sz]e|de-prioriti[sz]e|change|switch|turn|raise|lower|drop|upgrade|downgrade)\s+(?P<rest>.+)$",
     _I,
 )
 _IT_IS = re.compile(
@@ -243,7 +249,8 @@ def clean_target(text: str) -> str:
     for _ in range(3):
         before = text
         text = re.sub(
-            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an|instead|actually|back|already|too|as\s+well|also|please|pls|thanks)$",
+            r"\s+(?:to|as|for|on|at|by|due|until|till|with|into|be|is|so\s+it'?s|so\s+that\s+it|so\s+it|and|it'?s|should\s+be|now|again|priority|a|an|instead|actually|back|already|too|as\s+well|also|please|pls|thanks"
+            r"|,?\s*(?:so|and)\s+(?:that|this)\s+one)$",
             "",
             text,
             flags=_I,
@@ -302,6 +309,10 @@ _WHEN_DONE = re.compile(
     r"|just\s+now|finally|at\s+last|too|as\s+well))+$",
     _I,
 )
+_REPORTED = re.compile(
+    r"^(?:(?:i|we)(?:'ve|\s+have|\s+just|\s+already|\s+finally)*\s+)?(?:just\s+|already\s+|finally\s+)?"
+    r"(?:[a-z]+ed|did|took|got|knocked|wrapped|polished|nailed|smashed|sent|paid|bought|made)\b", _I)
+"""A completion told in the past tense, whose time words say when it was done."""
 _GOT_DONE = re.compile(
     r"^(?P<t>.+?)\s+(?:done|finished|sorted(?:\s+out)?|fixed|taken\s+care\s+of|out\s+of\s+the\s+way)$", _I
 )
@@ -392,6 +403,8 @@ def parse_change(text: str, now: Now) -> Change | None:
     change = _simple("reopen", REOPEN_PATTERNS, text) or _simple("complete", COMPLETE_PATTERNS, text)
     if change and change.kind == "complete":
         vague_finish = re.match(r"^(?:finish|wrap\s+up|close)\b", text, _I) and not _is_concrete(change.target)
+        if _REPORTED.match(text):  # "knocked out X this morning": when it was done, not when it is due
+            change.target = clean_target(_WHEN_DONE.sub("", change.target))
         if vague_finish or extract_fields(change.target, now, description=False)[0].due_date:
             change = None
     change = change or _past_tense_completion(text, now) or _simple("delete", DELETE_PATTERNS, text)
