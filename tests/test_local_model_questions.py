@@ -147,6 +147,11 @@ QUESTION_TASKS: list[dict[str, Any]] = [
     ("which high priority tasks aren't finished?", ["modem reset"]),
     ("anything with a deadline tomorrow?", ["school fete"]),
     ("show my family-tagged tasks", ["pay nursery"]),
+    ("what's under the family tag?", ["pay nursery"]),
+    ("which tasks are marked high?", ["modem reset"]),
+    ("which tasks don't have a due date?", ["modem reset"]),
+    ("what's due in the next 3 days?", ["school fete"]),
+    ("anything coming up in the next two weeks?", ["school fete", "pay nursery"]),
 ])
 def test_list_questions_in_other_words(message: str, shown: list[str]) -> None:
     """Before: "this week's" searched for 's', "past their due date" and "aren't done" were not read, "with a

@@ -328,3 +328,27 @@ def test_spelled_monthly_days_and_a_date_before_a_colon(message: str, title: str
     chat.say(message)
     [task] = chat.store.tasks.values()
     assert (task["title"], task["due_date"], task["recurrence"]) == (title, due_date, recurrence)
+
+
+@pytest.mark.parametrize(("message", "title", "due_date", "due_time"), [
+    ("add call grandma tomorrow at half past 4", "call grandma", "2026-11-27", "16:30"),
+    ("add dentist on friday at quarter to 9", "dentist", "2026-11-27", "08:45"),
+    ("add standup a quarter past ten tomorrow", "standup", "2026-11-27", "10:15"),
+    ("add collect the kids at half 3 today", "collect the kids", "2026-11-26", "15:30"),
+    ("add renew passport two weeks from today", "renew passport", "2026-12-10", None),
+    ("add dinner with Jo a week from friday", "dinner with Jo", "2026-12-04", None),
+    ("add gym 3 days from tomorrow", "gym", "2026-11-30", None),
+    ("add pay council tax next month on the 5th", "pay council tax", "2026-12-05", None),
+    ("add rent on the 1st of next month", "rent", "2026-12-01", None),
+    ("add half marathon training tomorrow", "half marathon training", "2026-11-27", None),
+    ("add split the bill in half 3 ways", "split the bill in half 3 ways", None, None),
+])
+def test_clock_times_in_words_and_dates_counted_from_a_day(message: str, title: str, due_date: str | None,
+                                                          due_time: str | None) -> None:
+    """Before, "half past 4" stayed in the title with no time, and "two weeks from today" was today."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["title"], task["due_date"], task["due_time"]) == (title, due_date, due_time)

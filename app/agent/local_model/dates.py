@@ -115,6 +115,31 @@ def _in_n(m: re.Match[str], now: Now) -> dt.date | None:
     return now.today + delta
 
 
+def _n_from(m: re.Match[str], now: Now) -> dt.date | None:
+    """ "two weeks from today", "a week from friday", "3 days after tomorrow": the count from that day."""
+    base_said = m.group("base").lower()
+    if base_said in ("now", "today"):
+        base = now.today
+    elif base_said.startswith("tom"):
+        base = now.today + dt.timedelta(days=1)
+    else:
+        day = base_said.removeprefix("next").strip()
+        base = next_weekday(now.today, WEEKDAYS[day.rstrip(".")], strictly_after=base_said.startswith("next"))
+    count = number_value(m.group("n")) or 1
+    unit = m.group("u").lower()
+    delta = {"day": relativedelta(days=count), "week": relativedelta(weeks=count), "month": relativedelta(months=count)}
+    return base + delta.get(unit, relativedelta(years=count))
+
+
+def _day_of_next_month(m: re.Match[str], now: Now) -> dt.date | None:
+    """ "next month on the 5th", "the 5th of next month"."""
+    first = (now.today.replace(day=1) + relativedelta(months=1))
+    try:
+        return first.replace(day=int(m.group("d") or m.group("d2")))
+    except ValueError:
+        return None
+
+
 def _weekday(m: re.Match[str], now: Now) -> dt.date | None:
     qualifier = (m.group(1) or "").lower()
     index = WEEKDAYS[m.group(2).lower().rstrip(".")]
@@ -204,6 +229,10 @@ def _day_after(m: re.Match[str], now: Now) -> dt.date | None:
 
 
 DATE_PATTERNS: tuple[tuple[re.Pattern[str], Handler], ...] = (
+    (re.compile(rf"\b{PRE}(?P<n>{NUMBER_RE})\s+(?P<u>day|week|month|year)s?\s+(?:from|after)\s+"
+                rf"(?P<base>now|today|{TOMORROW}|(?:next\s+)?{WD_FULL})\b", _I), _n_from),
+    (re.compile(r"\b(?:next\s+month\s+on\s+the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?|(?:on\s+)?the\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+                r"\s+of\s+next\s+month)\b", _I), _day_of_next_month),
     (re.compile(rf"\b{PRE}(?:the\s+)?day\s+after\s+{TOMORROW}\b", _I), _day_after),
     (re.compile(rf"\b{PRE}(today|tonight|tonite|{TOMORROW})\b{DAYPART_TAIL}", _I), _relative_day),
     (
@@ -253,6 +282,12 @@ _TIME_NOON = re.compile(r"(?:\b(?:at|by|around|before|for)\s+|@\s*)?\b(?:12\s+)?
 _TIME_COLON = re.compile(r"(?:\b(?:at|by|around|before)\s+|@\s*)?\b([01]?\d|2[0-3]):([0-5]\d)\b(?!\s*[ap]\.?m)", _I)
 _TIME_BARE = re.compile(r"(?:\b(?:at|around)\s+|@\s*)(\d{1,2})(?:\s*o'?clock)?\b(?![:./\d])", _I)
 _TIME_OCLOCK = re.compile(r"\b(\d{1,2})\s*o'?clock\b", _I)
+_HOUR_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_TIME_SAID = re.compile(
+    r"(?:\b(?:at|by|around|before|for)\s+(?P<half>half)|(?:\b(?:at|by|around|before|for)\s+)?\b"
+    r"(?P<part>half\s+past|(?:a\s+)?quarter\s+(?:past|after|to|till|of)))\s+"
+    r"(?P<h>\d{1,2}|" + "|".join(_HOUR_WORDS) + r")\b(?:\s*(?P<m>[ap])\.?\s?m\b\.?)?(?![:.]\d)", _I)
+"""A clock time said in words: "half past 4", "at half 3" (British), "quarter to 9", "a quarter past ten"."""
 _DAYPART = re.compile(
     r"\b(?:in\s+the\s+|this\s+|tomorrow\s+|at\s+)?(morning|afternoon|evening|night|tonight|tonite)\b", _I
 )
@@ -285,6 +320,15 @@ def _extract_time(text: str, daypart: str | None) -> tuple[dt.time | None, str]:
     m = _TIME_NOON.search(text)
     if m:
         return (dt.time(0, 0) if m.group(1).lower() == "midnight" else dt.time(12, 0)), _cut(text, m)
+    m = _TIME_SAID.search(text)
+    if m:
+        said = m.group("h").lower()
+        hour = int(said) if said.isdigit() else _HOUR_WORDS.index(said) + 1
+        part = " ".join((m.group("part") or m.group("half")).lower().split()).removeprefix("a ")
+        minute = 30 if part.startswith("half") else 15 if part.endswith(("past", "after")) else 45
+        if minute == 45:
+            hour = hour - 1 if hour > 1 else 12
+        return _hour(hour, minute, daypart, m.group("m"), pm_upto=7), _cut(text, m)
     m = _TIME_COLON.search(text)
     if m:
         hour = int(m.group(1))

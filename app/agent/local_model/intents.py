@@ -169,7 +169,7 @@ _LIST_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-?dos?|list|due|pending|overdue|late|done|complete|completed|finished|plate|agenda|left"
     r"|remaining|upcoming|coming\s+up|behind|need\s+to|have\s+to|got|scheduled|today|tonight|tomorrow|week|month|next"
     r"|priority|urgent|important|tagged|about|open|outstanding|busy|free|do|planned|plans|lined\s+up|weekend"
-    r"|deadlines?|past\s+(?:its|their|the)\s+(?:deadline|due\s+date))\b|#\w",
+    r"|deadlines?|past\s+(?:its|their|the)\s+(?:deadline|due\s+date)|tags?|labels?|marked|dates?)\b|#\w",
     _I,
 )
 

@@ -11,7 +11,7 @@ from .clock import Now
 from .conversation import Task
 from .dates import extract_when
 from .fields import extract_priority
-from .text import STOPWORDS, content_stems, stem, words
+from .text import NUMBER_RE, STOPWORDS, content_stems, number_value, stem, words
 
 _I = re.IGNORECASE
 _COMPLETED = re.compile(
@@ -42,7 +42,7 @@ _LEAD_SEARCH = re.compile(
     _I,
 )
 _TAGGED = re.compile(
-    r"(?:#([\w-]+))|\b([\w]+)-(?:tagged|labell?ed)\b|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under)\s+(?:as\s+)?#?([\w-]+)"
+    r"(?:#([\w-]+))|\b([\w]+)-(?:tagged|labell?ed)\b|\b(?:tagged|labell?ed|with\s+(?:the\s+)?(?:tag|label)|under(?:\s+the)?)\s+(?:as\s+)?#?(?!the\b)([\w-]+)"
     r"|\b(?:with\s+|have\s+|has\s+|carry\s+|carrying\s+)?(?:the|a|an)\s+#?([\w-]+)\s+(?:tag|label)\b", _I
 )
 _TOPIC = re.compile(r"\b([a-z][\w-]*)\s+(?:tasks|todos|to-?dos|items|stuff|things)\b", _I)
@@ -50,7 +50,13 @@ _OVERDUE = re.compile(
     r"\b(?:overdue|past\s+(?:due|(?:the|their|its|my|our)\s+(?:deadlines?|due\s+dates?))|late|miss(?:ed)?\s+(?:the\s+)?deadlines?"
     r"|missed|behind)\b", _I)
 _RECURRING = re.compile(r"\b(?:recurring|repeating|repeated)\b|\bthat\s+(?:repeat|recur)\b", _I)
-_NO_DATE = re.compile(r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?)\s*(?:due\s+)?dates?\b|\bundated\b", _I)
+_NO_DATE = re.compile(
+    r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?|(?:don'?t|doesn'?t|do\s+not|does\s+not|lack)\s+(?:have\s+)?(?:a\s+|any\s+)?)"
+    r"\s*(?:due\s+)?dates?\b|\bundated\b", _I)
+_NEXT_N = re.compile(rf"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(?P<n>{NUMBER_RE})\s+(?P<u>days?|weeks?)\b",
+                     _I)
+"""A span from today: "in the next 3 days", "within the coming two weeks"."""
+_MARKED = re.compile(r"\b(?:marked|flagged|set\s+(?:to|as)|labell?ed)\s+(?:as\s+)?(?P<level>high|medium|low|urgent)\b", _I)
 _WHEN_DUE = re.compile(
     r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
 )
@@ -148,6 +154,9 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     if unimportant:
         query.priority, low = "low", low[: unimportant.start()] + " " + low[unimportant.end() :]
     priority, low = extract_priority(low) if unimportant is None else (None, low)
+    if (marked := _MARKED.search(low)) is not None and not priority:  # "which ones are marked medium?"
+        level = marked["level"].lower()
+        priority, low = ("high" if level == "urgent" else level), low[: marked.start()] + " " + low[marked.end() :]
     if priority and priority != "none":
         query.priority = priority
     tagged = _TAGGED.search(low)
@@ -171,6 +180,11 @@ def parse_list_query(text: str, now: Now) -> ListQuery:
     elif rng := _RANGE.search(low):
         _apply_range(query, rng.group(1).lower(), rng.group(2).lower(), now)
         low = low[: rng.start()] + " " + low[rng.end() :]
+    elif (span := _NEXT_N.search(low)) is not None:
+        days = (number_value(span["n"]) or 1) * (7 if span["u"].lower().startswith("week") else 1)
+        query.due_from, query.due_to = now.today, now.today + dt.timedelta(days=days)
+        query.label = f"due in the next {days} days"
+        low = low[: span.start()] + " " + low[span.end() :]
     elif _UPCOMING.search(low):
         query.due_from, query.due_to = now.today, now.today + dt.timedelta(days=7)
         query.label = "due in the next 7 days"
