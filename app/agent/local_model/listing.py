@@ -53,10 +53,11 @@ _RECURRING = re.compile(r"\b(?:recurring|repeating|repeated)\b|\bthat\s+(?:repea
 _NO_DATE = re.compile(
     r"\b(?:no|without\s+(?:a\s+)?|missing\s+(?:a\s+)?|(?:don'?t|doesn'?t|do\s+not|does\s+not|lack)\s+(?:have\s+)?(?:a\s+|any\s+)?)"
     r"\s*(?:due\s+)?dates?\b|\bundated\b", _I)
-_NEXT_N = re.compile(rf"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(?P<n>{NUMBER_RE})\s+(?P<u>days?|weeks?)\b",
-                     _I)
+_NEXT_N = re.compile(
+    rf"\b(?:in|within|over|during)?\s*(?:the\s+)?(?:next|coming)\s+(?P<n>{NUMBER_RE})\s+(?P<u>days?|weeks?)\b", _I)
 """A span from today: "in the next 3 days", "within the coming two weeks"."""
-_MARKED = re.compile(r"\b(?:marked|flagged|set\s+(?:to|as)|labell?ed)\s+(?:as\s+)?(?P<level>high|medium|low|urgent)\b", _I)
+_MARKED = re.compile(
+    r"\b(?:marked|flagged|set\s+(?:to|as)|labell?ed)\s+(?:as\s+)?(?P<level>high|medium|low|urgent)\b", _I)
 _WHEN_DUE = re.compile(
     r"^when\s+(?:is|are|was|do\s+i\s+(?:have|need)\s+to)\s+(.+?)(?:\s+(?:due|scheduled|happening|planned))?\s*$", _I
 )
