@@ -783,3 +783,24 @@ def test_hang_on_opens_a_request_and_adds_nothing() -> None:
     chat = new_chat(setup=[{"title": "spin class"}])
     chat.say("hang on, delete the spin class")
     assert chat.store.tasks == {}
+
+
+@pytest.mark.parametrize("message", [
+    "pension transfer: sorted", "pension transfer - done", "the pension transfer's already done actually",
+    "the pension transfer is totally done",
+])
+def test_a_task_said_done_with_a_label_or_a_softener(message: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "pension transfer"}, {"title": "gift wrap"}])
+    chat.say(message)
+    assert [t["title"] for t in chat.store.tasks.values() if t["completed"]] == ["pension transfer"]
+
+
+def test_deleting_every_task_that_is_done_asks_and_yes_im_certain_confirms() -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[{"title": "old memo", "completed": True}, {"title": "gift wrap"}])
+    assert "Do you want me to" in chat.say("delete every task that's done")
+    chat.say("yes I'm certain")
+    assert [t["title"] for t in chat.store.tasks.values()] == ["gift wrap"]

@@ -84,7 +84,7 @@ _HELP = re.compile(
 )
 _YES = re.compile(
     r"^(?:y|yes|yess|yep|yeah|yea|yah|yup|ya|k|kk|sure|ok|okay|confirm(?:ed)?|s[ií]|claro|vale|adelante|hazlo|dale"
-    r"|haan|han|ji|ji\s+haan|jee|theek\s+hai|ٹھیک\s+ہے|ہاں|جی|جی\s+ہاں|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+sure|thing|thang|yes|yeah|(?:delete|remove|scrap|bin|clear|wipe|trash|nuke|get\s+rid\s+of|ditch)\s+(?:them|it|all|everything|the\s+lot)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
+    r"|haan|han|ji|ji\s+haan|jee|theek\s+hai|ٹھیک\s+ہے|ہاں|جی|جی\s+ہاں|i\s+confirm|do\s+it|go\s+ahead|go\s+for\s+it|please\s+do|absolutely|affirmative|correct|proceed|definitely|of\s+course|that'?s\s+right|right|i'?m\s+sure|yes\s+i'?m\s+sure)\b(?:[\s,!.]+(?:please|do\s+it|go\s+ahead|go(?:\s+on)?|do\s+so|i'?m\s+(?:sure|certain|positive)|thing|thang|yes|yeah|certain|positive|(?:delete|remove|scrap|bin|clear|wipe|trash|nuke|get\s+rid\s+of|ditch)\s+(?:them|it|all|everything|the\s+lot)(?:\s+\w+)*|clear\s+(?:them|it)|sure|confirm(?:ed)?))*[\s!.]*$",
     _I,
 )
 _NO = re.compile(
@@ -104,7 +104,8 @@ _CLEAR_COMPLETED = re.compile(
     r"^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|archive|trash|empty|drop)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+|my\s+)?(?:completed|finished|done|checked(?:[\s-]+off)?|ticked(?:[\s-]+off)?|old\s+completed)\s*(?:tasks|todos|to-?dos|items|ones|stuff)?$"
     r"|^(?:clear|clean\s+up)\s+(?:the\s+)?(?:completed|done|finished)$"
     r"|^(?:clear|delete|remove|purge|clean\s+(?:up|out)|get\s+rid\s+of|wipe|erase|trash|drop|throw\s+out|bin)\s+(?:out\s+)?"
-    r"(?:all\s+)?(?:of\s+)?(?:everything|all|the\s+(?:tasks|ones|items|todos|stuff|things)|tasks|ones|items|what|those)\s+"
+    r"(?:all\s+)?(?:of\s+)?(?:everything|all|(?:the|every|each|any)\s+(?:tasks?|ones?|items?|todos?|stuff|things?)|tasks|ones|items|what"
+    r"|those)\s+"
     r"(?:that(?:\s+(?:is|are|was|were|i'?ve|i\s+have)|'s)\s+|which\s+(?:is|are)\s+|(?:i'?ve|i\s+have|i'?d|i\s+had|i)\s+)?"
     r"(?:already\s+|been\s+|marked\s+(?:as\s+)?)?(?:completed|finished|done|checked\s+off|ticked\s+off|crossed\s+off)"
     r"(?:\s+already)?$",

@@ -56,6 +56,8 @@ REOPEN_PATTERNS = (
 )
 COMPLETE_PATTERNS = (
     re.compile(r"^(?:done|finished|completed|\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*[:\-\u2013]\s*(.+)$", _I),
+    re.compile(r"^(.+?)\s*[:\-\u2013]\s*(?:done|finished|completed|sorted|complete|\u2705|\u2714\ufe0f?|\u2611\ufe0f?)"
+               r"(?:\s+(?:now|already|actually))?$", _I),
     re.compile(r"^(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*(.+)$", _I),
     re.compile(r"^(?:mark|set|flag)\s+(.+?)\s+(?:as\s+)?" + _DONE_WORDS + r"$", _I),
     re.compile(r"^(?:mark|check|tick|cross|strike)\s+off\s+(.+?)" + _LIST_TAIL + r"$", _I),
@@ -74,9 +76,10 @@ COMPLETE_PATTERNS = (
     ),
     re.compile(r"^(?:all\s+)?(?:done|finished)\s+with\s+(.+)$", _I),
     re.compile(
-        r"^(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|\s*'s)\s+(?:now\s+|all\s+|both\s+|finally\s+)*"
+        r"^(.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|\s*'s)\s+(?:now\s+|all\s+|both\s+|finally\s+|already\s+"
+        r"|actually\s+|totally\s+|completely\s+|also\s+)*"
         + _DONE_WORDS
-        + r"(?:\s+now)?$",
+        + r"(?:\s+(?:now|actually|too|as\s+well|already|finally))?$",
         _I,
     ),
     re.compile(r"^(.+?)\s+(?:done|finished|completed|complete)$", _I),
