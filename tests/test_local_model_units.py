@@ -352,3 +352,20 @@ def test_clock_times_in_words_and_dates_counted_from_a_day(message: str, title: 
     chat.say(message)
     [task] = chat.store.tasks.values()
     assert (task["title"], task["due_date"], task["due_time"]) == (title, due_date, due_time)
+
+
+@pytest.mark.parametrize(("message", "title", "recurrence", "priority"), [
+    ("add book club on the first monday of every month", "book club", "FREQ=MONTHLY;BYDAY=1MO", "none"),
+    ("add submit my timesheet on the last friday of every month", "submit my timesheet", "FREQ=MONTHLY;BYDAY=-1FR",
+     "none"),
+    ("add chase the unpaid invoice as a high priority item", "chase the unpaid invoice", None, "high"),
+])
+def test_nth_weekday_of_the_month_and_a_priority_item(message: str, title: str, recurrence: str | None,
+                                                      priority: str) -> None:
+    from tests.support.local_model import new_chat
+
+    chat = new_chat()
+    reply = chat.say(message)
+    [task] = chat.store.tasks.values()
+    assert (task["title"], task["recurrence"], task["priority"]) == (title, recurrence, priority)
+    assert "-1FR" not in reply and "1MO" not in reply

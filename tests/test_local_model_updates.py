@@ -359,3 +359,22 @@ def test_tag_a_named_task_updates_it_and_a_task_about_tagging_is_still_added() -
     assert chat.store.tasks[1]["tags"] == ["work"] and len(chat.store.tasks) == 1
     chat.say("add tag the holiday photos")
     assert [t["title"] for t in chat.store.tasks.values()] == ["catering quote", "tag the holiday photos"]
+
+
+@pytest.mark.parametrize(("setup", "messages", "check"), [
+    ([{"title": "kitchen quote"}], ["give the kitchen quote a deadline of the 14th"],
+     lambda t: t[1]["due_date"] == "2026-12-14"),
+    ([{"title": "garage sale", "tags": ["home", "weekend"]}], ["strip all the tags off the garage sale task"],
+     lambda t: t[1]["tags"] == []),
+    ([], ["add pick up the photo prints", "call it 'collect the canvas prints' instead"],
+     lambda t: [x["title"] for x in t.values()] == ["collect the canvas prints"]),
+])
+def test_fields_given_stripped_and_a_new_name_called(setup: list[dict[str, Any]], messages: list[str],
+                                                     check: Any) -> None:
+    """Before, none of these was understood, and the rename added a task."""
+    from tests.support.local_model import new_chat
+
+    chat = new_chat(setup=[dict(t) for t in setup])
+    for message in messages:
+        chat.say(message)
+    assert check(chat.store.tasks) and len(chat.store.tasks) == max(1, len(setup))

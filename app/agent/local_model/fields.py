@@ -19,7 +19,8 @@ LEVELS = {
 }  # fmt: skip
 _LEVEL = r"(high|top|highest|max|urgent|critical|medium|med|normal|moderate|mid|middle|low|lowest|minor|no|none)"
 PRIORITY_PATTERNS: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(rf"(?:\b(?:with|at|as|to|a|an|of)\s+)*\b{_LEVEL}[- ]prio(?:rity)?\b", _I), None),
+    (re.compile(rf"(?:\b(?:with|at|as|to|a|an|of)\s+)*\b{_LEVEL}[- ]prio(?:rity)?\b"
+                r"(?:\s+(?:item|task|thing|one|to-?do))?", _I), None),
     (
         re.compile(
             r"(?:\b(?:with|at|as|to|a|an|of)\s+)*\bprio(?:rity)?\s*(?:level\s*)?(?:[:=]|\bis\b|\bof\b|\bto\b)?\s*(high|medium|med|normal|low|none|urgent|[123])\b",

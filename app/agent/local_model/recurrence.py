@@ -48,6 +48,14 @@ def _days(text: str) -> list[str]:
     return sorted(set(found), key=CODES.index)
 
 
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+
+def _nth_weekday(m: re.Match[str]) -> str:
+    """ "the first monday of every month": FREQ=MONTHLY;BYDAY=1MO, "the last friday": -1FR."""
+    return f"FREQ=MONTHLY;BYDAY={_NTH[m.group('nth').lower()]}{_days(m.group('day'))[0]}"
+
+
 def _weekly(m: re.Match[str]) -> str:
     interval = ";INTERVAL=2" if m.group(1) else ""
     return f"FREQ=WEEKLY{interval};BYDAY={','.join(_days(m.group(2)))}"
@@ -92,6 +100,8 @@ PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
         ),
         _monthday,
     ),
+    (re.compile(rf"\b{LEAD}(?:on\s+)?(?:the\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth|4th|last)\s+(?P<day>{WD})"
+                rf"\s+(?:of\s+)?(?:every|each|the|a)\s+month\b", _I), _nth_weekday),
     (re.compile(rf"\b{LEAD}(?:every|each)\s+(other\s+)?({WD_LIST})\b", _I), _weekly),
     (re.compile(rf"\b{LEAD}(?:on\s+)()({WD}s(?:\s*(?:,|and|&)\s*(?:and\s+)?{WD}s)*)\b", _I), _weekly),
     (re.compile(rf"\b{LEAD}(?:every|each)\s+({NUMBER_RE})\s+(day|week|month|year)s\b", _I), _every_n),
@@ -149,6 +159,10 @@ def describe(rule: str | None) -> str:
     names = dict(
         zip(CODES, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
     )
+    nth = re.fullmatch(r"(-?\d)([A-Z]{2})", parts.get("BYDAY", ""))
+    if freq == "MONTHLY" and nth:
+        which = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}.get(nth.group(1), nth.group(1))
+        return f"on the {which} {names.get(nth.group(2), nth.group(2))} of every month"
     if parts.get("BYDAY"):
         days = parts["BYDAY"].split(",")
         if days == list(CODES[:5]):

@@ -132,9 +132,9 @@ _FIELD = (
 )
 CLEAR_PATTERNS = (
     re.compile(
-        r"^(?:remove|delete|clear|drop|unset|take\s+off|take\s+away|get\s+rid\s+of|erase|reset)\s+(?:the\s+)?"
+        r"^(?:remove|delete|clear|drop|unset|take\s+off|take\s+away|get\s+rid\s+of|erase|reset|strip)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?"
         + _FIELD
-        + r"\s+(?:from|of|on|for|in)\s+(?P<t>.+)$",
+        + r"\s+(?:from|of|on|for|in|off)\s+(?:of\s+)?(?P<t>.+)$",
         _I,
     ),
     re.compile(r"^(?:make|set|leave)\s+(?P<t>.+?)\s+(?:to\s+)?(?:have\s+|with\s+)?no\s+" + _FIELD + r"$", _I),
@@ -206,7 +206,14 @@ RENAME_PATTERNS = (
     ),
     re.compile(r"^(?:change|update|edit|modify)\s+(?P<t>.+?)(?:'s)?\s+(?:title|name)\s+to\s+(?P<n>.+)$", _I),
     re.compile(r"^(?:change|update|edit|modify)\s+(?P<t>.+?)\s+to\s+(?:say|read)\s+(?P<n>.+)$", _I),
+    re.compile(r"^(?:call|name|title)\s+(?P<t>it|that|this|that\s+one|this\s+one)\s+(?P<n>['\"].+['\"])(?:\s*,?\s*instead)?$", _I),
 )
+_GIVE_FIELD = re.compile(
+    r"^(?:give|set|put)\s+(?P<t>.+?)\s+(?:a|an|the)\s+(?:new\s+)?(?:deadline|due\s+date|date|due\s+time|time)"
+    r"\s+(?:of|on|for|at)?\s*(?P<v>.+)$",
+    _I,
+)
+"""A field given to a task: "give the kitchen quote a deadline of the 14th"."""
 DATE_CHANGE = re.compile(
     r"^(?:change|update|set|move|push|shift|make|edit)\s+(?:the\s+)?(?:due\s+)?(?:date|deadline|due|time|due\s+time|priority|recurrence|schedule)\s+(?:of|for|on)\s+(?P<t>.+)\s+(?:to|for|as|into|at)\s+(?P<v>.+)$",
     _I,
@@ -390,9 +397,10 @@ def parse_change(text: str, now: Now) -> Change | None:
         m = pattern.match(text)
         if m:
             return Change(kind="update", target=clean_target(m.group("t")), title=m.group("n").strip(" \"'.!"))
-    m = DATE_CHANGE.match(text)
+    m = DATE_CHANGE.match(text) or _GIVE_FIELD.match(text)
     if m:
-        found, _rest = extract_fields(m.group("v"), now, description=False)
+        value = m.group("v") if m.re is DATE_CHANGE else f"on {m.group('v')}"  # "a deadline of the 14th"
+        found, _rest = extract_fields(value, now, description=False)
         if found.any():
             return Change(kind="update", target=clean_target(m.group("t")), fields=found)
     mark = re.match(
