@@ -206,7 +206,8 @@ RENAME_PATTERNS = (
     ),
     re.compile(r"^(?:change|update|edit|modify)\s+(?P<t>.+?)(?:'s)?\s+(?:title|name)\s+to\s+(?P<n>.+)$", _I),
     re.compile(r"^(?:change|update|edit|modify)\s+(?P<t>.+?)\s+to\s+(?:say|read)\s+(?P<n>.+)$", _I),
-    re.compile(r"^(?:call|name|title)\s+(?P<t>it|that|this|that\s+one|this\s+one)\s+(?P<n>['\"].+['\"])(?:\s*,?\s*instead)?$", _I),
+    re.compile(r"^(?:call|name|title)\s+(?P<t>it|that|this|that\s+one|this\s+one)\s+(?P<n>['\"].+['\"])"
+               r"(?:\s*,?\s*instead)?$", _I),
 )
 _GIVE_FIELD = re.compile(
     r"^(?:give|set|put)\s+(?P<t>.+?)\s+(?:a|an|the)\s+(?:new\s+)?(?:deadline|due\s+date|date|due\s+time|time)"
