@@ -75,9 +75,7 @@ def plan_reminder(planner: Planner) -> Step | None:
 
         intent = parse_intent(add_then["add"], planner.now)
         if intent.kind == ADD and intent.title:
-            whole = add_then["period"]
-            minutes = (1440 if whole.lower() == "day" else 10080) if whole else minutes_of(add_then["amount"],
-                                                                                          add_then["unit"])
+            minutes = minutes_of(add_then["amount"] or "1", add_then["unit"] or add_then["period"])
             return _add_then_remind(planner, intent, minutes or 0)
     before = _BEFORE.match(text)
     if before and "add_reminder" in planner.tools:
