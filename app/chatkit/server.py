@@ -9,12 +9,15 @@ from typing import Any
 from chatkit.actions import Action
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.types import (
-    AssistantMessageContentPartTextDelta,
     ChatKitReq,
     ErrorEvent,
     FeedbackKind,
+    ProgressUpdateEvent,
+    StreamOptionsEvent,
     Thread,
     ThreadItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
@@ -72,9 +75,10 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
         The SDK stamps the items it creates in a stream with a naive `datetime.now()` (local time);
         stored items are UTC and serialized with `Z`, so the naive ones are made UTC the same way.
+        Most events of a stream (a word of the reply, progress) carry no timestamp, and the reply's
+        item is stamped in UTC already: those are written as they are.
         """
-        if isinstance(obj, ThreadItemUpdatedEvent) and isinstance(obj.update, AssistantMessageContentPartTextDelta):
-            # Most events of a stream: a word of the reply, with no timestamp in it.
+        if not _may_be_naive(obj):
             return obj.model_dump_json(by_alias=True, exclude_none=True,
                                        context={"exclude_metadata": True}).encode("utf-8")
         data = obj.model_dump(by_alias=True, exclude_none=True, context={"exclude_metadata": True})
@@ -103,6 +107,19 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         ChatKit's default would store the pending assistant item again and add a hidden "cancelled"
         item, which the conversations table (shared with /chat) has no place for.
         """
+
+
+_UNDATED = (ThreadItemUpdatedEvent, ProgressUpdateEvent, StreamOptionsEvent, ErrorEvent)
+"""Stream events without a timestamp anywhere in them."""
+
+
+def _may_be_naive(obj: BaseModel) -> bool:
+    """Whether `obj` may hold a naive timestamp (an item or thread ChatKit's server made, a page...)."""
+    if isinstance(obj, _UNDATED):
+        return False
+    if isinstance(obj, ThreadItemAddedEvent | ThreadItemDoneEvent):
+        return obj.item.created_at.tzinfo is None
+    return True
 
 
 def _aware(value: Any) -> Any:
