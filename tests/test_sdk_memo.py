@@ -9,6 +9,7 @@ import pytest
 from agents import Agent, FunctionTool, handoff
 from agents import _run_state_agent_identity as identity
 from agents import _tool_identity as tool_identity
+from openai.types.responses import ResponseCustomToolCall, ResponseFunctionToolCall
 
 from app.agent import agent as assistant
 from app.agent import sdk_memo
@@ -76,3 +77,51 @@ def test_collisions_with_handoffs_go_to_the_sdk() -> None:
     kept, handoffs = sdk_memo.resolve_tool_name_collisions(tools, [helper], collision_policy="warn")
     assert (kept, handoffs) == sdk_memo._sdk_resolve_collisions(tools, [helper], collision_policy="warn")
     assert kept == [] and handoffs == [helper]  # the SDK lets the handoff win
+
+
+def test_every_module_asking_a_tool_calls_identity_asks_the_kept_answers() -> None:
+    assert assistant.TodoAgent is not None
+    for module_name in sdk_memo.INVOCATION_USERS:
+        module = importlib.import_module(module_name)
+        asked = [name for name in sdk_memo.INVOCATION_SHORTCUTS if hasattr(module, name)]
+        assert asked, module_name
+        assert all(getattr(module, name) is sdk_memo.INVOCATION_SHORTCUTS[name] for name in asked), module_name
+
+
+def _call(arguments: str, call_id: str = "call_1", **fields: Any) -> ResponseFunctionToolCall:
+    return ResponseFunctionToolCall(arguments=arguments, call_id=call_id, name="add_task", type="function_call",
+                                    **fields)
+
+
+@pytest.mark.parametrize("name", sorted(sdk_memo.INVOCATION_SHORTCUTS))
+def test_a_tool_calls_identity_is_the_sdks_and_follows_its_content(name: str) -> None:
+    kept = sdk_memo.INVOCATION_SHORTCUTS[name]
+    sdk = kept.__wrapped__  # type: ignore[attr-defined]
+    calls: list[Any] = [
+        _call('{"title": "buy milk"}'), _call('{"title": "buy milk"}'), _call('{"title": "buy bread"}'),
+        _call('{"title": "buy milk"}', call_id="call_2"), _call('{"title": "buy milk"}', namespace="todo"),
+        _call("not json"), _call(""),
+        ResponseCustomToolCall(call_id="call_3", input="x", name="shell", type="custom_tool_call"),
+        {"type": "function_call", "call_id": "call_4", "name": "add_task", "arguments": "{}"},
+    ]
+    scope_args: list[dict[str, Any]] = [{}]
+    if name != "tool_invocation_call_id":
+        scope_args += [{"tool_name": "add_task"}, {"tool_lookup_key": ("bare", "add_task")},
+                       {"invocation_role": "agent_tool"}]
+    answers = []
+    for call in calls:
+        for kwargs in scope_args:
+            answer = kept(call, **kwargs)
+            assert answer == sdk(call, **kwargs), (call, kwargs)
+            assert kept(call, **kwargs) == answer
+            answers.append(answer)
+    if name == "tool_invocation_identity_and_scope":  # another title, call id or namespace: another identity
+        assert len({answers[i * len(scope_args)] for i in range(5)} - {None}) == 4
+
+
+def test_a_call_changed_in_place_is_asked_about_anew() -> None:
+    call = _call('{"title": "buy milk"}')
+    before = sdk_memo.INVOCATION_SHORTCUTS["tool_invocation_identity"](call)
+    call.arguments = '{"title": "sell milk"}'
+    after = sdk_memo.INVOCATION_SHORTCUTS["tool_invocation_identity"](call)
+    assert before != after and after == sdk_memo.INVOCATION_SHORTCUTS["tool_invocation_identity"].__wrapped__(call)  # type: ignore[attr-defined]

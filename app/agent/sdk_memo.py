@@ -6,13 +6,19 @@ its tools, and a profile of the asyncio loop thread puts them at about a fifth o
 * a stable identity key for each agent of the graph (twice per run: the tool-use tracker's snapshot and
   the sandbox session manager). It sorts the agents of each name by a deep signature of their fields
   (`dataclasses.asdict`, normalised recursively), and computes that signature even for a group of one;
-* the function tools' lookup map and name-collision checks (each model step, twice).
+* the function tools' lookup map and name-collision checks (each model step, twice);
+* the identity of each tool call (its call id, approval scope and a SHA-256 of its normalised fields),
+  asked about a dozen times per call by the run's planning, approval and dedupe steps, each time dumping
+  the call's pydantic model and normalising every value of it recursively.
 
 For an agent without handoffs the identity map is `{agent.name: agent}`: the graph is that one agent, and a
 group of one needs no order. That is answered directly. The tool checks depend only on the tools' names and
 namespaces; the assistant's MCP tools are converted once per process and never changed (`TodoAgent`), so
 their results are kept for exactly that list of tool objects, registered with `remember_tools`. Anything
-else (other agents, handoffs, other tool lists) goes to the SDK's own functions.
+else (other agents, handoffs, other tool lists) goes to the SDK's own functions. A tool call's identity
+depends on nothing but the call's fields (as `model_dump(exclude_none, exclude_unset)` gives them) and the
+arguments of the question, so it is kept by exactly those: the call's JSON with the same exclusions, its
+type and the arguments (the last `INVOCATION_MEMO_SIZE` asked). Calls given as plain dicts go to the SDK.
 
 `install()` rebinds the names in the SDK modules that imported them; `tests/test_sdk_memo.py` checks every
 rebinding is in place (an SDK upgrade that moves them fails there) and that the answers are the SDK's.
@@ -20,12 +26,15 @@ rebinding is in place (an SDK upgrade that moves them fails there) and that the 
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from agents import _run_state_agent_identity as identity
 from agents import _tool_identity as tool_identity
+from agents import _tool_invocation as tool_invocation
+from pydantic import BaseModel
 
 IDENTITY_MAP_USERS = (
     "agents._run_state_agent_identity",
@@ -53,6 +62,20 @@ COLLISION_USERS = (
     "agents.run_internal.turn_resolution",
 )
 """Modules that call `resolve_tool_name_collisions` by their own imported name."""
+
+INVOCATION_USERS = (
+    "agents._tool_invocation",
+    "agents.run_context",
+    "agents.run_internal.turn_resolution",
+    "agents.run_internal.tool_planning",
+    "agents.run_state",
+    "agents.agent_tool_state",
+    "agents.tool_context",
+)
+"""Modules that call the tool-invocation identity functions by their own imported names (not every one
+imports all four: each is rebound where it is found)."""
+INVOCATION_MEMO_SIZE = 512
+"""Distinct questions about tool calls kept (a turn asks about a dozen per call)."""
 
 _sdk_identity_map = identity._build_agent_identity_map
 _sdk_lookup_map = tool_identity.build_function_tool_lookup_map
@@ -111,6 +134,35 @@ def resolve_tool_name_collisions(
     return list(found), []
 
 
+def _by_content(original: Callable[..., Any]) -> Callable[..., Any]:
+    """`original(raw_item, **kwargs)`, kept by the raw item's content and the arguments."""
+    kept: dict[tuple[Any, ...], Any] = {}
+
+    @functools.wraps(original)
+    def memo(raw_item: Any, **kwargs: Any) -> Any:
+        if not isinstance(raw_item, BaseModel):
+            return original(raw_item, **kwargs)
+        content = raw_item.model_dump_json(exclude_none=True, exclude_unset=True, warnings=False)
+        key = (type(raw_item), content, *sorted(kwargs.items()))
+        try:
+            return kept[key]
+        except KeyError:
+            pass
+        except TypeError:  # an argument that cannot be a key
+            return original(raw_item, **kwargs)
+        answer = kept[key] = original(raw_item, **kwargs)
+        if len(kept) > INVOCATION_MEMO_SIZE:
+            del kept[next(iter(kept))]
+        return answer
+
+    return memo
+
+
+INVOCATION_SHORTCUTS = {name: _by_content(getattr(tool_invocation, name)) for name in (
+    "tool_invocation_identity_and_scope", "tool_invocation_identity", "tool_invocation_call_id",
+    "tool_invocation_approval_scope")}
+"""The SDK's tool-call identity functions, each kept by content."""
+
 REBINDINGS: tuple[tuple[tuple[str, ...], str, Callable[..., Any]], ...] = (
     (IDENTITY_MAP_USERS, "_build_agent_identity_map", build_agent_identity_map),
     (IDENTITY_KEYS_USERS, "_build_agent_identity_keys_by_id", build_agent_identity_keys_by_id),
@@ -128,3 +180,10 @@ def install() -> None:
             if not hasattr(module, name):
                 raise RuntimeError(f"openai-agents changed: {module_name}.{name} is gone")
             setattr(module, name, shortcut)
+    for module_name in INVOCATION_USERS:
+        module = importlib.import_module(module_name)
+        found = [name for name in INVOCATION_SHORTCUTS if hasattr(module, name)]
+        if not found:
+            raise RuntimeError(f"openai-agents changed: {module_name} asks no tool-call identity")
+        for name in found:
+            setattr(module, name, INVOCATION_SHORTCUTS[name])
