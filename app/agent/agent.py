@@ -114,6 +114,10 @@ class TodoAgent(Agent[TurnContext]):
 sdk_memo.install()
 
 _tools: InProcessMCPServer | None = None
+_RUN_CONFIG = RunConfig(tracing_disabled=True, workflow_name="todo-turn")
+"""Every run's settings, one object: the SDK only reads it (a variant is a `dataclasses.replace` copy), and never
+closes a model provider it was handed. A config per run held a `MultiProvider` and its OpenAI provider (about
+1.4 KB) for as long as the turn waited for its model, unused: the agent's model is a `Model`, not a name."""
 _agents: dict[int, TodoAgent] = {}
 
 
@@ -197,7 +201,7 @@ async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -
             await server.connect()  # the shared client of this loop (connected once)
         result = Runner.run_streamed(
             agent, input_items, context=context, max_turns=MAX_TURNS,
-            run_config=RunConfig(tracing_disabled=True, workflow_name="todo-turn"),
+            run_config=_RUN_CONFIG,
         )
     finally:
         STEP_MEMORY.reset(remembering)
