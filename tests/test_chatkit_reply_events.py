@@ -129,7 +129,7 @@ async def _bridged(events: list[StreamEvent]) -> list[ThreadStreamEvent]:
 
 
 def _converted(events: list[StreamEvent]) -> list[ThreadStreamEvent]:
-    reply = ReplyEvents(REPLY_ID, THREAD.id, WORKFLOW_ID)
+    reply = ReplyEvents(REPLY_ID, THREAD.id, lambda: WORKFLOW_ID)
     out = [sent for event in events for sent in reply.convert(event)]
     done = reply.done()
     return out + ([done] if done is not None else [])
@@ -279,7 +279,7 @@ def test_real_runs_convert_as_the_bridge_would(auth: AuthActions, monkeypatch: p
     acct.request("POST", "/tasks", json={"title": "file taxes", "due_date": "2026-12-03"})
     _, streamed = create_thread(acct, message)
 
-    reply = ReplyEvents(REPLY_ID, THREAD.id, WORKFLOW_ID)  # the unrecorded converter, on the same events
+    reply = ReplyEvents(REPLY_ID, THREAD.id, lambda: WORKFLOW_ID)  # the unrecorded converter, on the same events
     ours = [e for event in seen for e in convert(reply, event)] + [d for d in [done(reply)] if d is not None]
     assert _shown(ours) == _shown(asyncio.run(_bridged(seen)))
     assert len(ours) >= 4

@@ -59,7 +59,7 @@ class ReplyRun:
         self._turn = turn
         self._names: dict[str, str] = {}
         self._item = ReplyEvents(item_id_of(turn.reply_id), thread.id,
-                                 store.generate_item_id("workflow", thread, context))
+                                 lambda: store.generate_item_id("workflow", thread, context))
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._result: TurnRun | None = None

@@ -13,6 +13,7 @@ and client tool calls come only from hosted or client tools, which this agent do
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from agents import StreamEvent
@@ -109,13 +110,13 @@ class ReplyEvents:
     indexes are offset), and the item is done once, when the run has ended (`done()`).
     """
 
-    def __init__(self, item_id: str, thread_id: str, workflow_id: str) -> None:
+    def __init__(self, item_id: str, thread_id: str, new_workflow_id: Callable[[], str]) -> None:
         self.item_id = item_id
         """The stored reply's ChatKit id."""
         self.thread_id = thread_id
         """The thread's ChatKit id."""
-        self._workflow_id = workflow_id
-        """The id a reasoning workflow gets (there is at most one before each message)."""
+        self._new_workflow_id = new_workflow_id
+        """Gives a reasoning workflow its id (few runs have one, so none is made in advance)."""
         self._first: AssistantMessageItem | None = None
         self._offsets: dict[str, int] = {}
         """Where each of the run's messages (by Responses id) starts among the reply's parts."""
@@ -175,7 +176,7 @@ class ReplyEvents:
 
     def _item_added(self, item: object) -> list[ThreadStreamEvent]:
         if isinstance(item, ResponseReasoningItem) and self._thoughts is None:
-            self._thoughts = _Thoughts(self._workflow_id, self.thread_id)
+            self._thoughts = _Thoughts(self._new_workflow_id(), self.thread_id)
             return [ThreadItemAddedEvent(item=self._thoughts.item)]
         if not isinstance(item, ResponseOutputMessage):
             return []

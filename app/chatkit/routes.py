@@ -19,7 +19,6 @@ from typing import Any
 from chatkit.errors import ErrorCode
 from chatkit.server import StreamingResult
 from chatkit.types import (
-    AssistantMessageItem,
     AttachmentsCreateReq,
     AttachmentsDeleteReq,
     ChatKitReq,
@@ -37,7 +36,6 @@ from chatkit.types import (
     ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
     UserMessageInput,
-    UserMessageItem,
 )
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -46,8 +44,8 @@ from app import sse
 from app.agent.providers import model_for
 from app.agent.runtime import IDLE, get_runtime
 from app.auth.ownership import owner_required
-from app.chatkit.convert import thread_item, thread_metadata, user_meta, user_text
-from app.chatkit.ids import item_id_of, thread_id_of
+from app.chatkit.convert import thread_metadata, user_meta, user_text
+from app.chatkit.ids import thread_id_of
 from app.chatkit.server import TodoChatKitServer
 from app.chatkit.store import (
     RequestContext,
@@ -117,19 +115,9 @@ def _reserve_turn(user: User, conversation_id: int | None, user_input: UserMessa
                            user_meta=user_meta(user_input))
     context.turn = current
     context.new_thread_id, context.new_message_id = current.conversation_id, current.user_message_id
-    now = datetime.now(UTC)
     if context.thread is None:  # a new thread: as ChatKit will save it, so that saving writes nothing
         context.thread = ThreadMetadata(id=thread_id_of(current.conversation_id), title=current.title or None,
-                                        created_at=now)
-    asked = UserMessageItem(id=item_id_of(current.user_message_id), thread_id=context.thread.id, created_at=now,
-                            content=user_input.content, inference_options=user_input.inference_options,
-                            quoted_text=user_input.quoted_text)
-    context.newest = [_pending_reply(current, context.thread.id, now), asked]
-
-
-def _pending_reply(current: turn.Turn, thread_id: str, now: datetime) -> AssistantMessageItem:
-    """The reply the turn reserved, as an item: empty until the run writes it."""
-    return AssistantMessageItem(id=item_id_of(current.reply_id), thread_id=thread_id, created_at=now, content=[])
+                                        created_at=datetime.now(UTC))
 
 
 def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
@@ -151,8 +139,6 @@ def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
             raise APIError("Only a user message can be retried.", code="not_a_user_message")
         context.thread = thread_metadata(conv)
         context.turn = turn.reserve_retry(user, conv.id, retried.id, context.history_window)
-        context.newest = [_pending_reply(context.turn, context.thread.id, datetime.now(UTC)),
-                          thread_item(retried)]
     elif isinstance(req, ThreadsCustomActionReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
         if req.params.item_id is not None:

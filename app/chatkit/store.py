@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from agents.models.interface import Model
@@ -94,8 +94,6 @@ class RequestContext:
     """The turn the route reserved (user message, pending reply, context), for `respond()`."""
     thread: ThreadMetadata | None = None
     """The thread as the route loaded it, so `load_thread` does not read it again."""
-    newest: list[ThreadItem] = field(default_factory=list)
-    """The turn's own items, newest first (its pending reply, then the user's message), as reserved."""
 
 
 def conversation_of(session: Session, user_id: str, thread_id: str) -> Conversation:
@@ -182,28 +180,11 @@ class DbStore(Store[RequestContext]):
 
         await _transaction(work)
 
-    def _known_items(self, thread_id: str, after: str | None, limit: int, order: str,
-                     context: RequestContext) -> Page[ThreadItem] | None:
-        """The newest items of the turn's own thread when the turn reserved them (else None: read them).
-
-        The Agents bridge asks for the last two items of the thread at the start of every reply
-        (to continue a workflow); they are the reply and the user's message this request stored.
-        """
-        turn = context.turn
-        if turn is None or after is not None or order != "desc" or limit > len(context.newest) \
-                or thread_id != thread_id_of(turn.conversation_id):
-            return None
-        data = [item.model_copy(deep=True) for item in context.newest[:limit]]
-        return Page(data=data, has_more=limit < len(context.newest) or turn.earlier > 0, after=data[-1].id)
-
     async def load_thread_items(self, thread_id: str, after: str | None, limit: int, order: str,
                                 context: RequestContext) -> Page[ThreadItem]:
         """Items by message id, `asc` or `desc`, starting after the item `after`; a failed or interrupted
         reply is followed by its status line (`chatkit.status`), which pages with it."""
         limit = max(1, min(limit, MAX_PAGE))
-        known = self._known_items(thread_id, after, limit, order, context)
-        if known is not None:
-            return known
         start = cursor_of(after, ITEM_PREFIX)
 
         def work(session: Session) -> Page[ThreadItem]:

@@ -116,8 +116,6 @@ class Turn:
     """The owner's timezone."""
     title: str = ""
     """The conversation's title."""
-    earlier: int = 0
-    """Messages of the conversation before the turn's user message (as far as the history window saw)."""
     reply: Reply = field(default_factory=Reply)
     """The reply so far."""
     saved_at: float = field(default_factory=time.monotonic)
@@ -247,7 +245,7 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
         stored = add_message(session, conv, "user", message, meta=user_meta, idempotency_key=idempotency_key, at=now)
         items = [*input_items(history), {"role": "user", "content": message}]
         reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()}, at=now)
-        return Turn(conv.id, stored, reply, items, user.id, user.timezone, conv.title, earlier=len(history))
+        return Turn(conv.id, stored, reply, items, user.id, user.timezone, conv.title)
 
 
 def took_effect(call: dict[str, Any]) -> bool:
@@ -282,8 +280,7 @@ def reserve_retry(user: User, conversation_id: int, user_message_id: int, window
                             meta={"owner": owner(), "retry_of": user_message_id})
         carried_reply = Message(id=reply, role="assistant", content="", tool_calls=carried)
         items = input_items(history) + input_items([carried_reply])
-        current = Turn(conv.id, user_message_id, reply, items, user.id, user.timezone, conv.title,
-                       earlier=max(len(history) - 1, 0))
+        current = Turn(conv.id, user_message_id, reply, items, user.id, user.timezone, conv.title)
         current.reply.tool_calls = [dict(call) for call in carried]
         return current
 
