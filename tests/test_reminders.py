@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import event
 
+from app.extensions import db
 from app.reminders import schedule, service
 from tests.support.accounts import Account, AuthActions
 
@@ -47,6 +49,27 @@ def test_due_time_gets_a_default_reminder_in_the_users_timezone(auth: AuthAction
         ("2026-03-03T00:00:00Z", 0, "scheduled")]
     listed = user.request("GET", "/reminders").get_json()
     assert [r["task_id"] for r in listed["reminders"]] == [task["id"]]
+
+
+def test_a_new_task_reads_no_reminders_back(app: Flask, auth: AuthActions, clock: Clock) -> None:
+    """A task just created has only the reminders it was given: answering with them costs no query."""
+    user = auth.signup()
+    with app.app_context():
+        engine = db.engine
+    assert engine is not None
+    seen: list[str] = []
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", executed)
+    try:
+        plain = user.add_task(title="buy bread", due_date="2026-03-02")
+        timed = user.add_task(title="call grandma", due_date="2026-03-02", due_time="19:00")
+    finally:
+        event.remove(engine, "before_cursor_execute", executed)
+    assert plain["reminders"] == [] and len(timed["reminders"]) == 1
+    assert [s for s in seen if s.lstrip().upper().startswith("SELECT") and "FROM reminders" in s] == []
 
 
 def test_dst_change_keeps_seven_pm_local(auth: AuthActions, clock: Clock) -> None:

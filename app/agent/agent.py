@@ -25,7 +25,7 @@ from agents import (
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
-from app.agent import sdk_memo
+from app.agent import sdk_input, sdk_memo
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
 from app.agent.local_model import LocalModel
 from app.agent.local_model.after_tools import NOT_FINAL, STEP_MEMORY, StepMemory, reply_after_tools, reply_events
@@ -112,6 +112,7 @@ class TodoAgent(Agent[TurnContext]):
 
 
 sdk_memo.install()
+sdk_input.install()
 
 _tools: InProcessMCPServer | None = None
 _RUN_CONFIG = RunConfig(tracing_disabled=True, workflow_name="todo-turn")

@@ -107,7 +107,7 @@ def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
     values = data.model_dump()
     if values["recurrence"] and values["due_date"] is None:
         values["due_date"] = first_occurrence(values["recurrence"], user_today(user))
-    task = Task(user_id=user.id)
+    task = Task(user_id=user.id, reminders=[])  # loaded as empty: reading them after the flush costs no query
     _apply(task, values)
     now = utcnow()
     task.created_at = now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,18 +13,29 @@ Task = dict[str, Any]
 
 @dataclass
 class Exchange:
-    """One tool call made by the model and, once the Runner ran it, its output."""
+    """One tool call made by the model and, once the Runner ran it, its output.
+
+    Its arguments and output are parsed when first read: a continued conversation replays up to the
+    history window of exchanges on every model step, and the planner looks at few of them."""
 
     call_id: str
     """The call id tying the call to its output."""
     name: str
     """Tool name."""
-    arguments: dict[str, Any]
-    """Parsed JSON arguments."""
+    raw_arguments: Any = None
+    """The call's arguments as the input item gave them: JSON text or a mapping."""
     output: str | None = None
     """The output text, None while the tool has not answered."""
-    data: dict[str, Any] | None = None
-    """The output parsed as a JSON object, None when it is not one (a tool error)."""
+
+    @functools.cached_property
+    def arguments(self) -> dict[str, Any]:
+        """Parsed JSON arguments ({} when they are not a JSON object)."""
+        return _arguments(self.raw_arguments)
+
+    @functools.cached_property
+    def data(self) -> dict[str, Any] | None:
+        """The output parsed as a JSON object, None when it is not one (a tool error) or there is none yet."""
+        return None if self.output is None else _parse_output(self.output)
 
     @property
     def failed(self) -> bool:
@@ -146,7 +158,7 @@ def read_conversation(items: str | list[Any]) -> Conversation:
             exchange = Exchange(
                 call_id=str(item.get("call_id", "")),
                 name=str(item.get("name", "")),
-                arguments=_arguments(item.get("arguments")),
+                raw_arguments=item.get("arguments"),
             )
             turns[-1].exchanges.append(exchange)
             by_call[exchange.call_id] = exchange
@@ -154,7 +166,6 @@ def read_conversation(items: str | list[Any]) -> Conversation:
             found = by_call.get(str(item.get("call_id", "")))
             if found is not None:
                 found.output = content_text(item.get("output"))
-                found.data = _parse_output(found.output)
         elif role == "user":
             turns.append(Turn(user=content_text(item.get("content"))))
         elif role == "assistant":
