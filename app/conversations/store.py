@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from app.errors import NotFound
 from app.models import Conversation, Message, User, utcnow
@@ -27,6 +29,10 @@ _INSERT_MESSAGE = insert(Message).returning(Message.id)
 """A message row, built once: every turn stores two, and building a statement costs more than running it."""
 _INSERT_CONVERSATION = insert(Conversation).returning(Conversation.id)
 """A conversation row, built once."""
+_HEAD = select(Conversation.user_id, Conversation.title).where(Conversation.id == bindparam("conversation_id"))
+_TOUCH_HEAD = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
+               .values(updated_at=bindparam("now"), title=bindparam("new_title")))
+"""A continued conversation as a turn reads and touches it (see `ConversationHead`), built once."""
 
 
 def title_from(message: str) -> str:
@@ -38,6 +44,10 @@ def title_from(message: str) -> str:
     return cut + "…"
 
 
+def _not_found(conversation_id: int) -> NotFound:
+    return NotFound(f"No conversation {conversation_id}.", code="conversation_not_found")
+
+
 def get_conversation(session: DbSession, user: User | str, conversation_id: int) -> Conversation:
     """The user's conversation or NotFound (also for another user's).
 
@@ -47,8 +57,45 @@ def get_conversation(session: DbSession, user: User | str, conversation_id: int)
     user_id = user if isinstance(user, str) else user.id
     conv = session.get(Conversation, conversation_id)
     if conv is None or conv.user_id != user_id:
-        raise NotFound(f"No conversation {conversation_id}.", code="conversation_not_found")
+        raise _not_found(conversation_id)
     return conv
+
+
+@dataclass
+class ConversationHead:
+    """A continued conversation as a turn reserves it: read as one row and touched by one UPDATE
+    (`touch`), rather than loaded as an object and flushed by the unit of work, which cost twice as much."""
+
+    id: int
+    """The conversation's id."""
+    user_id: str
+    """Its owner."""
+    title: str
+    """Its title; a turn names an untitled conversation after its message."""
+    updated_at: datetime | None = None
+    """When its last message came (set by `add_message`, written by `touch`)."""
+
+
+def conversation_head(session: DbSession, user: User, conversation_id: int) -> ConversationHead:
+    """The user's conversation as a `ConversationHead`, or NotFound (also for another user's); from the
+    session's object when it already loaded it, without a query."""
+    loaded = session.identity_map.get(identity_key(Conversation, conversation_id))
+    if isinstance(loaded, Conversation):
+        user_id, title = loaded.user_id, loaded.title
+    else:
+        row = session.execute(_HEAD, {"conversation_id": conversation_id}).first()
+        if row is None:
+            raise _not_found(conversation_id)
+        user_id, title = row
+    if user_id != user.id:
+        raise _not_found(conversation_id)
+    return ConversationHead(conversation_id, user_id, title)
+
+
+def touch(session: DbSession, head: ConversationHead) -> None:
+    """Write the head's title and updated_at to its row."""
+    session.connection().execute(_TOUCH_HEAD, {"conversation_id": head.id, "now": head.updated_at or utcnow(),
+                                               "new_title": head.title})
 
 
 def create_conversation(session: DbSession, user: User, title: str = "", *, at: datetime | None = None
@@ -66,12 +113,14 @@ def create_conversation(session: DbSession, user: User, title: str = "", *, at: 
     return conv
 
 
-def add_message(session: DbSession, conv: Conversation, role: str, content: str, *, status: str = "complete",
+def add_message(session: DbSession, conv: Conversation | ConversationHead, role: str, content: str, *,
+                status: str = "complete",
                 tool_calls: list[dict[str, Any]] | None = None, meta: dict[str, Any] | None = None,
                 idempotency_key: str | None = None, at: datetime | None = None) -> int:
     """Append a message to a conversation (at `at`, by default now), touch its updated_at; the message's id.
 
     One INSERT on the session's connection, in its transaction, without a Message object and a flush.
+    A `ConversationHead`'s updated_at is written by `touch`.
     """
     now = at or utcnow()
     inserted = session.connection().execute(_INSERT_MESSAGE, {

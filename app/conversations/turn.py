@@ -32,13 +32,16 @@ from sqlalchemy.exc import IntegrityError
 from app.asyncbridge import run_blocking
 from app.chat_events import RunEvent
 from app.conversations.store import (
+    ConversationHead,
     StoredMessage,
     add_message,
+    conversation_head,
     create_conversation,
     get_conversation,
     input_items,
     recent_messages,
     title_from,
+    touch,
 )
 from app.errors import APIError, NotFound
 from app.extensions import db
@@ -234,10 +237,11 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
                 return replay
         now = utcnow()
         history: list[StoredMessage] = []
+        conv: Conversation | ConversationHead
         if conversation_id is None:
             conv = create_conversation(session, user, title_from(message), at=now)
         else:
-            conv = get_conversation(session, user, conversation_id)
+            conv = conversation_head(session, user, conversation_id)
             if not conv.title:
                 conv.title = title_from(message)
             history = recent_messages(session, conv.id, window)
@@ -245,6 +249,8 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
         stored = add_message(session, conv, "user", message, meta=user_meta, idempotency_key=idempotency_key, at=now)
         items = [*input_items(history), {"role": "user", "content": message}]
         reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()}, at=now)
+        if isinstance(conv, ConversationHead):
+            touch(session, conv)
         return Turn(conv.id, stored, reply, items, user.id, user.timezone, conv.title)
 
 
