@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from loadtests import aioclient
+from loadtests import aioclient, bench
 from loadtests.common import LOAD_ENV, ROOT, SSEReader
 from loadtests.run import USER_CLASSES, run_locust
 from loadtests.targets import check_targets, percentile
@@ -73,6 +73,24 @@ def test_the_targets_judge_the_stats() -> None:
     assert [r.target for r in slow if not r.met] == ["90% of turns < 3000 ms end to end", "  /chat turn: p90 < 3000 ms"]
     late_errors = check_targets(_stats({800: 10}, {5: 90, 1500: 10}, failures=1), sessions=8)
     assert [r.met for r in late_errors] == [False, True, True, False, False]
+
+
+def _bench_row(name: str, cpu_ms: float, requests: int) -> bench.Row:
+    row = bench.Row(name, 5, 0.2, [aioclient.Sample(status=200) for _ in range(requests)], 4.0,
+                    cpu_ms * requests / 1000, True)
+    row.rounds.append(row.cpu_per_request)
+    return row
+
+
+def test_the_bench_sums_interleaved_rounds_and_shows_each() -> None:
+    base, turn = _bench_row("baseline SSE@5", 4.0, 100), _bench_row("chat turn (add_task)@5", 20.0, 50)
+    base.merge(_bench_row("baseline SSE@5", 5.0, 100))
+    turn.merge(_bench_row("chat turn (add_task)@5", 30.0, 50))
+    assert len(turn.samples) == 100 and turn.seconds == 8.0
+    assert turn.cpu_per_request == pytest.approx(0.025) and base.cpu_per_request == pytest.approx(0.0045)
+    target = bench.cpu_ratio("ratio", turn, base, 5.5, digits=1)
+    assert not target.met  # 25 ms against 4.5 ms: 5.6x over both rounds, though round one alone was 5.0x
+    assert target.measured == "25.0 ms vs 4.5 ms = 5.6x (rounds: 5.0x, 6.0x)"
 
 
 def test_the_sse_reader_reassembles_events_split_anywhere() -> None:
