@@ -61,9 +61,9 @@ class Database:
         """A fresh session in a transaction: committed on success, rolled back on error.
 
         With `until` (a `time.monotonic()` moment), no statement of the transaction waits past it
-        for a lock: PostgreSQL cancels it (`statement_timeout`), SQLite stops waiting for the write
-        lock (`busy_timeout`), and a statement started later fails with DeadlinePassed. Either way
-        the transaction is rolled back, so nothing of it is half-written.
+        (give or take `_REFRESH_SECONDS`) for a lock: PostgreSQL cancels it (`statement_timeout`),
+        SQLite stops waiting for the write lock (`busy_timeout`), and a statement started later fails
+        with DeadlinePassed. Either way the transaction is rolled back, so nothing of it is half-written.
         """
         with self.factory() as session, session.begin():
             if until is None:
@@ -122,9 +122,10 @@ def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, 
                      _executemany: bool) -> None:
     """Before each statement: hold it to its transaction's `until`, if any (see `Database.begin`).
 
-    PostgreSQL: `SET LOCAL statement_timeout` to the time left (again whenever the earlier value is
-    older than `_REFRESH_SECONDS`); it ends with the transaction. SQLite: the connection's busy
-    timeout, put back to BUSY_TIMEOUT_MS by the next statement outside a bounded transaction.
+    The time left is set again whenever the earlier value is older than `_REFRESH_SECONDS` (a tool's
+    transaction runs five or six statements within a millisecond; each setting is a statement too).
+    PostgreSQL: `SET LOCAL statement_timeout`, which ends with the transaction. SQLite: the connection's
+    busy timeout, put back to BUSY_TIMEOUT_MS by the next statement outside a bounded transaction.
     """
     info = conn.info
     until = info.get(UNTIL_KEY)
@@ -137,12 +138,14 @@ def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, 
     left_ms = math.ceil((until - now) * 1000)
     if left_ms <= 0:
         raise DeadlinePassed("the transaction's time ran out")
+    if now - info.get(_BOUND_AT_KEY, -math.inf) <= _REFRESH_SECONDS:
+        return
+    info[_BOUND_AT_KEY] = now
     if sqlite:
         cursor.execute(f"PRAGMA busy_timeout={min(left_ms, BUSY_TIMEOUT_MS)}")
         info[_BUSY_SHORTENED_KEY] = True
-    elif now - info.get(_BOUND_AT_KEY, -math.inf) > _REFRESH_SECONDS:
+    else:
         cursor.execute(f"SET LOCAL statement_timeout = {left_ms}")
-        info[_BOUND_AT_KEY] = now
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, cast, delete, func, or_, select
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy import String, and_, cast, delete, func, insert, or_, select
+from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
 
 from app import paging
 from app.errors import NotFound
@@ -102,16 +102,29 @@ def _apply(task: Task, values: dict[str, Any]) -> None:
         task.priority_rank = PRIORITY_RANK[task.priority]
 
 
+_TASK_FIELDS = tuple(column.key for column in Task.__table__.columns if column.key != "id")
+"""Every column `create_task` writes: it sets each one on the object first (a KeyError names one it missed)."""
+_INSERT_TASK = insert(Task).returning(Task.id)
+"""A task row, built once."""
+
+
 def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
-    """Add a task. A recurring task without a due date gets its first occurrence as due date."""
+    """Add a task. A recurring task without a due date gets its first occurrence as due date.
+
+    The row is one INSERT on the session's connection, and the object joins the session as if loaded,
+    with no reminders (so answering with them reads nothing back); those `follow_due` gives it are
+    flushed. The unit of work's insert of the task cost every tool call that adds one about half a
+    millisecond more.
+    """
     values = data.model_dump()
     if values["recurrence"] and values["due_date"] is None:
         values["due_date"] = first_occurrence(values["recurrence"], user_today(user))
-    task = Task(user_id=user.id, reminders=[])  # loaded as empty: reading them after the flush costs no query
-    _apply(task, values)
     now = utcnow()
-    task.created_at = now
-    task.updated_at = now
+    task = Task(user_id=user.id, completed=False, completed_at=None, created_at=now, updated_at=now, reminders=[])
+    _apply(task, values)
+    task.id = session.connection().execute(_INSERT_TASK, {name: vars(task)[name] for name in _TASK_FIELDS}
+                                           ).scalar_one()
+    make_transient_to_detached(task)
     session.add(task)
     schedule.follow_due(task, user, schedule.now())
     session.flush()
