@@ -21,9 +21,11 @@ from tests.support.accounts import TEST_SECRET, AuthActions
 from tests.support.databases import worker_database
 from tests.support.env import run_settings, use_database
 
-hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 """`make test`'s profile: every property and fuzz test draws the same examples on every run (seeded from the
-test's name), so a pass proves the code and not a lucky draw; `make fuzz` draws fresh ones."""
+test's name), so a pass proves the code and not a lucky draw; `make fuzz` draws fresh ones. No deadline: on
+this shared machine an example's time is noise (a 175 ms example took 262 ms once and failed the 200 ms
+default), and speed is measured by `make bench`, not by unit tests."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
