@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from dateutil.rrule import rrulestr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -30,6 +31,28 @@ def test_next_occurrence_is_after_due_and_not_in_the_past(rule: str, due: date, 
     assert nxt is not None
     assert nxt > due
     assert nxt >= today
+
+
+fixed_period_rules = st.builds(
+    lambda freq, n, days, until: ";".join([f"FREQ={freq}", f"INTERVAL={n}",
+                                           *([f"BYDAY={','.join(days)}"] if days else []),
+                                           *([f"UNTIL={until:%Y%m%d}"] if until else [])]),
+    st.sampled_from(["DAILY", "WEEKLY"]), st.integers(1, 10),
+    st.lists(st.sampled_from(DAYS), max_size=7, unique=True),
+    st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+)
+
+
+@given(rule=fixed_period_rules, due=st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+       days_later=st.integers(-400, 1500))
+def test_next_occurrence_of_a_rule_anchored_long_ago_is_dateutils_walk(rule: str, due: date, days_later: int
+                                                                        ) -> None:
+    """A daily or weekly rule is moved forward by whole periods before dateutil is asked: the same answer
+    as walking every occurrence from the task's old due date."""
+    today = due + timedelta(days=days_later)
+    walked = rrulestr("RRULE:" + rule, dtstart=datetime.combine(due, time())).after(
+        datetime.combine(max(due, today), time()), inc=due < today)
+    assert next_occurrence(rule, due, today) == (walked.date() if walked else None)
 
 
 @given(rule=rules, today=dates)

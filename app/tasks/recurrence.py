@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rruleset, rrulestr
 
 ALLOWED_FREQS = {DAILY, WEEKLY, MONTHLY, YEARLY}
+_PERIOD_DAYS: dict[int, int] = {DAILY: 1, WEEKLY: 7}
+"""The frequencies whose period is a fixed number of days (see `next_occurrence`)."""
 
 
 def normalize_rrule(value: str) -> str:
@@ -40,9 +42,25 @@ def next_occurrence(rule_text: str, due: date | None, today: date) -> date | Non
     """
     anchor = due or today
     rule = rrulestr("RRULE:" + rule_text, dtstart=datetime.combine(anchor, time()))
-    after = datetime.combine(max(anchor, today), time())
-    nxt = rule.after(after, inc=False) if anchor >= today else rule.after(after, inc=True)
+    if anchor >= today:
+        nxt = rule.after(datetime.combine(anchor, time()), inc=False)
+    else:
+        nxt = _caught_up(rule, anchor, today).after(datetime.combine(today, time()), inc=True)
     return nxt.date() if nxt else None
+
+
+def _caught_up(rule: rrule | rruleset, anchor: date, today: date) -> rrule | rruleset:
+    """The rule anchored on the last whole period before today, when its period is a fixed number of days
+    and it has no COUNT: the same occurrences from today on. dateutil walks every occurrence from the
+    anchor, which for a daily task left open for decades cost a completion a fifth of a second."""
+    if not isinstance(rule, rrule) or getattr(rule, "_count", None) is not None:
+        return rule
+    days = _PERIOD_DAYS.get(getattr(rule, "_freq", -1))
+    if days is None:
+        return rule
+    period = days * getattr(rule, "_interval", 1)
+    start = anchor + timedelta(days=(today - anchor).days // period * period)
+    return rule.replace(dtstart=datetime.combine(start, time()))
 
 
 def first_occurrence(rule_text: str, today: date) -> date | None:
