@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, Time, true
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    make_transient_to_detached,
+    mapped_column,
+    relationship,
+    scoped_session,
+)
+from sqlalchemy.sql.dml import ReturningInsert
 
 PRIORITIES = ("none", "low", "medium", "high")
 PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
@@ -28,6 +38,20 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
     type_annotation_map = {datetime: DateTime(timezone=True), dict[str, Any]: JSON}
+
+
+RowT = TypeVar("RowT", bound=Base)
+
+
+def insert_loaded(session: Session | scoped_session[Session], row: RowT, statement: ReturningInsert[int],
+                  fields: Mapping[str, Any]) -> RowT:
+    """`row`, inserted with `fields` as its columns by `statement` (an INSERT ... RETURNING its id, built once)
+    on the session's connection, and attached to the session as if loaded, so the session tracks its changes
+    from here on. The unit of work's insert of a new object costs a turn about half a millisecond more."""
+    row.id = session.connection().execute(statement, fields).scalar_one()  # type: ignore[attr-defined]
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
 
 
 class User(Base):

@@ -250,7 +250,7 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
         items = [*input_items(history), {"role": "user", "content": message}]
         reply = add_message(session, conv, "assistant", "", status="pending", meta={"owner": owner()}, at=now)
         if isinstance(conv, ConversationHead):
-            touch(session, conv)
+            touch(session, conv, now)
         return Turn(conv.id, stored, reply, items, user.id, user.timezone, conv.title)
 
 

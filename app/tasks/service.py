@@ -12,12 +12,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, delete, func, insert, or_, select
-from sqlalchemy.orm import Session, make_transient_to_detached, scoped_session
+from sqlalchemy.orm import Session, scoped_session
 
 from app import paging
 from app.errors import NotFound
 from app.events.store import publish
-from app.models import PRIORITY_RANK, DeletedTask, Reminder, Task, User, utcnow
+from app.models import PRIORITY_RANK, DeletedTask, Reminder, Task, User, insert_loaded, utcnow
 from app.reminders import schedule
 from app.tasks.recurrence import first_occurrence, next_occurrence, pin_count
 from app.tasks.schemas import TaskCreate, TaskPatch, TaskQuery
@@ -111,10 +111,9 @@ _INSERT_TASK = insert(Task).returning(Task.id)
 def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
     """Add a task. A recurring task without a due date gets its first occurrence as due date.
 
-    The row is one INSERT on the session's connection, and the object joins the session as if loaded,
-    with no reminders (so answering with them reads nothing back); those `follow_due` gives it are
-    flushed. The unit of work's insert of the task cost every tool call that adds one about half a
-    millisecond more.
+    The row is one INSERT on the session's connection (`insert_loaded`), and the object joins the session
+    as if loaded, with no reminders (so answering with them reads nothing back); those `follow_due` gives
+    it are flushed.
     """
     values = data.model_dump()
     if values["recurrence"] and values["due_date"] is None:
@@ -122,10 +121,7 @@ def create_task(session: DbSession, user: User, data: TaskCreate) -> Task:
     now = utcnow()
     task = Task(user_id=user.id, completed=False, completed_at=None, created_at=now, updated_at=now, reminders=[])
     _apply(task, values)
-    task.id = session.connection().execute(_INSERT_TASK, {name: vars(task)[name] for name in _TASK_FIELDS}
-                                           ).scalar_one()
-    make_transient_to_detached(task)
-    session.add(task)
+    insert_loaded(session, task, _INSERT_TASK, {name: vars(task)[name] for name in _TASK_FIELDS})
     schedule.follow_due(task, user, schedule.now())
     session.flush()
     _announce(session, user, "task.created", task)
