@@ -125,7 +125,9 @@ def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, 
     The time left is set again whenever the earlier value is older than `_REFRESH_SECONDS` (a tool's
     transaction runs five or six statements within a millisecond; each setting is a statement too).
     PostgreSQL: `SET LOCAL statement_timeout`, which ends with the transaction. SQLite: the connection's
-    busy timeout, put back to BUSY_TIMEOUT_MS by the next statement outside a bounded transaction.
+    busy timeout, put back to BUSY_TIMEOUT_MS by the next statement outside a bounded transaction; a
+    deadline further away than BUSY_TIMEOUT_MS (a turn's usual case: 90 s) leaves the connection's own
+    timeout in place, which already ends the wait before it, and costs no statement.
     """
     info = conn.info
     until = info.get(UNTIL_KEY)
@@ -142,8 +144,12 @@ def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, 
         return
     info[_BOUND_AT_KEY] = now
     if sqlite:
-        cursor.execute(f"PRAGMA busy_timeout={min(left_ms, BUSY_TIMEOUT_MS)}")
-        info[_BUSY_SHORTENED_KEY] = True
+        bound_ms = min(left_ms, BUSY_TIMEOUT_MS)
+        if bound_ms < BUSY_TIMEOUT_MS:
+            cursor.execute(f"PRAGMA busy_timeout={bound_ms}")
+            info[_BUSY_SHORTENED_KEY] = True
+        elif info.pop(_BUSY_SHORTENED_KEY, False):
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     else:
         cursor.execute(f"SET LOCAL statement_timeout = {left_ms}")
 

@@ -10,6 +10,7 @@ tool waited for the lock instead, it would have added the task once the lock was
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,8 +18,9 @@ from typing import Any
 import pytest
 from chatkit.types import ErrorEvent
 from flask import Flask
+from sqlalchemy import text
 
-from app import create_app
+from app import create_app, extensions
 from app.chatkit.ids import parse_thread_id
 from app.config import get_config
 from app.mcp import tools
@@ -104,3 +106,29 @@ def test_a_chatkit_turn_whose_tool_waits_for_a_lock_ends_at_the_deadline(short: 
     assert reply["status"] == "failed"
     assert [(c["name"], c["output"]) for c in reply["tool_calls"]] == [("add_task", tools.OUT_OF_TIME)]
     assert _tasks(acct) == []
+
+
+@pytest.mark.sqlite_only  # SQLite's busy timeout; PostgreSQL's statement_timeout is set by every bounded transaction
+def test_only_a_deadline_nearer_than_sqlites_busy_timeout_costs_a_statement(app: Flask) -> None:
+    """A turn's tool usually has most of its 90 s left: the connection's 30 s busy timeout already ends a
+    wait before the deadline, so no PRAGMA is run; a nearer deadline shortens it, a farther one restores it."""
+    database = app.extensions["db"]
+    with database.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        traced: list[str] = []
+        raw.set_trace_callback(traced.append)
+
+        def run(seconds_left: float) -> tuple[list[str], int]:
+            time.sleep(extensions._REFRESH_SECONDS * 2)  # past the refresh window: the bound is looked at again
+            traced.clear()
+            conn.info[extensions.UNTIL_KEY] = time.monotonic() + seconds_left
+            conn.execute(text("SELECT 1"))
+            pragmas = [s for s in traced if s.startswith("PRAGMA")]
+            return pragmas, int(raw.execute("PRAGMA busy_timeout").fetchone()[0])
+
+        assert run(60.0) == ([], extensions.BUSY_TIMEOUT_MS)
+        pragmas, busy_ms = run(5.0)
+        assert len(pragmas) == 1 and 4000 < busy_ms <= 5000
+        assert run(60.0) == ([f"PRAGMA busy_timeout={extensions.BUSY_TIMEOUT_MS}"], extensions.BUSY_TIMEOUT_MS)
+        assert run(45.0) == ([], extensions.BUSY_TIMEOUT_MS)
+        conn.info.pop(extensions.UNTIL_KEY)
