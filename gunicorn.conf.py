@@ -76,15 +76,17 @@ if _cfg.log_format == "json":
 
 
 def post_worker_init(worker: object) -> None:
-    """Per worker, once it is ready: its reminder scheduler, its live streams tied to its life, and its
-    recycling when the asyncio loop thread is stuck; last, its start-up objects frozen out of the
-    garbage collector's way (app/heap.py)."""
+    """Per worker, once it is ready: its reminder scheduler, its live streams tied to its life, its
+    recycling when the asyncio loop thread is stuck, and the work its first chat turn would do
+    (app/agent/warmup.py); last, its start-up objects frozen out of the garbage collector's way
+    (app/heap.py)."""
     from app.heap import settle_worker_heap
     from wsgi import app
 
     _start_reminders(app)
     _end_live_streams_with(worker)
     _recycle_when_the_loop_stalls(worker)
+    _warm_up(app)
     settle_worker_heap()
 
 
@@ -114,6 +116,17 @@ def _recycle_when_the_loop_stalls(worker: object) -> None:
         worker.alive = False  # type: ignore[attr-defined]
 
     get_runtime().on_stall = recycle
+
+
+def _warm_up(app: Any) -> None:
+    """The model, its agent, the MCP tools and ChatKit's stream types, ready before the first request
+    (app/agent/warmup.py, app/chatkit/warmup.py)."""
+    from app.agent.warmup import warm_up_worker
+    from app.chatkit import warmup as chatkit_warmup
+    from app.config import get_config
+
+    warm_up_worker(get_config(app))
+    chatkit_warmup.warm_up()
 
 
 def worker_exit(server: object, worker: object) -> None:

@@ -184,6 +184,15 @@ class TurnRun:
         self.result.cancel()
 
 
+async def prepare_agent(model: Model) -> None:
+    """What a process's first run with `model` does before its first model request: build the agent, connect the
+    loop's in-process MCP client and convert its tools (`TodoAgent.get_mcp_tools`). Must run on the runtime's loop."""
+    agent = _agent_for(model)
+    for server in agent.mcp_servers:
+        await server.connect()
+    await agent.get_mcp_tools(RunContextWrapper(TurnContext(user_id="")))
+
+
 @asynccontextmanager
 async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -> AsyncIterator[TurnRun]:
     """Start one streamed agent run with the MCP tools connected in-process; cancels it on exit.
