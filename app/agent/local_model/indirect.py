@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .clock import Now
 from .fields import Fields, extract_fields
-from .text import NUMBER_RE, number_value
+from .text import NUMBER_RE, amount_value, minutes_per
 
 _I = re.IGNORECASE
 
@@ -146,16 +146,11 @@ def _clear(name: str) -> list[str]:
     return ["due_time"] if "time" in name.lower() else ["due_date", "due_time"]
 
 
-_MINUTES = {"day": 24 * 60, "week": 7 * 24 * 60, "hour": 60, "hr": 60, "minute": 1, "min": 1}
-
-
 def _shifted(m: re.Match[str], target: str, earlier: bool) -> Indirect:
     """A move by the amount `_AMOUNT` matched: whole days move the date, hours and minutes the time."""
-    count = m.group("n").lower()
-    amount = 0.5 if count.startswith("half") else number_value(count) or 1
-    amount += 0.5 if m.group("half") else 0
+    amount = amount_value(m.group("n")) + (0.5 if m.group("half") else 0)
     unit = m.group("u").lower().rstrip("s")
-    minutes = round(amount * _MINUTES[unit]) * (-1 if earlier else 1)
+    minutes = round(amount * minutes_per(unit)) * (-1 if earlier else 1)
     if unit in ("day", "week") and minutes % (24 * 60) == 0:
         return Indirect(target=target, shift_days=minutes // (24 * 60))
     return Indirect(target=target, shift_minutes=minutes)

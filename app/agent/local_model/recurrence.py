@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
 
-from .text import NUMBER_RE, number_value
+from .text import NUMBER_RE, ORDINALS, number_value
 
 _I = re.IGNORECASE
 CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -48,7 +48,10 @@ def _days(text: str) -> list[str]:
     return sorted(set(found), key=CODES.index)
 
 
-_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+_NTH = {**{word: n for word, n in ORDINALS.items() if n <= 4}, "last": -1}
+"""The weekday of the month a phrase names ("the first monday", "the 3rd friday", "the last sunday")."""
+_NTH_WORD = {str(n): word for word, n in _NTH.items() if word.isalpha()}
+"""An RRULE's BYDAY prefix in words, for `describe` ("1" first, "-1" last)."""
 
 
 def _nth_weekday(m: re.Match[str]) -> str:
@@ -161,7 +164,7 @@ def describe(rule: str | None) -> str:
     )
     nth = re.fullmatch(r"(-?\d)([A-Z]{2})", parts.get("BYDAY", ""))
     if freq == "MONTHLY" and nth:
-        which = {"1": "first", "2": "second", "3": "third", "4": "fourth", "-1": "last"}.get(nth.group(1), nth.group(1))
+        which = _NTH_WORD.get(nth.group(1), nth.group(1))
         return f"on the {which} {names.get(nth.group(2), nth.group(2))} of every month"
     if parts.get("BYDAY"):
         days = parts["BYDAY"].split(",")

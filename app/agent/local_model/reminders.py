@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .references import best_matches, parse_reference, recent_task
+from .text import amount_value, minutes_per
 
 if TYPE_CHECKING:
     from .planner import Planner, Step
@@ -40,8 +41,6 @@ _SNOOZE = re.compile(
 _LIST = re.compile(
     r"^\s*(?:what|which|show|list|see|view|any|do\s+i\s+have|are\s+there|tell\s+me|display|give\s+me)\b.*\breminders?\b"
     r"|^\s*(?:my\s+)?reminders\s*\??\s*$", _I)
-_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15,
-          "twenty": 20, "thirty": 30, "forty-five": 45, "forty five": 45}
 _ADD_THEN_REMIND = re.compile(
     rf"^(?P<add>.+?)\s*(?:[,;.]\s*|\s+)(?:and\s+|then\s+|also\s+|&\s+)?(?:(?:please\s+)?(?:remind|ping|nudge|alert|notify)"
     rf"\s+me|with\s+a\s+reminder(?:\s+of)?|and\s+a\s+reminder)\s+"
@@ -58,12 +57,7 @@ def minutes_of(amount: str | None, unit: str | None) -> int | None:
     """'an hour' -> 60, '30 minutes' -> 30, 'half an hour' -> 30 (None without an amount)."""
     if not amount:
         return None
-    word = re.sub(r"\s+", " ", amount.lower())
-    count = 0.5 if word.startswith("half") else float(word) if word.isdigit() else float(_WORDS.get(word, 1))
-    scale = {"h": 60, "d": 1440, "w": 10080}.get((unit or "m").lower()[0], 1)
-    if (unit or "").lower().startswith("mi") or (unit or "m").lower() == "m":
-        scale = 1
-    return int(count * scale)
+    return int(amount_value(amount) * minutes_per(unit or "m"))
 
 
 def plan_reminder(planner: Planner) -> Step | None:

@@ -20,6 +20,11 @@ NUMBER_WORDS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
     "a couple of": 2,
     "a couple": 2,
     "couple of": 2,
@@ -204,7 +209,24 @@ def content_stems(text: str) -> list[str]:
 
 def number_value(token: str) -> int | None:
     """The value of a digit string or a small number word ("two", "a couple of")."""
-    token = token.lower().strip()
+    token = re.sub(r"\s+", " ", token.lower().strip())
     if token.isdigit():
         return int(token)
     return NUMBER_WORDS.get(token)
+
+
+def amount_value(token: str) -> float:
+    """How many of a unit an amount says: "half an" 0.5, else `number_value`, else 1 ("an", "a few")."""
+    if token.lower().lstrip().startswith("half"):
+        return 0.5
+    value = number_value(token)
+    return 1.0 if value is None else float(value)
+
+
+_UNIT_MINUTES = {"m": 1, "h": 60, "d": 24 * 60, "w": 7 * 24 * 60}
+
+
+def minutes_per(unit: str) -> int:
+    """Minutes in one unit as people write it: minute(s)/min(s)/m, hour(s)/hr(s)/h, day(s)/d, week(s)/w."""
+    unit = unit.lower()
+    return _UNIT_MINUTES["m" if unit.startswith("mi") else unit[:1]]
