@@ -144,9 +144,8 @@ def _bound_statement(conn: Any, cursor: Any, _statement: Any, _parameters: Any, 
         return
     info[_BOUND_AT_KEY] = now
     if sqlite:
-        bound_ms = min(left_ms, BUSY_TIMEOUT_MS)
-        if bound_ms < BUSY_TIMEOUT_MS:
-            cursor.execute(f"PRAGMA busy_timeout={bound_ms}")
+        if left_ms < BUSY_TIMEOUT_MS:
+            cursor.execute(f"PRAGMA busy_timeout={left_ms}")
             info[_BUSY_SHORTENED_KEY] = True
         elif info.pop(_BUSY_SHORTENED_KEY, False):
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -16,6 +16,7 @@ import importlib
 import logging
 
 from app.agent.agent import prepare_agent
+from app.agent.local_model.events import complete_response_models
 from app.agent.providers import model_for
 from app.agent.runtime import get_runtime
 from app.config import Config
@@ -27,12 +28,14 @@ WARM_UP_SECONDS = 30.0
 
 
 def warm_up_worker(cfg: Config) -> None:
-    """Build the configured model and its agent, and connect and convert the MCP tools on the loop thread.
+    """Build the configured model, complete the Responses models a turn streams, and build the model's agent and
+    connect and convert its MCP tools on the loop thread.
 
     A failure is logged and left to the first turn, which does the same work when it needs it.
     """
     try:
         importlib.import_module("jsonschema")  # imported by the MCP client at its first tool result otherwise
+        complete_response_models()
         get_runtime().run(prepare_agent(model_for(cfg)), timeout=WARM_UP_SECONDS)
     except Exception:
         log.exception("warm-up failed; the first chat turn will do it")

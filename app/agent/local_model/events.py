@@ -231,9 +231,10 @@ def stream_events(
     )
 
 
-def warm_up() -> None:
+def complete_response_models() -> None:
     """Stream a step of each kind (a tool call, a reply) once and throw it away: pydantic completes several
-    Responses event models only when the first one is built (about 35 ms), which a user's first turn paid."""
+    Responses event models only when the first one is built (about 35 ms), which a user's first turn paid,
+    whichever model streamed them (the OpenAI client builds the same ones)."""
     for step in (Step(calls=[Call(name="list_tasks", arguments={})]), Step(text="Done.")):
         for _event in stream_events(step, output_items(step), usage_for(1, 1)):
             pass

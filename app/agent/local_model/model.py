@@ -11,10 +11,10 @@ from agents.models.interface import Model, ModelTracing
 from agents.usage import Usage
 from openai.types.responses.response_prompt_param import ResponsePromptParam
 
-from . import dates, events
 from .after_tools import remember
 from .clock import now_from_instructions
 from .conversation import read_conversation
+from .dates import warm_up
 from .events import output_items, stream_events, usage_for
 from .planner import Step, plan_step
 
@@ -55,8 +55,7 @@ class LocalModel(Model):
         """True when the agent may end a run with this model's reply to its tool results (see after_tools)
         instead of a second request. By default only without delays: a slowed model stands in for a
         remote one, which needs that second request."""
-        dates.warm_up()
-        events.warm_up()
+        warm_up()
 
     def plan(
         self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]

@@ -209,7 +209,7 @@ def content_stems(text: str) -> list[str]:
 
 def number_value(token: str) -> int | None:
     """The value of a digit string or a small number word ("two", "a couple of")."""
-    token = re.sub(r"\s+", " ", token.lower().strip())
+    token = " ".join(token.lower().split())
     if token.isdigit():
         return int(token)
     return NUMBER_WORDS.get(token)
