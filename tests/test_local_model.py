@@ -11,9 +11,17 @@ import time
 from typing import Any
 
 import pytest
-from openai.types.responses import ResponseTextDeltaEvent
+from openai.types.responses import (
+    Response,
+    ResponseCompletedEvent,
+    ResponseCreatedEvent,
+    ResponseOutputItemDoneEvent,
+    ResponseTextDeltaEvent,
+)
 
 from app.agent.local_model import LocalModel
+from app.agent.local_model.events import output_items, stream_events, usage_for
+from app.agent.local_model.planner import Call, Step
 from tests.support.local_model import DEV_CASES, EVAL_DIR, FIXED_NOW, NOWS, check_case, instructions, new_chat
 
 pytestmark = pytest.mark.database_independent
@@ -75,3 +83,19 @@ def test_slow_mode_sleeps_before_first_event_and_between_words() -> None:
     first, stamps = asyncio.run(collect(LocalModel(first_token_delay=0.05, token_delay=0.01)))
     assert first >= 0.05
     assert len(stamps) > 3 and stamps[-1] - stamps[0] >= 0.01 * (len(stamps) - 1) * 0.9
+
+
+@pytest.mark.parametrize("step", [Step(calls=[Call(name="add_task", arguments={"title": "buy milk"})]),
+                                  Step(text="Added 'buy milk'.")], ids=["tool call", "reply"])
+def test_a_streamed_step_completes_with_the_items_it_streamed(step: Step) -> None:
+    events = [event for event in stream_events(step, output_items(step), usage_for(40, 7)) if event is not None]
+    created, completed = events[0], events[-1]
+    assert isinstance(created, ResponseCreatedEvent) and isinstance(completed, ResponseCompletedEvent)
+    assert created.response.status == "in_progress" and created.response.usage is None
+    done = [event.item for event in events if isinstance(event, ResponseOutputItemDoneEvent)]
+    assert len(completed.response.output) == len(done) == 1
+    assert completed.response.output[0] is done[0]  # the items themselves, not copies the run would keep too
+    assert completed.response.status == "completed"
+    assert completed.response.usage is not None and completed.response.usage.total_tokens == 47
+    dump = completed.response.model_dump()
+    assert Response.model_validate(dump).model_dump() == dump  # a valid Response, as a client would read it

@@ -25,7 +25,7 @@ from agents import (
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
-from app.agent import sdk_input, sdk_memo
+from app.agent import sdk_input, sdk_lean, sdk_memo
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
 from app.agent.local_model import LocalModel
 from app.agent.local_model.after_tools import NOT_FINAL, STEP_MEMORY, StepMemory, reply_after_tools, reply_events
@@ -213,6 +213,7 @@ async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -
             agent, input_items, context=context, max_turns=MAX_TURNS,
             run_config=_RUN_CONFIG,
         )
+        sdk_lean.share_unused_queues(result, agent, _RUN_CONFIG)
     finally:
         STEP_MEMORY.reset(remembering)
         if clock is not None:

@@ -23,6 +23,7 @@ from openai.types.responses import (
     ResponseOutputItemDoneEvent,
     ResponseOutputMessage,
     ResponseOutputText,
+    ResponseStatus,
     ResponseTextDeltaEvent,
     ResponseTextDoneEvent,
     ResponseUsage,
@@ -80,22 +81,25 @@ def usage_for(input_tokens: int, output_tokens: int) -> ResponseUsage:
     )
 
 
-def response_for(output: list[TResponseOutputItem], usage: ResponseUsage, status: str = "completed") -> Response:
-    """A Response object wrapping the output items."""
-    return Response.model_validate(
-        {
-            "id": new_id("resp"),
-            "created_at": 0,
-            "model": MODEL_NAME,
-            "object": "response",
-            "output": [item.model_dump() for item in output],
-            "tool_choice": "auto",
-            "tools": [],
-            "top_p": None,
-            "parallel_tool_calls": True,
-            "status": status,
-            "usage": usage.model_dump() if status == "completed" else None,
-        }
+def response_for(
+    output: list[TResponseOutputItem], usage: ResponseUsage, status: ResponseStatus = "completed"
+) -> Response:
+    """A Response object holding the output items themselves (pydantic keeps model instances as they are).
+
+    The SDK keeps a completed response's output for the rest of the run: copies made by a dump and a
+    re-validation cost CPU at every step and memory for as long as a turn waits for its next model request."""
+    return Response(
+        id=new_id("resp"),
+        created_at=0,
+        model=MODEL_NAME,
+        object="response",
+        output=output,
+        tool_choice="auto",
+        tools=[],
+        top_p=None,
+        parallel_tool_calls=True,
+        status=status,
+        usage=usage if status == "completed" else None,
     )
 
 

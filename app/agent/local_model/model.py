@@ -117,10 +117,11 @@ class LocalModel(Model):
         prompt: ResponsePromptParam | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[TResponseStreamEvent]:
-        """Plan one step and stream it as Responses events, one text delta per word."""
-        step, output, usage = self._step(system_instructions, input, tools)
+        """Plan one step and stream it as Responses events, one text delta per word (planned after the first-token
+        delay, so a slowed turn holds no planned step while it waits)."""
         if self.first_token_delay > 0:
             await asyncio.sleep(self.first_token_delay)
+        step, output, usage = self._step(system_instructions, input, tools)
         async for event in self.stream_step(step, output, usage):
             yield event
 
