@@ -67,7 +67,7 @@ def _settle(current: turn.Turn, status: str) -> bool:
         return False
 
 
-def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator[str]:
+def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator[bytes]:
     """SSE body: conversation, then chunks and tool events, then done or error; the reply is always settled."""
     outcome: str | None = None
     failure: BaseException | None = None
@@ -81,7 +81,7 @@ def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator
                     continue
                 for ev in batch:
                     watch.saw(ev)
-                yield "".join(map(sse.event, batch))  # one write for the events that arrived together
+                yield b"".join(map(sse.event, batch))  # one write for the events that arrived together
             outcome = "complete"
         except Exception as err:
             outcome, failure = "failed", err
@@ -128,7 +128,7 @@ def chat(user: User) -> Any:
     events = _run(current)
     if wants_json:
         return _whole(current, events, watch)
-    return Response(_stream(current, events, watch), mimetype="text/event-stream", headers=sse.HEADERS)
+    return sse.stream(_stream(current, events, watch))
 
 
 document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant",
@@ -180,7 +180,7 @@ def _replay(done: turn.Replay, wants_json: bool) -> Any:
                        "conversation_id": done.conversation_id})
     else:
         events.append({"type": "done", "conversation_id": done.conversation_id, "message_id": done.message_id})
-    return Response("".join(sse.event(e) for e in events), mimetype="text/event-stream", headers=sse.HEADERS)
+    return sse.whole(map(sse.event, events))
 
 
 def whole_body(conversation_id: int, message_id: int, content: str, tool_calls: list[dict[str, Any]]) -> dict[str, Any]:

@@ -67,7 +67,6 @@ from app.validation import document
 log = logging.getLogger(__name__)
 bp = Blueprint("chatkit", __name__, url_prefix="/api/<user_id>")
 REQUEST = TypeAdapter[ChatKitReq](ChatKitReq)
-PING = sse.PING.encode()
 UNSUPPORTED = (InputTranscribeReq, ThreadsAddClientToolOutputReq, ThreadsAddStructuredInputReq,
                ThreadsSyncCustomActionReq)
 """Requests for features this assistant does not have (dictation, client tools, structured input, widgets)."""
@@ -166,7 +165,7 @@ def _sse(result: StreamingResult, ping: float, watch: TurnWatch | None) -> Itera
     try:
         for batch in batches:
             if batch is IDLE:
-                yield PING
+                yield sse.PING
                 continue
             for chunk in batch:
                 if watch is not None and b"content_part.text_delta" in chunk:
@@ -221,7 +220,7 @@ def chatkit(user: User) -> Any:
     if isinstance(result, StreamingResult):
         ping = get_config().sse_ping_seconds
         stream = _sse(result, ping, watch if req.type in TURNS else None)
-        return Response(stream, mimetype="text/event-stream", headers=sse.HEADERS)
+        return sse.stream(stream)
     return Response(result.json, mimetype="application/json")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, request
 
 from app import sse
 from app.auth.ownership import owner_required
@@ -42,15 +42,15 @@ def stream(user: User) -> Any:
     hub = get_hub()
     waiter = hub.subscribe(uid)
 
-    def body(after: int) -> Iterator[str]:
+    def body(after: int) -> Iterator[bytes]:
         try:
-            yield "retry: 2000\n\n"
+            yield b"retry: 2000\n\n"
             while not hub.closing:
                 waiter.clear()
                 with db.begin() as session:
                     rows = frames_after(session, uid, after, BATCH)
                 for event_id, text in rows:
-                    yield f"id: {event_id}\ndata: {text}\n\n"
+                    yield f"id: {event_id}\ndata: {text}\n\n".encode()
                     after = event_id
                 if len(rows) == BATCH:
                     continue
@@ -59,4 +59,4 @@ def stream(user: User) -> Any:
         finally:
             hub.unsubscribe(uid, waiter)
 
-    return Response(body(last), mimetype="text/event-stream", headers=sse.HEADERS)
+    return sse.stream(body(last))

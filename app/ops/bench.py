@@ -45,7 +45,7 @@ def sse_baseline() -> Response:
     count = _bounded("events", 10, MAX_EVENTS)
     delay = _bounded("delay_ms", 0, MAX_DELAY_MS) / 1000
 
-    def body() -> Iterator[str]:
+    def body() -> Iterator[bytes]:
         yield sse.event({"type": "conversation", "conversation_id": 0})
         for _ in range(count):
             if delay:
@@ -53,7 +53,7 @@ def sse_baseline() -> Response:
             yield sse.event({"type": "chunk", "content": "word "})
         yield sse.event({"type": "done", "conversation_id": 0, "message_id": 0})
 
-    return Response(body(), mimetype="text/event-stream", headers=sse.HEADERS)
+    return sse.stream(body())
 
 
 @bp.post("/bench/block-loop")
