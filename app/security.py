@@ -9,6 +9,7 @@ user id in a path). /chat and ChatKit turns draw on one shared per-user budget (
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from typing import Any
@@ -140,8 +141,12 @@ def clear_signin_failures(email: str) -> None:
     limiter.storage.clear(lock)
 
 
+@functools.lru_cache(maxsize=64)
 def content_security_policy(script_hashes: tuple[str, ...] = (), docs: bool = False) -> str:
     """The CSP: scripts only from this origin, ChatKit's CDN and the inline scripts whose hashes are given.
+
+    Built once per set of arguments (a few pages, the API, the docs): every response carries it, and a
+    streamed one holds it for as long as the stream is open.
 
     The web blueprint passes the hashes of what Next.js's static export inlines in the page it
     serves; no 'unsafe-inline' for scripts. ChatKit's UI loads from OpenAI's CDN and runs in a
