@@ -26,7 +26,7 @@ from sqlalchemy import event
 from app.conversations import turn as lifecycle
 from app.extensions import db
 from app.mcp.turncall import TurnCall, record_call
-from app.models import Message, User
+from app.models import Conversation, Message, User
 from tests.support.accounts import Account, AuthActions
 from tests.support.chat import chat
 from tests.support.chatkit import create_thread, stream, user_input
@@ -172,3 +172,32 @@ def test_a_turn_settled_before_hearing_a_tool_result_keeps_what_the_tool_recorde
     assert (reply["status"], reply["content"]) == ("interrupted", "Adding")
     assert reply["tool_calls"] == [{"call_id": "call_1", "name": "add_task", "arguments": {"title": "buy bread"},
                                     "output": {"task": {"id": 7, "title": "buy bread"}}}]
+
+
+def test_a_continued_chatkit_turn_reads_its_thread_as_one_row_and_loads_no_conversation_object(
+        auth: AuthActions) -> None:
+    acct = auth.signup()
+    thread_id, _ = create_thread(acct, "add call mom")
+    loaded: list[int] = []
+    statements: list[str] = []
+
+    def on_load(target: Conversation, _context: Any) -> None:
+        loaded.append(target.id)
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM conversations" in statement:
+            statements.append(statement)
+
+    engine = db.engine
+    event.listen(Conversation, "load", on_load)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        kit_events = chatkit_turn(acct, thread_id, "add buy milk tomorrow")
+    finally:
+        event.remove(Conversation, "load", on_load)
+        event.remove(engine, "before_cursor_execute", on_statement)
+    assert kit_events[-1].type == "thread.item.done"
+    assert loaded == [] and len(statements) == 1, (loaded, statements)
+    thread = acct.request("POST", "/chatkit", json={"type": "threads.get_by_id", "params": {"thread_id": thread_id}})
+    assert thread.get_json()["title"] == "add call mom"  # named after its first message, as before the turn
+    assert sorted(t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]) == ["buy milk", "call mom"]

@@ -24,6 +24,7 @@ from chatkit.types import (
 from pydantic import TypeAdapter, ValidationError
 
 from app.chatkit.ids import item_id_of, thread_id_of
+from app.conversations.store import ConversationRow
 from app.models import Conversation, Message
 
 _USER_CONTENT = TypeAdapter(list[UserMessageContent])
@@ -52,7 +53,7 @@ def user_meta(user_input: Any) -> dict[str, Any]:
     return {"chatkit": chatkit_fields(user_input)}
 
 
-def thread_metadata(conv: Conversation) -> ThreadMetadata:
+def thread_metadata(conv: Conversation | ConversationRow) -> ThreadMetadata:
     """A conversation as ChatKit thread metadata (never with items)."""
     saved = (conv.meta or {}).get("chatkit") or {}
     fields: dict[str, Any] = {"id": thread_id_of(conv.id), "title": conv.title or None,

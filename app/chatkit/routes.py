@@ -53,10 +53,12 @@ from app.chatkit.store import (
     attachments_unsupported,
     conversation_of,
     message_of,
+    thread_row_of,
 )
 from app.config import get_config
 from app.conversations import turn
 from app.conversations.schemas import RenameBody, UserMessage
+from app.conversations.store import ConversationRow
 from app.errors import APIError, Invalid, fields_of
 from app.extensions import db
 from app.metrics import TurnWatch
@@ -107,10 +109,10 @@ def _message(user_input: UserMessageInput) -> str:
         raise Invalid("The message is empty or too long.", fields={"params.input.content": reason}) from err
 
 
-def _reserve_turn(user: User, conversation_id: int | None, user_input: UserMessageInput,
+def _reserve_turn(user: User, conversation: ConversationRow | None, user_input: UserMessageInput,
                   context: RequestContext) -> None:
     """Reserve the turn (conversation, user message with its ChatKit fields, pending reply, context), as /chat does."""
-    current = turn.reserve(user, conversation_id, _message(user_input), context.history_window,
+    current = turn.reserve(user, conversation, _message(user_input), context.history_window,
                            user_meta=user_meta(user_input))
     context.turn = current
     context.new_thread_id, context.new_message_id = current.conversation_id, current.user_message_id
@@ -128,9 +130,9 @@ def prepare(req: ChatKitReq, user: User, context: RequestContext) -> None:
     if isinstance(req, ThreadsCreateReq):
         _reserve_turn(user, None, req.params.input, context)
     elif isinstance(req, ThreadsAddUserMessageReq):
-        conv = conversation_of(db.session(), user.id, req.params.thread_id)
-        context.thread = thread_metadata(conv)
-        _reserve_turn(user, conv.id, req.params.input, context)
+        row = thread_row_of(db.session(), user.id, req.params.thread_id)
+        context.thread = thread_metadata(row)
+        _reserve_turn(user, row, req.params.input, context)
     elif isinstance(req, ThreadsRetryAfterItemReq):
         conv = conversation_of(db.session(), user.id, req.params.thread_id)
         retried = message_of(db.session(), conv, req.params.item_id)

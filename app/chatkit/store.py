@@ -98,8 +98,18 @@ class RequestContext:
 
 def conversation_of(session: Session, user_id: str, thread_id: str) -> Conversation:
     """The user's conversation behind a thread id, or ThreadNotFound (also for another user's)."""
+    return _in_thread(thread_id, lambda conversation_id: history.get_conversation(session, user_id, conversation_id))
+
+
+def thread_row_of(session: Session, user_id: str, thread_id: str) -> history.ConversationRow:
+    """The same conversation read as one row (`ConversationRow`), or ThreadNotFound."""
+    return _in_thread(thread_id, lambda conversation_id: history.conversation_row(session, user_id, conversation_id))
+
+
+def _in_thread(thread_id: str, read: Callable[[int], T]) -> T:
+    """`read` of the conversation behind a thread id; a malformed id or its NotFound as ThreadNotFound."""
     try:
-        return history.get_conversation(session, user_id, parse_thread_id(thread_id))
+        return read(parse_thread_id(thread_id))
     except ThreadNotFound:
         raise
     except NotFound as err:

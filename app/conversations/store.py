@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any, Protocol, cast
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm.util import identity_key
 
 from app.errors import NotFound
 from app.models import Conversation, Message, User, insert_loaded, utcnow
@@ -32,6 +31,9 @@ _HEAD = select(Conversation.user_id, Conversation.title).where(Conversation.id =
 _TOUCH_HEAD = (update(Conversation).where(Conversation.id == bindparam("conversation_id"))
                .values(updated_at=bindparam("now"), title=bindparam("new_title")))
 """A continued conversation as a turn reads and touches it (see `ConversationHead`), built once."""
+_ROW = select(Conversation.user_id, Conversation.title, Conversation.created_at, Conversation.updated_at,
+              Conversation.meta).where(Conversation.id == bindparam("conversation_id"))
+"""A continued conversation as a client shows it (see `ConversationRow`), built once."""
 
 
 def title_from(message: str) -> str:
@@ -51,7 +53,7 @@ def get_conversation(session: DbSession, user: User | str, conversation_id: int)
     """The user's conversation or NotFound (also for another user's).
 
     By primary key, so a conversation the session already loaded (ChatKit's route checks the thread
-    before it reserves the turn) costs no second query.
+    before it reserves a retry) costs no second query.
     """
     user_id = user if isinstance(user, str) else user.id
     conv = session.get(Conversation, conversation_id)
@@ -74,19 +76,32 @@ class ConversationHead:
 
 
 def conversation_head(session: DbSession, user: User, conversation_id: int) -> ConversationHead:
-    """The user's conversation as a `ConversationHead`, or NotFound (also for another user's); from the
-    session's object when it already loaded it, without a query."""
-    loaded = session.identity_map.get(identity_key(Conversation, conversation_id))
-    if isinstance(loaded, Conversation):
-        user_id, title = loaded.user_id, loaded.title
-    else:
-        row = session.connection().execute(_HEAD, {"conversation_id": conversation_id}).first()
-        if row is None:
-            raise _not_found(conversation_id)
-        user_id, title = row
-    if user_id != user.id:
+    """The user's conversation as a `ConversationHead`, or NotFound (also for another user's)."""
+    row = session.connection().execute(_HEAD, {"conversation_id": conversation_id}).first()
+    if row is None or row.user_id != user.id:
         raise _not_found(conversation_id)
-    return ConversationHead(conversation_id, user_id, title)
+    return ConversationHead(conversation_id, row.user_id, row.title)
+
+
+@dataclass
+class ConversationRow(ConversationHead):
+    """A continued conversation with what a client shows of it, read as one row: a ChatKit turn describes its
+    thread with it and reserves the turn on it, without loading the conversation as an object."""
+
+    created_at: datetime
+    """When it was created."""
+    updated_at: datetime
+    """When its last message came."""
+    meta: dict[str, Any]
+    """Its protocol fields (ChatKit's thread status and metadata)."""
+
+
+def conversation_row(session: DbSession, user_id: str, conversation_id: int) -> ConversationRow:
+    """The user's conversation as a `ConversationRow`, or NotFound (also for another user's)."""
+    row = session.connection().execute(_ROW, {"conversation_id": conversation_id}).first()
+    if row is None or row.user_id != user_id:
+        raise _not_found(conversation_id)
+    return ConversationRow(conversation_id, row.user_id, row.title, row.created_at, row.updated_at, row.meta or {})
 
 
 def touch(session: DbSession, head: ConversationHead, now: datetime) -> None:

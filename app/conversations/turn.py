@@ -196,18 +196,21 @@ def settle_abandoned(session: Any, messages: Sequence[StoredMessage]) -> None:
 
 
 @overload
-def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+def reserve(user: User, conversation: int | ConversationHead | None, message: str, window: int, *,
             user_meta: dict[str, Any] | None = None, idempotency_key: None = None) -> Turn: ...
 
 
 @overload
-def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+def reserve(user: User, conversation: int | ConversationHead | None, message: str, window: int, *,
             user_meta: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Turn | Replay: ...
 
 
-def reserve(user: User, conversation_id: int | None, message: str, window: int, *,
+def reserve(user: User, conversation: int | ConversationHead | None, message: str, window: int, *,
             user_meta: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Turn | Replay:
     """Store the user's message and a pending reply, and load the context: one transaction, before any run.
+
+    `conversation` is None for a new one, an id, or the user's conversation already read in this
+    transaction (a `ConversationHead`, such as the `ConversationRow` ChatKit describes its thread with).
 
     The transaction is the caller's session's (`db.work()`): in a request, the one that checked the
     token, so a turn's first database round trip also stores it.
@@ -216,7 +219,7 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
     earlier turn's outcome comes back as a `Replay` (TurnInProgress while it still runs).
     """
     try:
-        return _reserve(user, conversation_id, message, window, user_meta, idempotency_key)
+        return _reserve(user, conversation, message, window, user_meta, idempotency_key)
     except IntegrityError:
         if idempotency_key is None:
             raise
@@ -228,7 +231,7 @@ def reserve(user: User, conversation_id: int | None, message: str, window: int, 
         return replay
 
 
-def _reserve(user: User, conversation_id: int | None, message: str, window: int,
+def _reserve(user: User, conversation: int | ConversationHead | None, message: str, window: int,
              user_meta: dict[str, Any] | None, idempotency_key: str | None) -> Turn | Replay:
     with db.work() as session:
         if idempotency_key is not None:
@@ -238,10 +241,13 @@ def _reserve(user: User, conversation_id: int | None, message: str, window: int,
         now = utcnow()
         history: list[StoredMessage] = []
         conv: Conversation | ConversationHead
-        if conversation_id is None:
+        if conversation is None:
             conv = create_conversation(session, user, title_from(message), at=now)
         else:
-            conv = conversation_head(session, user, conversation_id)
+            conv = conversation if isinstance(conversation, ConversationHead) else conversation_head(
+                session, user, conversation)
+            if conv.user_id != user.id:  # a head read for another user: as conversation_head answers
+                raise NotFound(f"No conversation {conv.id}.", code="conversation_not_found")
             if not conv.title:
                 conv.title = title_from(message)
             history = recent_messages(session, conv.id, window)
