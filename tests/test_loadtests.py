@@ -139,3 +139,14 @@ def test_a_short_headless_run_has_no_failures(server: LiveServer, tmp_path: Path
                 ("SESSIONS", "10 concurrent sessions"), ("POST", "/api/auth/signin")]:
         assert key in ran, sorted(ran)
     assert (tmp_path / "locust.html").stat().st_size > 0
+
+
+
+@pytest.mark.database_independent
+def test_the_sdk_memory_probe_takes_every_run_through_the_tool_and_both_model_waits() -> None:
+    from loadtests import sdk_memory
+
+    probe = sdk_memory.measure(runs=20, wait=0.4)
+    replies = asyncio.run(probe).replies
+    assert len(replies) == 20
+    assert all(reply.startswith("Added 'buy milk number") for reply in replies), replies
