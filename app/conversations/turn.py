@@ -210,7 +210,8 @@ def reserve(user: User, conversation: int | ConversationHead | None, message: st
     """Store the user's message and a pending reply, and load the context: one transaction, before any run.
 
     `conversation` is None for a new one, an id, or the user's conversation already read in this
-    transaction (a `ConversationHead`, such as the `ConversationRow` ChatKit describes its thread with).
+    transaction (a `ConversationHead`, such as the `ConversationRow` ChatKit describes its thread with; both
+    are read by functions that check the owner).
 
     The transaction is the caller's session's (`db.work()`): in a request, the one that checked the
     token, so a turn's first database round trip also stores it.
@@ -246,8 +247,6 @@ def _reserve(user: User, conversation: int | ConversationHead | None, message: s
         else:
             conv = conversation if isinstance(conversation, ConversationHead) else conversation_head(
                 session, user, conversation)
-            if conv.user_id != user.id:  # a head read for another user: as conversation_head answers
-                raise NotFound(f"No conversation {conv.id}.", code="conversation_not_found")
             if not conv.title:
                 conv.title = title_from(message)
             history = recent_messages(session, conv.id, window)
