@@ -21,6 +21,7 @@ from agents import Agent, FunctionTool, RunConfig, Runner
 
 from app.agent.local_model import LocalModel
 from app.agent.local_model.events import complete_response_models
+from loadtests.common import proc_stats
 
 INSTRUCTIONS = "You are Todo Assistant.\nCurrent date and time: 2026-12-02T10:00 (Wednesday), timezone: UTC\n"
 """The date line the embedded model reads."""
@@ -28,8 +29,7 @@ INSTRUCTIONS = "You are Todo Assistant.\nCurrent date and time: 2026-12-02T10:00
 
 def rss() -> int:
     """This process's resident set size in bytes."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return proc_stats([os.getpid()]).rss_bytes
 
 
 async def _add_task(_context: Any, arguments: str) -> str:

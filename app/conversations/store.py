@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -49,6 +49,23 @@ def _not_found(conversation_id: int) -> NotFound:
     return NotFound(f"No conversation {conversation_id}.", code="conversation_not_found")
 
 
+class _Owned(Protocol):
+    """A conversation, or a row of it, that names its owner."""
+
+    @property
+    def user_id(self) -> str: ...
+
+
+OwnedT = TypeVar("OwnedT", bound=_Owned)
+
+
+def _owned(found: OwnedT | None, user_id: str, conversation_id: int) -> OwnedT:
+    """`found` when it is the user's conversation; NotFound when it is missing or another user's (the one rule)."""
+    if found is None or found.user_id != user_id:
+        raise _not_found(conversation_id)
+    return found
+
+
 def get_conversation(session: DbSession, user: User | str, conversation_id: int) -> Conversation:
     """The user's conversation or NotFound (also for another user's).
 
@@ -56,10 +73,7 @@ def get_conversation(session: DbSession, user: User | str, conversation_id: int)
     before it reserves a retry) costs no second query.
     """
     user_id = user if isinstance(user, str) else user.id
-    conv = session.get(Conversation, conversation_id)
-    if conv is None or conv.user_id != user_id:
-        raise _not_found(conversation_id)
-    return conv
+    return _owned(session.get(Conversation, conversation_id), user_id, conversation_id)
 
 
 @dataclass
@@ -77,9 +91,8 @@ class ConversationHead:
 
 def conversation_head(session: DbSession, user: User, conversation_id: int) -> ConversationHead:
     """The user's conversation as a `ConversationHead`, or NotFound (also for another user's)."""
-    row = session.connection().execute(_HEAD, {"conversation_id": conversation_id}).first()
-    if row is None or row.user_id != user.id:
-        raise _not_found(conversation_id)
+    row = _owned(session.connection().execute(_HEAD, {"conversation_id": conversation_id}).first(), user.id,
+                 conversation_id)
     return ConversationHead(conversation_id, row.user_id, row.title)
 
 
@@ -98,9 +111,8 @@ class ConversationRow(ConversationHead):
 
 def conversation_row(session: DbSession, user_id: str, conversation_id: int) -> ConversationRow:
     """The user's conversation as a `ConversationRow`, or NotFound (also for another user's)."""
-    row = session.connection().execute(_ROW, {"conversation_id": conversation_id}).first()
-    if row is None or row.user_id != user_id:
-        raise _not_found(conversation_id)
+    row = _owned(session.connection().execute(_ROW, {"conversation_id": conversation_id}).first(), user_id,
+                 conversation_id)
     return ConversationRow(conversation_id, row.user_id, row.title, row.created_at, row.updated_at, row.meta or {})
 
 
