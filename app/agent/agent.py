@@ -112,6 +112,7 @@ class TodoAgent(Agent[TurnContext]):
 
 
 sdk_memo.install()
+sdk_lean.install()
 sdk_input.install()
 
 _tools: InProcessMCPServer | None = None
@@ -171,6 +172,8 @@ class TurnRun:
     async def stream_events(self) -> AsyncIterator[StreamEvent]:
         """Every event of the run, the reply's included."""
         async for event in self.result.stream_events():
+            if event.type == "run_item_stream_event":  # a step ended: its usage was added
+                sdk_lean.share_zero_details(self.result.context_wrapper.usage)
             yield event
         if not self._cancelled and self._memory.reply is not None:
             async for event in reply_events(self._memory, self._agent):
@@ -213,7 +216,7 @@ async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -
             agent, input_items, context=context, max_turns=MAX_TURNS,
             run_config=_RUN_CONFIG,
         )
-        sdk_lean.share_unused_queues(result, agent, _RUN_CONFIG)
+        sdk_lean.lighten(result, agent, _RUN_CONFIG)
     finally:
         STEP_MEMORY.reset(remembering)
         if clock is not None:

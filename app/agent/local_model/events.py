@@ -28,7 +28,8 @@ from openai.types.responses import (
     ResponseTextDoneEvent,
     ResponseUsage,
 )
-from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
+
+from app.agent.sdk_lean import NO_CACHED_TOKENS, NO_REASONING_TOKENS
 
 from .planner import Call, Step
 
@@ -71,13 +72,14 @@ def output_items(step: Step) -> list[TResponseOutputItem]:
 
 
 def usage_for(input_tokens: int, output_tokens: int) -> ResponseUsage:
-    """A Responses usage block with rough token counts."""
+    """A Responses usage block with rough token counts. This model caches and reasons nothing: its details are
+    the shared all-zero ones (pydantic keeps a model instance given as a field's value), not a pair per step."""
     return ResponseUsage(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         total_tokens=input_tokens + output_tokens,
-        input_tokens_details=InputTokensDetails(cached_tokens=0, cache_write_tokens=0),
-        output_tokens_details=OutputTokensDetails(reasoning_tokens=0),
+        input_tokens_details=NO_CACHED_TOKENS,
+        output_tokens_details=NO_REASONING_TOKENS,
     )
 
 

@@ -4,16 +4,16 @@ The caller (a greenlet, or a plain thread without patching) and the loop thread 
 thread running the asyncio Agents SDK) share no gevent-patched lock: nothing on the loop
 thread may take one. The loop thread alone writes a job's fields and then pokes the
 caller's wake-up; the caller reads them after waking. A stream's items go through a
-``deque``, whose appends and pops are atomic across threads.
+``SmallFifo``, whose appends and pops are atomic across threads.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Any, Generic, TypeAlias, TypeVar
 
+from app.agent.runtime.fifo import SmallFifo
 from app.agent.runtime.loop import post_to
 from app.agent.runtime.wakeups import new_wakeup
 
@@ -52,17 +52,17 @@ class Stream(Job[None], Generic[T]):
     """A ``stream()`` consumer's state: ``items`` is appended on the loop, popped by it.
 
     The producer pauses once ``max_buffer`` items are pending; the consumer resumes it when
-    the buffer has drained to half. ``deque`` appends and pops are atomic across threads.
+    the buffer has drained to half. ``SmallFifo`` appends and pops are atomic across threads.
     """
 
     def __init__(self, source: StreamSource[T], max_buffer: int) -> None:
         super().__init__()
         self.source = source
         self.max_buffer = max_buffer
-        self.items: deque[T] = deque()
+        self.items: SmallFifo[T] = SmallFifo()
         self.resume: asyncio.Event | None = None
         """Set by the consumer to resume a paused producer; made on the loop at the first pause (most streams
-        never pause, and an idle Event holds a deque of its own)."""
+        never pause, and an idle Event holds a 760-byte deque of its own)."""
         self.paused = False
 
     async def produce(self) -> None:
