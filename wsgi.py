@@ -1,4 +1,5 @@
-"""The WSGI entry point for gunicorn: gevent monkey-patching first, then the app."""
+"""The WSGI entry point for gunicorn: gevent monkey-patching first, then the app, each request dispatched in a
+greenlet of its own (app/dispatch_greenlet.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from psycogreen.gevent import patch_psycopg  # noqa: E402
 
 patch_psycopg()
 
-from app import create_app  # noqa: E402
+from app import create_app, dispatch_greenlet  # noqa: E402
 from app.config import ConfigError  # noqa: E402
 
 try:
@@ -20,3 +21,4 @@ try:
 except ConfigError as err:
     print(f"Todo Assistant cannot start: {err}", file=sys.stderr)
     sys.exit(3)
+dispatch_greenlet.install(app)
