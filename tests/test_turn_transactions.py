@@ -23,6 +23,7 @@ import pytest
 from chatkit.types import ProgressUpdateEvent
 from sqlalchemy import event
 
+from app.agent.runtime.async_runtime import AsyncRuntime
 from app.conversations import turn as lifecycle
 from app.extensions import db
 from app.mcp.turncall import TurnCall, record_call
@@ -172,6 +173,29 @@ def test_a_turn_settled_before_hearing_a_tool_result_keeps_what_the_tool_recorde
     assert (reply["status"], reply["content"]) == ("interrupted", "Adding")
     assert reply["tool_calls"] == [{"call_id": "call_1", "name": "add_task", "arguments": {"title": "buy bread"},
                                     "output": {"task": {"id": 7, "title": "buy bread"}}}]
+
+
+@pytest.mark.parametrize("kind", ["new thread", "continued thread", "/chat"])
+def test_a_turn_hands_its_work_to_the_loop_thread_once(
+        kind: str, auth: AuthActions, monkeypatch: pytest.MonkeyPatch) -> None:
+    acct = auth.signup()
+    thread_id = create_thread(acct, "add call mom")[0] if kind == "continued thread" else None
+    handed: list[object] = []
+    submit = AsyncRuntime._submit
+
+    def counting(runtime: AsyncRuntime, job: Any, awaitable: Any) -> Any:
+        handed.append(awaitable)
+        return submit(runtime, job, awaitable)
+
+    monkeypatch.setattr(AsyncRuntime, "_submit", counting)
+    if kind == "/chat":
+        assert chat(acct, "add buy milk tomorrow")[-1]["type"] == "done"
+    else:
+        events = (create_thread(acct, "add buy milk tomorrow")[1] if thread_id is None
+                  else chatkit_turn(acct, thread_id, "add buy milk tomorrow"))
+        assert "thread.item.done" in [e.type for e in events]
+    assert len(handed) == 1, handed
+    assert "buy milk" in [t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]]
 
 
 def test_a_continued_chatkit_turn_reads_its_thread_as_one_row_and_loads_no_conversation_object(

@@ -36,6 +36,7 @@ from chatkit.types import (
     ThreadsSyncCustomActionReq,
     ThreadsUpdateReq,
     UserMessageInput,
+    is_streaming_req,
 )
 from flask import Blueprint, Response, request
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -218,11 +219,11 @@ def chatkit(user: User) -> Any:
                              get_config().chat_history_window)
     prepare(req, user, context)
     db.session.remove()  # a stream may last long: hold no connection while it runs
-    result = get_runtime().run(chatkit_server().handle(req, context))
-    if isinstance(result, StreamingResult):
-        ping = get_config().sse_ping_seconds
-        stream = _sse(result, ping, watch if req.type in TURNS else None)
+    if is_streaming_req(req):
+        stream = _sse(chatkit_server().stream(req, context), get_config().sse_ping_seconds,
+                      watch if req.type in TURNS else None)
         return sse.stream(stream)
+    result = get_runtime().run(chatkit_server().answer(req, context))
     return Response(result.json, mimetype="application/json")
 
 
