@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import gevent
+from flask import Flask
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -57,6 +58,6 @@ class DispatchInOwnGreenlet:
             return _Failed(error)
 
 
-def install(flask_app: Any) -> None:
+def install(flask_app: Flask) -> None:
     """Dispatch every request of `flask_app` in a greenlet of its own (call once, under gevent)."""
-    flask_app.wsgi_app = DispatchInOwnGreenlet(flask_app.wsgi_app)
+    flask_app.wsgi_app = DispatchInOwnGreenlet(flask_app.wsgi_app)  # type: ignore[method-assign]
