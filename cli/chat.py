@@ -10,7 +10,7 @@ from app.agent.providers import model_for
 from app.agent.runtime import get_runtime
 from app.config import get_config
 from app.conversations import turn
-from app.conversations.events import turn_events
+from app.conversations.events import chat_view, turn_events
 from app.mcp.tools import build_server
 from app.models import User
 from cli.lookup import user_by_email
@@ -22,7 +22,7 @@ def _say(user: User, message: str, conversation_id: int | None) -> int:
     model = model_for(get_config())
     status = "failed"
     try:
-        for ev in get_runtime().stream(lambda: turn_events(model, current), idle_timeout=None):
+        for ev in get_runtime().stream(lambda: turn_events(model, current, chat_view), idle_timeout=None):
             if ev["type"] == "chunk":
                 click.echo(ev["content"], nl=False)
             elif ev["type"] == "tool_call":

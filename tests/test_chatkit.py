@@ -246,7 +246,7 @@ def test_a_failed_run_ends_with_an_error_event_and_a_failed_reply(
         raise RuntimeError("model down")
         yield
 
-    monkeypatch.setattr("app.chatkit.reply.run_turn", broken)
+    monkeypatch.setattr("app.conversations.events.run_turn", broken)
     acct = auth.signup()
     thread_id, events = create_thread(acct, "add buy milk")
     error = events[-1]
@@ -371,7 +371,7 @@ def test_tags_and_options_survive_a_reload_and_read_as_text_for_chat(auth: AuthA
     assert messages(acct, thread_id)[2]["content"] == "add buy @oat milk"
 
 
-def test_a_stream_that_breaks_after_the_checks_ends_with_an_error_event(auth: AuthActions,
+def test_an_action_stream_that_breaks_after_the_checks_ends_with_an_error_event(auth: AuthActions,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     acct = auth.signup()
     thread_id, _ = create_thread(acct, "hi there")
@@ -380,7 +380,8 @@ def test_a_stream_that_breaks_after_the_checks_ends_with_an_error_event(auth: Au
         raise RuntimeError("deleted meanwhile")
 
     monkeypatch.setattr("app.chatkit.store.DbStore.load_thread", vanished)
-    events = send(acct, thread_id, "hello again")
+    events = stream(acct, {"type": "threads.custom_action",
+                           "params": {"thread_id": thread_id, "item_id": None, "action": {"type": "mark_done"}}})
     assert len(events) == 1 and isinstance(events[0], ErrorEvent) and events[0].allow_retry
 
 

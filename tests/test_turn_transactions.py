@@ -13,6 +13,7 @@ listener an earlier test's app may have started (`events.hub.init_events`).
 
 from __future__ import annotations
 
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chatkit.types import ProgressUpdateEvent
+from chatkit.types import AssistantMessageItem, ProgressUpdateEvent, ThreadItemDoneEvent
 from sqlalchemy import event
 
 from app.agent.runtime.async_runtime import AsyncRuntime
+from app.chat.routes import ChatTurn
+from app.chatkit.turn_stream import ChatKitTurn
 from app.conversations import turn as lifecycle
 from app.extensions import db
 from app.mcp.turncall import TurnCall, record_call
@@ -196,6 +199,41 @@ def test_a_turn_hands_its_work_to_the_loop_thread_once(
         assert "thread.item.done" in [e.type for e in events]
     assert len(handed) == 1, handed
     assert "buy milk" in [t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]]
+
+
+@pytest.mark.parametrize("kind", ["new thread", "continued thread", "/chat"])
+def test_the_loop_thread_only_runs_the_agent(kind: str, auth: AuthActions, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The request's side writes what comes before and after the run and settles the reply (a ChatKit turn did
+    both on the loop thread, which cost a hand-off between the threads each time)."""
+    acct = auth.signup()
+    thread_id = create_thread(acct, "add call mom")[0] if kind == "continued thread" else None
+    where: dict[str, set[str]] = {"settle": set(), "head": set(), "tail": set()}
+    settle = lifecycle.settle
+
+    def settling(current: Any, status: str) -> bool:
+        where["settle"].add(threading.current_thread().name)
+        return settle(current, status)
+
+    def noting(part: str, original: Callable[..., bytes]) -> Callable[..., bytes]:
+        def noted(*args: Any) -> bytes:
+            where[part].add(threading.current_thread().name)
+            return original(*args)
+        return noted
+
+    monkeypatch.setattr(lifecycle, "settle", settling)
+    for protocol in (ChatTurn, ChatKitTurn):
+        for part in ("head", "tail"):
+            monkeypatch.setattr(protocol, part, noting(part, getattr(protocol, part)))
+    if kind == "/chat":
+        assert chat(acct, "add buy milk tomorrow")[-1]["type"] == "done"
+    else:
+        events = (create_thread(acct, "add buy milk tomorrow")[1] if thread_id is None
+                  else chatkit_turn(acct, thread_id, "add buy milk tomorrow"))
+        replies = [e.item for e in events if isinstance(e, ThreadItemDoneEvent)
+                   and isinstance(e.item, AssistantMessageItem)]
+        assert len(replies) == 1 and "buy milk" in replies[0].content[0].text.lower()
+    request_side = {threading.current_thread().name}
+    assert where == {"settle": request_side, "head": request_side, "tail": request_side}
 
 
 def test_a_continued_chatkit_turn_reads_its_thread_as_one_row_and_loads_no_conversation_object(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 from flask import Blueprint, Response, request
 from sqlalchemy import and_, or_, select
 
 from app import paging, sse
 from app.agent.providers import model_for
-from app.agent.runtime import Idle, get_runtime
+from app.agent.runtime import get_runtime
 from app.auth.ownership import owner_required
 from app.chat.schemas import (
     ChatBody,
@@ -24,10 +22,11 @@ from app.chat.schemas import (
 from app.chat_events import ChatEvent, ErrorEvent, RunEvent
 from app.config import get_config
 from app.conversations import turn
-from app.conversations.events import turn_events
+from app.conversations.events import chat_view, turn_events
 from app.conversations.schemas import RenameBody
 from app.conversations.serializers import conversation_to_dict, message_to_dict
 from app.conversations.store import get_conversation
+from app.conversations.stream import RunBatches, settle, stream_turn
 from app.errors import APIError
 from app.extensions import api, db
 from app.metrics import TurnWatch
@@ -35,76 +34,43 @@ from app.models import Conversation, Message, User
 from app.security import chat_limit
 from app.validation import USER_ERRORS, document, parse_json, responses
 
-log = logging.getLogger(__name__)
 bp = Blueprint("chat", __name__, url_prefix="/api/<user_id>")
 
 
-RunStream: TypeAlias = Iterator[list[RunEvent] | Literal[Idle.IDLE]]
-"""A turn's events as `_run` hands them over: those that arrived together in one list, and an `IDLE` whenever
-none came for a ping interval."""
-
-
-def _error_event(err: BaseException, conversation_id: int) -> ErrorEvent:
-    fail = turn.failure(err)
+def _error_event(fail: turn.Failure, conversation_id: int) -> ErrorEvent:
     return {"type": "error", "code": fail.code, "message": fail.message, "retryable": fail.retryable,
             "conversation_id": conversation_id}
 
 
-def _run(current: turn.Turn) -> RunStream:
+def _run(current: turn.Turn) -> RunBatches[RunEvent]:
     """The turn's agent events, produced on the asyncio loop and handed to this greenlet in batches."""
     cfg = get_config()
     model = model_for(cfg)
     ping = cfg.sse_ping_seconds
-    return get_runtime().stream_batches(lambda: turn_events(model, current), idle_timeout=ping)
+    return get_runtime().stream_batches(lambda: turn_events(model, current, chat_view), idle_timeout=ping)
 
 
-def _settle(current: turn.Turn, status: str) -> bool:
-    """Settle the reply; False when the database refused (the user's message and tool calls are already safe)."""
-    try:
-        return turn.settle(current, status)
-    except Exception:
-        log.exception("could not store the %s reply of conversation %s", status, current.conversation_id)
-        return False
+class ChatTurn:
+    """/chat's events around a turn's run (`conversations.stream.TurnProtocol`): `conversation` first, then the
+    run's `chunk`, `tool_call` and `tool_result` events, then `done` or `error`."""
 
+    def __init__(self, current: turn.Turn) -> None:
+        self.current = current
+        """The turn being streamed."""
 
-def _stream(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Iterator[bytes]:
-    """SSE body: conversation, then chunks and tool events, then done or error; the reply is always settled."""
-    outcome: str | None = None
-    failure: BaseException | None = None
-    watch.stream_opened()
-    try:
-        yield sse.event({"type": "conversation", "conversation_id": current.conversation_id})
-        try:
-            for batch in events:
-                if batch is Idle.IDLE:
-                    yield sse.PING
-                    continue
-                for ev in batch:
-                    watch.saw(ev)
-                yield b"".join(map(sse.event, batch))  # one write for the events that arrived together
-            outcome = "complete"
-        except Exception as err:
-            outcome, failure = "failed", err
-            watch.model_error(err)
-            log.warning("turn failed: %r", err)
-        stored = _settle(current, outcome)
-        if failure is None and stored:
-            yield sse.event({"type": "done", "conversation_id": current.conversation_id,
-                             "message_id": current.reply_id})
-        elif failure is None:
-            fail = turn.STORAGE_FAILED
-            yield sse.event({"type": "error", "code": fail.code, "retryable": fail.retryable,
-                             "message": fail.message, "conversation_id": current.conversation_id})
-        else:
-            yield sse.event(_error_event(failure, current.conversation_id))
-    finally:
-        if outcome is None:
-            # The client went away (GeneratorExit): closing `events` cancels the run; keep what was said.
-            close = getattr(events, "close", None)
-            if close is not None:
-                close()
-            _settle(current, "interrupted")
-        watch.finished(outcome or "interrupted")
+    def head(self) -> bytes:
+        return sse.event({"type": "conversation", "conversation_id": self.current.conversation_id})
+
+    def batch(self, events: list[RunEvent], watch: TurnWatch) -> bytes:
+        for ev in events:
+            watch.saw(ev)
+        return b"".join(map(sse.event, events))  # one write for the events that arrived together
+
+    def tail(self, _status: str, failure: turn.Failure | None) -> bytes:
+        if failure is not None:
+            return sse.event(_error_event(failure, self.current.conversation_id))
+        return sse.event({"type": "done", "conversation_id": self.current.conversation_id,
+                          "message_id": self.current.reply_id})
 
 
 @bp.post("/chat")
@@ -128,7 +94,7 @@ def chat(user: User) -> Any:
     events = _run(current)
     if wants_json:
         return _whole(current, events, watch)
-    return sse.stream(_stream(current, events, watch))
+    return sse.stream(stream_turn(current, ChatTurn(current), events, watch))
 
 
 document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assistant",
@@ -136,17 +102,17 @@ document("/api/{user_id}/chat", "post", ChatBody, "Send a message to the assista
          "Accept: application/json, {conversation_id, message_id, response, tool_calls}")
 
 
-def _whole(current: turn.Turn, events: RunStream, watch: TurnWatch) -> Any:
+def _whole(current: turn.Turn, events: RunBatches[RunEvent], watch: TurnWatch) -> Any:
     try:
         for _batch in events:
             pass
     except Exception as err:
         watch.model_error(err)
         watch.finished("failed")
-        _settle(current, "failed")
-        event = _error_event(err, current.conversation_id)
+        settle(current, "failed")
+        event = _error_event(turn.failure(err), current.conversation_id)
         raise APIError(event["message"], code=event["code"], status=503, headers={"Retry-After": "1"}) from err
-    stored = _settle(current, "complete")
+    stored = settle(current, "complete")
     watch.finished("complete")
     if not stored:
         raise APIError(turn.STORAGE_FAILED.message, code=turn.STORAGE_FAILED.code, status=503)

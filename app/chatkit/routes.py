@@ -3,9 +3,10 @@
 Everything that can be refused is refused BEFORE a stream starts, as a JSON error in the
 contract's shape: the body is validated with ChatKit's own request type, unsupported features
 get 400, another user's (or an unknown) thread or item 404, invalid values 422. Only then does
-the SDK's `process()` run, on the asyncio runtime; a stream's bytes come back through
-`get_runtime().stream`, with `: ping` comments while the model is quiet. Turns (requests that
-run the agent) share /chat's per-user budget; reads and edits count against the default limit.
+anything run: a turn (a request that runs the agent) is streamed as /chat streams its turns
+(`turn_stream.ChatKitTurn` over `conversations.stream`); reads, edits and custom actions are the SDK's
+`process`, on the asyncio runtime. Streams send `: ping` comments while the model is quiet. Turns
+share /chat's per-user budget; reads and edits count against the default limit.
 Not wrapped by spectree, which reads a response's whole body and would buffer the stream.
 """
 
@@ -56,10 +57,12 @@ from app.chatkit.store import (
     message_of,
     thread_row_of,
 )
+from app.chatkit.turn_stream import ChatKitTurn, TurnReq
 from app.config import get_config
 from app.conversations import turn
 from app.conversations.schemas import RenameBody, UserMessage
 from app.conversations.store import ConversationRow
+from app.conversations.stream import stream_turn
 from app.errors import APIError, Invalid, fields_of
 from app.extensions import db
 from app.metrics import TurnWatch
@@ -159,35 +162,19 @@ def _error_bytes() -> bytes:
     return b"data: " + event.model_dump_json(exclude_none=True).encode() + b"\n\n"
 
 
-def _sse(result: StreamingResult, ping: float, watch: TurnWatch | None) -> Iterator[bytes]:
-    """The stream's bytes; closing it (client gone) cancels the run, which keeps the partial reply."""
+def _sse(result: StreamingResult, ping: float) -> Iterator[bytes]:
+    """The bytes of a stream the SDK answers (a custom action; turns are `ChatKitTurn`s)."""
     batches = get_runtime().stream_batches(result, idle_timeout=ping)
-    outcome = "interrupted"
-    if watch is not None:
-        watch.stream_opened()
     try:
         for batch in batches:
-            if batch is IDLE:
-                yield sse.PING
-                continue
-            for chunk in batch:
-                if watch is not None and b"content_part.text_delta" in chunk:
-                    watch.saw({"type": "chunk"})
-                if b'"type":"error"' in chunk:
-                    outcome = "failed"
-            yield b"".join(batch)  # one write for the events that arrived together
-        if outcome != "failed":
-            outcome = "complete"
+            yield sse.PING if batch is IDLE else b"".join(batch)
     except Exception:
-        # The SDK turns a failed reply into an error event itself; this is for the rest (e.g. the
+        # The SDK turns a failed action into an error event itself; this is for the rest (e.g. the
         # thread deleted between the checks and the stream): end with an error, not a broken stream.
         log.exception("chatkit stream failed")
-        outcome = "failed"
         yield _error_bytes()
     finally:
         batches.close()
-        if watch is not None:
-            watch.finished(outcome)
 
 
 def _not_a_turn() -> bool:
@@ -212,17 +199,18 @@ class ChatKitBody(BaseModel):
 @owner_required
 def chatkit(user: User) -> Any:
     """A ChatKit request: JSON answer for reads and edits, Server-Sent Events for a turn."""
-    watch = TurnWatch("chatkit")
     body = request.get_data(cache=True)
     req = parse_request(body)
     context = RequestContext(user.id, user.timezone, model_for(get_config()),
                              get_config().chat_history_window)
     prepare(req, user, context)
     db.session.remove()  # a stream may last long: hold no connection while it runs
+    ping = get_config().sse_ping_seconds
+    if isinstance(req, TurnReq) and context.turn is not None and context.thread is not None:
+        kit_turn = ChatKitTurn(chatkit_server(), req, context, context.turn, context.thread)
+        return sse.stream(stream_turn(context.turn, kit_turn, kit_turn.run(ping), TurnWatch("chatkit")))
     if is_streaming_req(req):
-        stream = _sse(chatkit_server().stream(req, context), get_config().sse_ping_seconds,
-                      watch if req.type in TURNS else None)
-        return sse.stream(stream)
+        return sse.stream(_sse(chatkit_server().stream(req, context), ping))
     result = get_runtime().run(chatkit_server().answer(req, context))
     return Response(result.json, mimetype="application/json")
 

@@ -1,4 +1,5 @@
-"""The ChatKitServer: ChatKit's protocol handling (from the SDK) with the app's agent, store and rules."""
+"""The ChatKitServer: ChatKit's protocol handling (from the SDK) over the app's store and rules; its turns are
+streamed by `turn_stream.ChatKitTurn`, which uses this server's serialization and thread answers."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ from chatkit.types import (
 from pydantic import BaseModel
 from pydantic_core import to_json
 
-from app.chatkit.reply import ReplyRun
 from app.chatkit.store import DbStore, RequestContext
 
 
@@ -40,12 +40,12 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
         super().__init__(self.db_store)
 
     def stream(self, req: StreamingReq, context: RequestContext) -> StreamingResult:
-        """The SDK's `process` for a streaming request (a turn) the route already parsed and checked.
+        """The SDK's `process` for a streaming request the route already parsed and checked (a custom action;
+        turns are `ChatKitTurn`s).
 
         `process` parses the body again, through a TypeAdapter it builds on every call (a pydantic schema of
-        every request type): that alone was an eighth of a ChatKit turn's server CPU. The stream is made on the
-        caller's side: nothing of it runs until the runtime iterates it on the loop, so a turn hands work to the
-        loop thread once (it was twice, the first only to make this object).
+        every request type). The stream is made on the caller's side: nothing of it runs until the runtime
+        iterates it on the loop.
         """
         return StreamingResult(self._process_streaming(req, context))
 
@@ -55,24 +55,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
     async def respond(self, thread: ThreadMetadata, input_user_message: UserMessageItem | None,
                       context: RequestContext) -> AsyncIterator[ThreadStreamEvent]:
-        """Run the agent on the thread's recent messages (the user's is already stored) and stream its reply.
-
-        `input_user_message` is not needed: the input comes from the database, as for /chat, which
-        covers retries too. After the first turn the thread gets its title (ChatKit then saves it and
-        sends thread.updated).
-        """
-        turn = context.turn
-        if turn is None:
-            raise RuntimeError("respond() reached without a turn reserved by the route")
-        run = ReplyRun(self.db_store, thread, context, turn)
-        run.start()
-        try:
-            async for event in run.events():
-                yield event
-        finally:
-            await run.stop()
-        if thread.title is None and turn.title:
-            thread.title = turn.title
+        """Never reached: every turn is streamed by `turn_stream.ChatKitTurn` (the route never hands one to
+        `process`), and the other requests that would lead here (client tool output, structured input) are
+        refused by the route as unsupported."""
+        raise RuntimeError(f"{type(self).__name__}.respond() is not used: turns are streamed by ChatKitTurn")
+        yield  # an async generator, as the SDK's signature has it
 
     def _serialize(self, obj: BaseModel) -> bytes:
         """As the SDK's, but every timestamp carries its timezone.

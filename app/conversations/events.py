@@ -1,10 +1,10 @@
-"""One turn's agent run as the `RunEvent`s of the /chat SSE contract (`chat_events`)."""
+"""One turn's agent run as the `RunEvent`s of the /chat SSE contract (`chat_events`), or in a protocol's own terms."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import cast
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TypeVar, cast
 
 from agents import StreamEvent
 from agents.models.interface import Model
@@ -12,6 +12,12 @@ from agents.models.interface import Model
 from app.agent.agent import TurnContext, run_turn
 from app.chat_events import JSONValue, RunEvent
 from app.conversations.turn import Turn, record
+
+T = TypeVar("T")
+
+RunView = Callable[[StreamEvent, RunEvent | None], Iterable[T]]
+"""What a protocol sends for one event of the run: given the SDK's event and its /chat event (None for most),
+the protocol's events for it (none for most)."""
 
 
 def parse_tool_value(value: object) -> JSONValue:
@@ -53,8 +59,14 @@ def simple_event(event: StreamEvent, names: dict[str, str]) -> RunEvent | None:
     return None
 
 
-async def turn_events(model: Model, turn: Turn) -> AsyncIterator[RunEvent]:
-    """Run the agent for a turn and yield `chunk`, `tool_call` and `tool_result` events as they happen.
+def chat_view(_event: StreamEvent, simple: RunEvent | None) -> Iterable[RunEvent]:
+    """/chat's view of the run: its simple events."""
+    return () if simple is None else (simple,)
+
+
+async def turn_events(model: Model, turn: Turn, view: RunView[T]) -> AsyncIterator[T]:
+    """Run the agent for a turn and yield what `view` makes of each event, as they happen (/chat's `chat_view`:
+    `chunk`, `tool_call` and `tool_result`; ChatKit's: its stream events).
 
     Each event is taken in by the turn first (`turn.record`). A tool call that took effect was
     already recorded on the reply row by the tool itself, in the transaction of its write (the
@@ -67,4 +79,5 @@ async def turn_events(model: Model, turn: Turn) -> AsyncIterator[RunEvent]:
             simple = simple_event(event, names)
             if simple is not None:
                 await record(turn, simple)
-                yield simple
+            for out in view(event, simple):
+                yield out

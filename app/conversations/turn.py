@@ -375,11 +375,6 @@ def settle(turn: Turn, status: str) -> bool:
     return _write(turn, status)
 
 
-async def settle_async(turn: Turn, status: str) -> bool:
-    """`settle` from the asyncio loop."""
-    return await run_blocking(settle, turn, status)
-
-
 @dataclass(frozen=True)
 class Failure:
     """How a turn that could not finish is told to the user, in every protocol."""
