@@ -93,10 +93,11 @@ class TodoChatKitServer(ChatKitServer[RequestContext]):
 
     async def handle_stream_cancelled(self, thread: ThreadMetadata, pending_items: list[ThreadItem],
                                       context: RequestContext) -> None:
-        """Nothing to do: the reply's run stored the partial answer as `interrupted` when it stopped.
+        """Nothing to do. Only a custom action's stream reaches here (it stores nothing); a turn's stream is a
+        `ChatKitTurn`, whose reply is stored as `interrupted` when its client goes away.
 
-        ChatKit's default would store the pending assistant item again and add a hidden "cancelled"
-        item, which the conversations table (shared with /chat) has no place for.
+        ChatKit's default would store the pending items again and add a hidden "cancelled" item, which the
+        conversations table (shared with /chat) has no place for.
         """
 
 
