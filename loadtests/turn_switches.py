@@ -20,7 +20,6 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import resource  # noqa: E402
 import tempfile  # noqa: E402
 from collections import Counter  # noqa: E402
@@ -102,9 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="todo-probe-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'probe.db'}"
         upgrade("head", url=url)
-        os.environ["TODO_INSTANCE_PATH"] = str(Path(tmp) / "instance")
         app = create_app({"mode": "developer", "database_url": url, "ratelimit_enabled": False,
-                          "secret_key": TEST_SECRET})
+                          "secret_key": TEST_SECRET, "instance_path": str(Path(tmp) / "instance")})
         probe = Probe(app.test_client())
         turns: dict[str, Callable[[], None]] = {
             KINDS[0]: lambda: probe.chat(False), KINDS[1]: lambda: probe.chatkit(False),
