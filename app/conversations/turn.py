@@ -179,7 +179,8 @@ def abandoned(msg: StoredMessage) -> bool:
     """True for a `pending` reply whose process died (SIGKILL) or that has been pending past ABANDONED_AFTER."""
     if msg.status != "pending":
         return False
-    return _aware(msg.created_at) < utcnow() - ABANDONED_AFTER or _owner_gone(msg.meta)
+    started = msg.created_at
+    return (started is not None and _aware(started) < utcnow() - ABANDONED_AFTER) or _owner_gone(msg.meta)
 
 
 def settle_abandoned(session: Any, messages: Sequence[StoredMessage]) -> None:
