@@ -28,6 +28,7 @@ from app.agent.runtime.async_runtime import AsyncRuntime
 from app.chat.routes import ChatTurn
 from app.chatkit.turn_stream import ChatKitTurn
 from app.conversations import turn as lifecycle
+from app.conversations.store import recent_messages
 from app.extensions import db
 from app.mcp.turncall import TurnCall, record_call
 from app.models import Conversation, Message, User
@@ -263,3 +264,21 @@ def test_a_continued_chatkit_turn_reads_its_thread_as_one_row_and_loads_no_conve
     thread = acct.request("POST", "/chatkit", json={"type": "threads.get_by_id", "params": {"thread_id": thread_id}})
     assert thread.get_json()["title"] == "add call mom"  # named after its first message, as before the turn
     assert sorted(t["title"] for t in acct.request("GET", "/tasks").get_json()["tasks"]) == ["buy milk", "call mom"]
+
+
+def test_a_turns_history_carries_meta_and_start_only_for_a_pending_reply(app: Any, auth: AuthActions) -> None:
+    """Only a pending reply's meta (its owner) and start are read, to tell whether it was abandoned."""
+    acct = auth.signup()
+    conversation_id = chat(acct, "add buy bread")[0]["conversation_id"]
+    with app.app_context():
+        with db.begin() as session:
+            user = session.get(User, acct.id)
+            assert user is not None
+        pending = lifecycle.reserve(user, conversation_id, "add buy milk", 10)
+        with db.begin() as session:
+            rows = recent_messages(session, conversation_id, 10)
+    assert [(r.role, r.status) for r in rows] == [("user", "complete"), ("assistant", "complete"),
+                                                   ("user", "complete"), ("assistant", "pending")]
+    assert [(r.meta, r.created_at) for r in rows[:3]] == [(None, None)] * 3
+    assert rows[3].id == pending.reply_id and rows[3].created_at is not None
+    assert rows[3].meta == {"owner": lifecycle.owner()} and not lifecycle.abandoned(rows[3])
