@@ -206,9 +206,9 @@ def chatkit(user: User) -> Any:
     prepare(req, user, context)
     db.session.remove()  # a stream may last long: hold no connection while it runs
     ping = get_config().sse_ping_seconds
-    if isinstance(req, TurnReq) and context.turn is not None and context.thread is not None:
-        kit_turn = ChatKitTurn(chatkit_server(), req, context, context.turn, context.thread)
-        return sse.stream(stream_turn(context.turn, kit_turn, kit_turn.run(ping), TurnWatch("chatkit")))
+    if isinstance(req, TurnReq):
+        kit_turn = ChatKitTurn(chatkit_server(), req, context)
+        return sse.stream(stream_turn(kit_turn.turn, kit_turn, kit_turn.run(ping), TurnWatch("chatkit")))
     if is_streaming_req(req):
         return sse.stream(_sse(chatkit_server().stream(req, context), ping))
     result = get_runtime().run(chatkit_server().answer(req, context))

@@ -31,7 +31,6 @@ from chatkit.types import (
     Thread,
     ThreadCreatedEvent,
     ThreadItemDoneEvent,
-    ThreadMetadata,
     ThreadsAddUserMessageReq,
     ThreadsCreateReq,
     ThreadsRetryAfterItemReq,
@@ -50,7 +49,7 @@ from app.chatkit.status import status_item
 from app.chatkit.store import RequestContext
 from app.conversations.events import turn_events
 from app.conversations.stream import RunBatches
-from app.conversations.turn import Failure, Turn
+from app.conversations.turn import Failure
 from app.metrics import TurnWatch
 
 TurnReq = ThreadsCreateReq | ThreadsAddUserMessageReq | ThreadsRetryAfterItemReq
@@ -63,12 +62,15 @@ TEXT_DELTA = b"content_part.text_delta"
 class ChatKitTurn:
     """ChatKit's events around a turn's run (`conversations.stream.TurnProtocol`)."""
 
-    def __init__(self, server: TodoChatKitServer, req: TurnReq, context: RequestContext, turn: Turn,
-                 thread: ThreadMetadata) -> None:
+    def __init__(self, server: TodoChatKitServer, req: TurnReq, context: RequestContext) -> None:
+        turn, thread = context.turn, context.thread
+        if turn is None or thread is None:
+            raise RuntimeError(f"{req.type} reached the stream without the turn and thread the route reserves")
+        self.turn = turn
+        """The reserved turn this stream answers."""
         self._server = server
         self._req = req
         self._context = context
-        self._turn = turn
         self._thread = thread
         """The thread as the route loaded or reserved it."""
         self._shown_title = None if isinstance(req, ThreadsCreateReq) else thread.title
@@ -88,7 +90,7 @@ class ChatKitTurn:
             out += self._frame(ThreadCreatedEvent(thread=self._server._to_thread_response(created)))
         if not isinstance(req, ThreadsRetryAfterItemReq):
             said = req.params.input
-            item = UserMessageItem(id=item_id_of(self._turn.user_message_id), thread_id=thread.id,
+            item = UserMessageItem(id=item_id_of(self.turn.user_message_id), thread_id=thread.id,
                                    content=said.content, attachments=[], quoted_text=said.quoted_text,
                                    inference_options=said.inference_options, created_at=datetime.now(UTC))
             out += self._frame(ThreadItemDoneEvent(item=item))
@@ -98,7 +100,7 @@ class ChatKitTurn:
     def run(self, ping: float) -> RunBatches[bytes]:
         """The run's events, produced and serialized on the asyncio loop, handed over in batches (an `IDLE` after
         `ping` seconds without any)."""
-        return get_runtime().stream_batches(lambda: turn_events(self._context.model, self._turn, self._view),
+        return get_runtime().stream_batches(lambda: turn_events(self._context.model, self.turn, self._view),
                                             idle_timeout=ping)
 
     def _view(self, event: StreamEvent, simple: RunEvent | None) -> list[bytes]:
@@ -121,15 +123,15 @@ class ChatKitTurn:
         done = self._reply.done()
         if failure is None:
             out = self._frame(done) if done is not None else b""
-            if self._shown_title is None and self._turn.title:
-                titled = self._thread.model_copy(update={"title": self._turn.title})
+            if self._shown_title is None and self.turn.title:
+                titled = self._thread.model_copy(update={"title": self.turn.title})
                 out += self._frame(ThreadUpdatedEvent(thread=self._server._to_thread_response(titled)))
             return out
         now = datetime.now(UTC)
         if done is None:
             done = ThreadItemDoneEvent(item=AssistantMessageItem(
                 id=self._reply.item_id, thread_id=self._thread.id, created_at=now,
-                content=[AssistantMessageContent(text=self._turn.reply.content)]))
+                content=[AssistantMessageContent(text=self.turn.reply.content)]))
         out = self._frame(done)
         line = status_item(self._reply.item_id, self._thread.id, status, now)
         if line is not None:
