@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 
 from app.agent import agent, warmup
+from app.agent.history import WithHistory
 from app.agent.providers import model_for
 from app.config import get_config
 from tests.support.accounts import TEST_SECRET
@@ -72,7 +73,7 @@ def test_the_warm_up_builds_the_model_and_lists_the_tools_once(app: Flask) -> No
     cfg = get_config(app)
     warmup.warm_up_worker(cfg)
     built = agent._agents[id(model_for(cfg))]
-    assert built.model is model_for(cfg)
+    assert isinstance(built.model, WithHistory) and built.model.inner is model_for(cfg)
     tools = built._tool_cache
     assert tools is not None and {"add_task", "list_tasks", "complete_task"} <= {t.name for t in tools}
     warmup.warm_up_worker(cfg)

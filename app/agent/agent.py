@@ -27,6 +27,7 @@ from agents.result import RunResultStreaming
 
 from app.agent import sdk_input, sdk_lean, sdk_memo
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
+from app.agent.history import TURN_HISTORY, WithHistory, split_input
 from app.agent.local_model import LocalModel
 from app.agent.local_model.after_tools import NOT_FINAL, STEP_MEMORY, StepMemory, reply_after_tools, reply_events
 from app.mcp.inprocess import InProcessMCPServer, SharedConnection
@@ -146,11 +147,11 @@ def _agent_for(model: Model) -> TodoAgent:
     if _tools is None:
         _tools = InProcessMCPServer(SharedConnection(build_server()))
     agent = _agents.get(id(model))
-    if agent is None or agent.model is not model:
+    if agent is None or not isinstance(agent.model, WithHistory) or agent.model.inner is not model:
         agent = _agents[id(model)] = TodoAgent(
             name="Todo Assistant",
             instructions=_instructions,
-            model=model,
+            model=WithHistory(model),
             mcp_servers=[_tools],
             model_settings=ModelSettings(temperature=0.2, parallel_tool_calls=False),
             tool_use_behavior=_reply_in_time if _answers_tool_results(model) else "run_llm_again",
@@ -202,22 +203,26 @@ async def run_turn(model: Model, input_items: list[Any], context: TurnContext) -
 
     Must be entered on the runtime's event loop. Cancelling the consumer cancels the run. A
     `BoundedModel`'s turn deadline starts here, so every model request of the run shares it, and
-    so does every tool call (through `context.ends`).
+    so does every tool call (through `context.ends`). The run's input starts at the turn's user message;
+    the conversation before it reaches each model request through `TURN_HISTORY` (see `agent.history`).
     """
     agent = _agent_for(model)
     clock = start_turn(model.limits) if isinstance(model, BoundedModel) else None
     context.ends = turn_ends()
     memory = StepMemory()
+    history, own_input = split_input(input_items)
     remembering = STEP_MEMORY.set(memory)
+    recalling = TURN_HISTORY.set(history)
     try:
         for server in agent.mcp_servers:
             await server.connect()  # the shared client of this loop (connected once)
         result = Runner.run_streamed(
-            agent, input_items, context=context, max_turns=MAX_TURNS,
+            agent, own_input, context=context, max_turns=MAX_TURNS,
             run_config=_RUN_CONFIG,
         )
         sdk_lean.lighten(result, agent, _RUN_CONFIG)
     finally:
+        TURN_HISTORY.reset(recalling)
         STEP_MEMORY.reset(remembering)
         if clock is not None:
             end_turn(clock)  # the run's task copied the context: it keeps the deadline and the memory
