@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from app.agent.local_model.clock import Now, now_from_instructions
-from app.agent.local_model.conversation import read_conversation
+from app.agent.local_model.conversation import ConversationReader, Turn, read_conversation
 from app.agent.local_model.dates import extract_when
 from app.agent.local_model.fields import extract_fields
 from app.agent.local_model.intents import ADD, COMPLETE, DELETE, LIST, REOPEN, UPDATE, parse_intent
@@ -268,6 +268,33 @@ def test_conversation_reading_groups_turns_and_outputs() -> None:
     first = conversation.turns[0]
     assert first.assistant == "Added 'milk'." and first.exchanges[0].tasks() == [{"id": 4}]
     assert conversation.current.exchanges[0].failed
+
+
+def test_a_reply_after_tools_reads_on_from_the_step_and_gets_the_whole_conversation() -> None:
+    """The reply to a step's tool results reads only the step's calls and their outputs, on from the step's
+    own reading (`ConversationReader`), and sees the same conversation as a reading of everything."""
+    step = [
+        {"role": "user", "content": "add milk"},
+        {"type": "function_call", "call_id": "c1", "name": "add_task", "arguments": '{"title": "milk"}'},
+        {"type": "function_call_output", "call_id": "c1", "output": '{"task": {"id": 4, "title": "milk"}}'},
+        {"role": "assistant", "content": "Added 'milk'."},
+        {"role": "user", "content": "make it high priority and add bread"},
+    ]
+    after = [
+        {"type": "function_call", "call_id": "c2", "name": "update_task", "arguments": '{"task_id": 4}'},
+        {"type": "function_call", "call_id": "c3", "name": "add_task", "arguments": '{"title": "bread"}'},
+        {"type": "function_call_output", "call_id": "c3", "output": '{"task": {"id": 5, "title": "bread"}}'},
+        {"type": "function_call_output", "call_id": "c2", "output": "no task 4"},
+    ]
+    reader = ConversationReader().read(step)
+    assert [t.user for t in reader.conversation().turns] == ["add milk", "make it high priority and add bread"]
+    assert reader.conversation().current.exchanges == []
+    read_on = reader.read(after).conversation()
+    assert read_on == read_conversation(step + after)
+    assert [(e.name, e.failed) for e in read_on.current.exchanges] == [("update_task", True), ("add_task", False)]
+    assert read_on.current.exchanges[1].tasks() == [{"id": 5, "title": "bread"}]
+    assert ConversationReader().conversation().turns == [Turn(user="")]
+    assert ConversationReader().read(after[:1]).conversation().turns[0].user == ""  # a call before any message
 
 
 def test_a_message_read_again_is_understood_afresh_whatever_the_last_reader_changed() -> None:

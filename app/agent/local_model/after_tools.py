@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from agents import FunctionToolResult, RunContextWrapper
     from agents.tool import Tool
 
+    from .conversation import ConversationReader
     from .model import LocalModel
     from .planner import Step
 
@@ -43,8 +44,8 @@ class StepMemory:
     """The model that answered (it streams the reply, at its word pace)."""
     instructions: str | None = None
     """The step's system instructions (they carry the user's current date and time)."""
-    input: list[Any] = field(default_factory=list)
-    """The step's input items."""
+    read: ConversationReader | None = None
+    """The step's input, as read (the reply reads the step's output and tool results on from there)."""
     tools: list[Tool] = field(default_factory=list)
     """The tools the step could call."""
     output: list[TResponseOutputItem] = field(default_factory=list)
@@ -61,12 +62,12 @@ STEP_MEMORY: ContextVar[StepMemory | None] = ContextVar("todo_local_step_memory"
 """The current run's memory; unset outside `run_turn`, and then every run takes the SDK's usual path."""
 
 
-def remember(model: LocalModel, instructions: str | None, items: list[Any], tools: list[Tool],
+def remember(model: LocalModel, instructions: str | None, read: ConversationReader, tools: list[Tool],
              output: list[TResponseOutputItem]) -> None:
     """Note a step the model answered, when a turn is listening."""
     memory = STEP_MEMORY.get()
     if memory is not None:
-        memory.model, memory.instructions, memory.input, memory.tools = model, instructions, items, tools
+        memory.model, memory.instructions, memory.read, memory.tools = model, instructions, read, tools
         memory.output, memory.reply, memory.reply_output = output, None, []
 
 
@@ -83,10 +84,11 @@ def reply_after_tools(context: RunContextWrapper[Any], results: list[FunctionToo
     """The agent's `tool_use_behavior`: end the run with the embedded model's reply when that is its next step."""
     memory = STEP_MEMORY.get()
     outputs = _result_items(results)
-    if memory is None or memory.model is None or not memory.output or outputs is None:
+    if memory is None or memory.model is None or memory.read is None or not memory.output or outputs is None:
         return NOT_FINAL
-    items = [*memory.input, *(item.model_dump(exclude_unset=True) for item in memory.output), *outputs]
-    step, output, usage = memory.model.plan(memory.instructions, items, memory.tools)
+    items = [*(item.model_dump(exclude_unset=True) for item in memory.output), *outputs]
+    read, memory.read = memory.read, None  # read on from the step's input: its reading is not used again
+    step, output, usage = memory.model.plan(memory.instructions, items, memory.tools, read)
     if step.calls:
         return NOT_FINAL
     memory.reply, memory.reply_output, memory.reply_usage = step, output, usage

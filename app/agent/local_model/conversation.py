@@ -142,37 +142,56 @@ def _arguments(raw: Any) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def read_conversation(items: str | list[Any]) -> Conversation:
+class ConversationReader:
+    """Reads input items into turns, item by item (a user message starts one).
+
+    A model step after tool calls gives the same items as the step before it and a few more; the embedded
+    model's reply to its tool results (`after_tools`) reads only those, going on from where the step's
+    reading stopped, instead of the whole conversation again (up to the history window)."""
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        """The turns read so far, oldest first."""
+        self._by_call: dict[str, Exchange] = {}
+
+    def read(self, items: str | Iterable[Any]) -> ConversationReader:
+        """Read more items (a string is one user message); returns the reader."""
+        turns, by_call = self.turns, self._by_call
+        if isinstance(items, str):
+            turns.append(Turn(user=items))
+            return self
+        for raw in items:
+            item = _as_dict(raw)
+            kind = item.get("type")
+            role = item.get("role")
+            if kind == "function_call":
+                if not turns:
+                    turns.append(Turn(user=""))
+                exchange = Exchange(
+                    call_id=str(item.get("call_id", "")),
+                    name=str(item.get("name", "")),
+                    raw_arguments=item.get("arguments"),
+                )
+                turns[-1].exchanges.append(exchange)
+                by_call[exchange.call_id] = exchange
+            elif kind == "function_call_output":
+                found = by_call.get(str(item.get("call_id", "")))
+                if found is not None:
+                    found.output = content_text(item.get("output"))
+            elif role == "user":
+                turns.append(Turn(user=content_text(item.get("content"))))
+            elif role == "assistant":
+                if not turns:
+                    turns.append(Turn(user=""))
+                text = content_text(item.get("content"))
+                turns[-1].assistant = (turns[-1].assistant + " " + text).strip()
+        return self
+
+    def conversation(self) -> Conversation:
+        """The conversation read so far (one empty turn when there was nothing to read)."""
+        return Conversation(turns=self.turns or [Turn(user="")])
+
+
+def read_conversation(items: str | Iterable[Any]) -> Conversation:
     """Group input items into turns (a user message starts one)."""
-    if isinstance(items, str):
-        return Conversation(turns=[Turn(user=items)])
-    turns: list[Turn] = []
-    by_call: dict[str, Exchange] = {}
-    for raw in items:
-        item = _as_dict(raw)
-        kind = item.get("type")
-        role = item.get("role")
-        if kind == "function_call":
-            if not turns:
-                turns.append(Turn(user=""))
-            exchange = Exchange(
-                call_id=str(item.get("call_id", "")),
-                name=str(item.get("name", "")),
-                raw_arguments=item.get("arguments"),
-            )
-            turns[-1].exchanges.append(exchange)
-            by_call[exchange.call_id] = exchange
-        elif kind == "function_call_output":
-            found = by_call.get(str(item.get("call_id", "")))
-            if found is not None:
-                found.output = content_text(item.get("output"))
-        elif role == "user":
-            turns.append(Turn(user=content_text(item.get("content"))))
-        elif role == "assistant":
-            if not turns:
-                turns.append(Turn(user=""))
-            text = content_text(item.get("content"))
-            turns[-1].assistant = (turns[-1].assistant + " " + text).strip()
-    if not turns:
-        turns.append(Turn(user=""))
-    return Conversation(turns=turns)
+    return ConversationReader().read(items).conversation()

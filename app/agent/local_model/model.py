@@ -13,7 +13,7 @@ from openai.types.responses.response_prompt_param import ResponsePromptParam
 
 from .after_tools import remember
 from .clock import now_from_instructions
-from .conversation import read_conversation
+from .conversation import ConversationReader
 from .dates import warm_up
 from .events import output_items, stream_events, usage_for
 from .planner import Step, plan_step
@@ -58,16 +58,19 @@ class LocalModel(Model):
         warm_up()
 
     def plan(
-        self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool]
+        self, system_instructions: str | None, input: str | list[TResponseInputItem], tools: list[Tool],
+        reader: ConversationReader | None = None,
     ) -> tuple[Step, list[TResponseOutputItem], Usage]:
-        """Plan the step that answers `input`: its output items and rough usage."""
-        conversation = read_conversation(input if isinstance(input, str) else list(input))
+        """Plan the step that answers `input`: its output items and rough usage.
+
+        `reader` holds what came before `input`, already read; it reads `input` on (a new one by default)."""
+        conversation = (reader or ConversationReader()).read(input).conversation()
         step = plan_step(conversation, now_from_instructions(system_instructions), tool_parameters(tools))
         output = output_items(step)
         prompt = sum(len(t.user) + len(t.assistant) for t in conversation.turns) + len(system_instructions or "")
         usage = Usage(
             requests=1,
-            input_tokens=_rough_tokens("x" * prompt),
+            input_tokens=max(1, prompt // 4),
             output_tokens=_rough_tokens(step.text or str([c.arguments for c in step.calls])),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens
@@ -78,9 +81,10 @@ class LocalModel(Model):
     ) -> tuple[Step, list[TResponseOutputItem], Usage]:
         """`plan`, for a request of the Runner: a step of tool calls is remembered when this model answers its
         tool results itself (see after_tools)."""
-        step, output, usage = self.plan(system_instructions, input, tools)
+        reader = ConversationReader()
+        step, output, usage = self.plan(system_instructions, input, tools, reader)
         if step.calls and self.answers_tool_results and not isinstance(input, str):
-            remember(self, system_instructions, list(input), tools, output)
+            remember(self, system_instructions, reader, tools, output)
         return step, output, usage
 
     async def get_response(
