@@ -25,7 +25,7 @@ from agents import (
 from agents.models.interface import Model
 from agents.result import RunResultStreaming
 
-from app.agent import sdk_input, sdk_lean, sdk_memo
+from app.agent import sdk_gather, sdk_input, sdk_lean, sdk_memo
 from app.agent.deadline import BoundedModel, end_turn, start_turn, turn_ends
 from app.agent.history import TURN_HISTORY, WithHistory, split_input
 from app.agent.local_model import LocalModel
@@ -115,6 +115,7 @@ class TodoAgent(Agent[TurnContext]):
 sdk_memo.install()
 sdk_lean.install()
 sdk_input.install()
+sdk_gather.install()
 
 _tools: InProcessMCPServer | None = None
 _RUN_CONFIG = RunConfig(tracing_disabled=True, workflow_name="todo-turn")
