@@ -66,7 +66,8 @@ async def gather_with_cancel(*awaitables: Awaitable[Any],
         if type(awaitable) is not CoroutineType or awaitable.cr_code not in NOOP_CODES:
             return await _sdk_gather_with_cancel(*awaitables, on_child_failure=on_child_failure)
     for awaitable in awaitables:
-        cast(CoroutineType, awaitable).close()  # unstarted: closing it runs nothing and leaves no "never awaited" warning
+        # unstarted: closing it runs nothing and leaves no "never awaited" warning
+        cast("CoroutineType[Any, Any, Any]", awaitable).close()
     return (None,) * len(awaitables)
 
 
