@@ -95,6 +95,8 @@ class Conversation:
 
 
 def _as_dict(item: Any) -> Mapping[str, Any]:
+    if type(item) is dict:  # stored history and tool results: a plain dict, without the ABC's check
+        return item
     if isinstance(item, Mapping):
         return item
     dump = getattr(item, "model_dump", None)
