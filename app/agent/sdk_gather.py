@@ -19,13 +19,14 @@ in each SDK module that imported it; `tests/test_sdk_gather.py` checks the rebin
 from __future__ import annotations
 
 import dis
-import importlib
 from collections.abc import Awaitable, Callable
 from types import CodeType, CoroutineType
 from typing import Any, cast
 
 from agents.lifecycle import AgentHooksBase, RunHooksBase
 from agents.util import _asyncio_tasks, _coro
+
+from app.agent.sdk_rebind import rebind
 
 GATHER_USERS = (
     "agents.agent",
@@ -75,8 +76,4 @@ def install() -> None:
     """Rebind the SDK modules' `gather_with_cancel` to the shortcut (idempotent)."""
     if len(NOOP_CODES) < 2:
         raise RuntimeError("openai-agents changed: its lifecycle hooks are no longer empty methods")
-    for name in GATHER_USERS:
-        module = importlib.import_module(name)
-        if getattr(module, "gather_with_cancel", None) not in (_sdk_gather_with_cancel, gather_with_cancel):
-            raise RuntimeError(f"openai-agents changed: {name}.gather_with_cancel is not the SDK's")
-        module.gather_with_cancel = gather_with_cancel  # type: ignore[attr-defined]
+    rebind(GATHER_USERS, "gather_with_cancel", gather_with_cancel)

@@ -24,6 +24,8 @@ from typing import Any
 from agents import run_state
 from agents.util import _json
 
+from app.agent.sdk_rebind import rebind
+
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 """Types both SDK functions hand back as they are (immutable leaves)."""
 _sdk_dump_compatible = _json._to_dump_compatible_internal
@@ -91,6 +93,4 @@ REBINDINGS: tuple[tuple[Any, str, Any], ...] = (
 def install() -> None:
     """Rebind the SDK's names to the shortcuts (idempotent)."""
     for module, name, shortcut in REBINDINGS:
-        if not hasattr(module, name):
-            raise RuntimeError(f"openai-agents changed: {module.__name__}.{name} is gone")
-        setattr(module, name, shortcut)
+        rebind([module], name, shortcut)

@@ -26,7 +26,6 @@ still has each attribute and name: an upgrade that renames one fails there and r
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections import deque
 from typing import Any, NoReturn, TypeVar
 
@@ -37,6 +36,7 @@ from agents.usage import RequestUsage, Usage, _make_input_tokens_details
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
 from app.agent.runtime.fifo import SmallFifo
+from app.agent.sdk_rebind import rebind
 
 T = TypeVar("T")
 
@@ -142,8 +142,4 @@ def snapshot_usage(usage: Usage) -> Usage:
 
 def install() -> None:
     """Rebind `snapshot_usage` where the SDK imported it (idempotent). Fails loudly if a name is gone."""
-    for module_name in SNAPSHOT_USERS:
-        module = importlib.import_module(module_name)
-        if not hasattr(module, "snapshot_usage"):
-            raise RuntimeError(f"openai-agents changed: {module_name}.snapshot_usage is gone")
-        module.snapshot_usage = snapshot_usage  # type: ignore[attr-defined]
+    rebind(SNAPSHOT_USERS, "snapshot_usage", snapshot_usage)

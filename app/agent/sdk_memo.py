@@ -36,6 +36,8 @@ from agents import _tool_identity as tool_identity
 from agents import _tool_invocation as tool_invocation
 from pydantic import BaseModel
 
+from app.agent.sdk_rebind import rebind
+
 IDENTITY_MAP_USERS = (
     "agents._run_state_agent_identity",
     "agents.run_internal.tool_use_tracker",
@@ -175,11 +177,7 @@ REBINDINGS: tuple[tuple[tuple[str, ...], str, Callable[..., Any]], ...] = (
 def install() -> None:
     """Rebind the SDK's names to the shortcuts (idempotent). Fails loudly if a name is gone."""
     for modules, name, shortcut in REBINDINGS:
-        for module_name in modules:
-            module = importlib.import_module(module_name)
-            if not hasattr(module, name):
-                raise RuntimeError(f"openai-agents changed: {module_name}.{name} is gone")
-            setattr(module, name, shortcut)
+        rebind(modules, name, shortcut)
     for module_name in INVOCATION_USERS:
         module = importlib.import_module(module_name)
         found = [name for name in INVOCATION_SHORTCUTS if hasattr(module, name)]

@@ -35,8 +35,9 @@ def tool_parameters(tools: list[Tool]) -> dict[str, set[str]]:
     return found
 
 
-def _rough_tokens(text: str) -> int:
-    return max(1, len(text) // 4)
+def _rough_tokens(chars: int) -> int:
+    """Tokens in about `chars` characters of text."""
+    return max(1, chars // 4)
 
 
 class LocalModel(Model):
@@ -70,8 +71,8 @@ class LocalModel(Model):
         prompt = sum(len(t.user) + len(t.assistant) for t in conversation.turns) + len(system_instructions or "")
         usage = Usage(
             requests=1,
-            input_tokens=max(1, prompt // 4),
-            output_tokens=_rough_tokens(step.text or str([c.arguments for c in step.calls])),
+            input_tokens=_rough_tokens(prompt),
+            output_tokens=_rough_tokens(len(step.text or str([c.arguments for c in step.calls]))),
         )
         usage.total_tokens = usage.input_tokens + usage.output_tokens
         return step, output, usage
