@@ -17,7 +17,7 @@ from app.agent import agent as agent_module
 from app.agent.history import TURN_HISTORY, split_input, with_history
 from app.agent.local_model import LocalModel
 from tests.support.accounts import AuthActions
-from tests.support.chat import chat
+from tests.support.chat import chat, sse_events
 
 
 class RecordingModel(LocalModel):
@@ -106,3 +106,22 @@ def test_a_request_gets_the_history_in_front_of_its_input() -> None:
     finally:
         TURN_HISTORY.reset(token)
     assert with_history("add b") == "add b"
+
+
+def test_a_retried_later_turn_keeps_its_history_and_runs_its_tool_once(
+        auth: AuthActions, recorded: tuple[RecordingModel, list[tuple[list[Any], list[Any]]]]) -> None:
+    model, turns = recorded
+    acct = auth.signup()
+    conversation = chat(acct, "add buy milk")[0]["conversation_id"]
+    chat(acct, "add call mom", conversation)
+    messages = acct.request("GET", f"/conversations/{conversation}/messages").get_json()["messages"]
+    retried = acct.request("POST", "/chat", json={"conversation_id": conversation, "retry_of": messages[2]["id"]})
+    assert sse_events(retried)[-1]["type"] == "done"
+
+    given, own = turns[-1]
+    assert own[0] == {"role": "user", "content": "add call mom"}
+    assert [item.get("type") for item in own[1:]] == ["function_call", "function_call_output"]  # carried, not rerun
+    assert given == turns[1][0][:-1] + own  # the history before the message is turn 2's, as it was
+    assert model.inputs[-1] == given
+    titles = sorted(t["title"] for t in acct.request("GET", "/tasks?status=all").get_json()["tasks"])
+    assert titles == ["buy milk", "call mom"]
